@@ -1,0 +1,15 @@
+// The deployed entry module (package.json main). Cloud Functions sets FUNCTION_TARGET, so a cold start
+// loads only that function's code; without it (tools, tests) every function is registered.
+const MODULES: Record<string, string> = {
+  enqueue: './enqueue/index.js',
+  processor: './processor/index.js',
+  'storage-trigger': './storage-trigger/index.js',
+  scheduler: './scheduler/index.js',
+  notifier: './notifier/index.js',
+};
+
+const target = process.env.FUNCTION_TARGET;
+const chosen = target && MODULES[target] ? [MODULES[target]] : Object.values(MODULES);
+for (const module of chosen) await import(module);
+
+export {};

@@ -1,0 +1,68 @@
+// A job's private CODEX_HOME (config.toml) and the scrubbed environment of the Codex child.
+// The model key reaches Codex only through its provider config (a 0600 file in the private home),
+// never through an environment variable that the agent's commands could print.
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Config } from '../config.js';
+
+export const DEFAULT_PROVIDER_BASE_URL = 'https://api.openai.com/v1';
+
+export interface ModelProvider {
+  baseUrl: string;
+  apiKey: string | undefined;
+  model: string;
+}
+
+export function providerFromConfig(config: Pick<Config, 'CODEX_PROVIDER_BASE_URL' | 'OPENAI_API_KEY' | 'CODEX_MODEL'>): ModelProvider {
+  return { baseUrl: config.CODEX_PROVIDER_BASE_URL ?? DEFAULT_PROVIDER_BASE_URL, apiKey: config.OPENAI_API_KEY, model: config.CODEX_MODEL };
+}
+
+const toml = (value: string) => JSON.stringify(value); // a JSON string is a valid TOML basic string
+
+export function configToml(provider: ModelProvider, sandbox: Config['CODEX_SANDBOX']): string {
+  const local = /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?\//.test(provider.baseUrl + '/');
+  return [
+    `model = ${toml(provider.model)}`,
+    'model_provider = "jobs"',
+    'approval_policy = "never"',
+    `sandbox_mode = ${toml(sandbox)}`,
+    'check_for_update_on_startup = false',
+    '[analytics]',
+    'enabled = false',
+    '[features]',
+    'plugins = false',
+    '[sandbox_workspace_write]',
+    // /tmp and $TMPDIR stay read-only for the agent: its scratch space is the workspace.
+    'exclude_slash_tmp = true',
+    'exclude_tmpdir_env_var = true',
+    '[shell_environment_policy]',
+    // Commands see only core variables (PATH, HOME, …), never anything named like a secret.
+    'inherit = "core"',
+    'exclude = ["*KEY*", "*SECRET*", "*TOKEN*", "GOOGLE_*", "API_KEYS"]',
+    '[model_providers.jobs]',
+    'name = "codex-jobs provider"',
+    `base_url = ${toml(provider.baseUrl)}`,
+    'wire_api = "responses"',
+    ...(provider.apiKey ? [`experimental_bearer_token = ${toml(provider.apiKey)}`] : []),
+    // A local (scripted) provider fails fast; a real one keeps Codex's own retry policy.
+    ...(local ? ['request_max_retries = 0', 'stream_max_retries = 0'] : []),
+    '',
+  ].join('\n');
+}
+
+export async function writeCodexHome(codexHome: string, provider: ModelProvider, sandbox: Config['CODEX_SANDBOX']): Promise<void> {
+  await writeFile(path.join(codexHome, 'config.toml'), configToml(provider, sandbox), { mode: 0o600 });
+}
+
+/** Variables the Codex child may inherit; everything else of the function (keys, secrets, GOOGLE_*) is dropped. */
+const PASS_THROUGH = ['PATH', 'LANG', 'LC_ALL', 'TZ', 'SSL_CERT_FILE', 'SSL_CERT_DIR'];
+
+export function scrubbedEnv(parent: NodeJS.ProcessEnv, dirs: { codexHome: string; tmpDir: string; home: string }): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const key of PASS_THROUGH) if (parent[key]) env[key] = parent[key];
+  env.PATH ??= '/usr/local/bin:/usr/bin:/bin';
+  env.HOME = dirs.home;
+  env.CODEX_HOME = dirs.codexHome;
+  env.TMPDIR = dirs.tmpDir;
+  return env;
+}

@@ -1,0 +1,208 @@
+// One job's Codex turn: start (or resume) a thread, run the prompt, turn Codex notifications into
+// events, and stop the turn on cancel, timeout or token budget. Always ends the server and its tree.
+import type { Usage } from '../jobs/job-document.js';
+import { ZERO_USAGE } from '../jobs/job-document.js';
+import { AppServerClient, AppServerError, type Notification } from './app-server-client.js';
+
+export type TurnStop = 'cancel' | 'timeout' | 'budget';
+
+export interface TurnRequest {
+  bin: string;
+  workspace: string;
+  env: NodeJS.ProcessEnv;
+  prompt: string;
+  model: string;
+  sandbox: string;
+  timeoutMs: number;
+  outputSchema?: Record<string, unknown> | null;
+  maxTotalTokens?: number | null;
+  /** Resume this thread (its rollout must be in CODEX_HOME/sessions). */
+  resumeThreadId?: string | null;
+  /** Aborting it cancels the turn (turn/interrupt, then background terminals cleaned). */
+  signal?: AbortSignal;
+  onEvent?: (type: string, data: Record<string, unknown>) => void;
+}
+
+export interface TurnOutcome {
+  /** completed: the turn ended normally; failed: Codex reported an error; stopped: we stopped it. */
+  status: 'completed' | 'failed' | 'stopped';
+  stop?: TurnStop;
+  errorMessage?: string;
+  finalMessage: string;
+  threadId: string | null;
+  usage: Usage;
+  /** Output of the commands the agent ran, in order. */
+  commandOutput: string;
+  stderr: string;
+  durationMs: number;
+}
+
+/** How long a stopped turn may take to report `interrupted` before its process tree is killed. */
+const INTERRUPT_GRACE_MS = 1500;
+const OUTPUT_LIMIT = 1024 * 1024;
+
+function usageFrom(params: Record<string, unknown>): Usage | undefined {
+  const total = (params.tokenUsage as { total?: Record<string, number> } | undefined)?.total;
+  if (!total) return undefined;
+  return {
+    input_tokens: total.inputTokens ?? 0,
+    cached_input_tokens: total.cachedInputTokens ?? 0,
+    output_tokens: total.outputTokens ?? 0,
+    reasoning_output_tokens: total.reasoningOutputTokens ?? 0,
+    total_tokens: total.totalTokens ?? 0,
+  };
+}
+
+/** The event recorded for a finished Codex item; deltas are not recorded (the completed item holds them). */
+export function eventFromItem(item: Record<string, unknown>): { type: string; data: Record<string, unknown> } | undefined {
+  const cut = (s: unknown, n = 8192) => (typeof s === 'string' && s.length > n ? s.slice(0, n) + '…' : s);
+  switch (item.type) {
+    case 'commandExecution':
+      return {
+        type: 'command',
+        data: { id: item.id, command: item.command, status: item.status, exit_code: item.exitCode ?? null, duration_ms: item.durationMs ?? null, output: cut(item.aggregatedOutput) ?? '' },
+      };
+    case 'fileChange':
+      return {
+        type: 'file_change',
+        data: { id: item.id, status: item.status, changes: ((item.changes as { path?: string; kind?: unknown }[]) ?? []).map((c) => ({ path: c.path, kind: c.kind })) },
+      };
+    case 'agentMessage':
+      return { type: 'agent_message', data: { id: item.id, text: cut(item.text, 32768) } };
+    case 'reasoning':
+      return { type: 'reasoning', data: { id: item.id } };
+    case 'userMessage':
+      return undefined; // the prompt is already in the job document
+    default:
+      return { type: 'item', data: { id: item.id, item_type: item.type } };
+  }
+}
+
+export async function runTurn(req: TurnRequest): Promise<TurnOutcome> {
+  const started = Date.now();
+  const emit = req.onEvent ?? (() => undefined);
+  const server = new AppServerClient({ bin: req.bin, cwd: req.workspace, env: req.env });
+  let threadId: string | null = null;
+  let turnId: string | null = null;
+  let usage: Usage = { ...ZERO_USAGE };
+  let finalMessage = '';
+  let commandOutput = '';
+  let stop: TurnStop | undefined;
+  let lastError: string | undefined;
+  let resolveTurn!: (turn: Record<string, unknown>) => void;
+  const turnDone = new Promise<Record<string, unknown>>((r) => (resolveTurn = r));
+
+  const requestStop = async (why: TurnStop) => {
+    if (stop) return;
+    stop = why;
+    emit('stop_requested', { reason: why });
+    if (threadId && turnId) {
+      await server.request('turn/interrupt', { threadId, turnId }).catch(() => undefined);
+      // An interrupt does not end a running shell command; this does (experimentalApi).
+      await server.request('thread/backgroundTerminals/clean', { threadId }).catch(() => undefined);
+    }
+    const grace = setTimeout(() => server.kill(), INTERRUPT_GRACE_MS);
+    grace.unref();
+    void turnDone.then(() => clearTimeout(grace));
+  };
+
+  server.on('notification', (n: Notification) => {
+    const p = n.params;
+    switch (n.method) {
+      case 'item/completed': {
+        const item = p.item as Record<string, unknown>;
+        if (item.type === 'agentMessage' && typeof item.text === 'string') finalMessage = item.text;
+        if (item.type === 'commandExecution' && typeof item.aggregatedOutput === 'string' && commandOutput.length < OUTPUT_LIMIT) {
+          commandOutput = (commandOutput + item.aggregatedOutput).slice(0, OUTPUT_LIMIT);
+        }
+        const ev = eventFromItem(item);
+        if (ev) emit(ev.type, ev.data);
+        break;
+      }
+      case 'thread/tokenUsage/updated': {
+        const u = usageFrom(p);
+        if (u) {
+          usage = u;
+          emit('token_usage', { ...u });
+          if (req.maxTotalTokens && u.total_tokens > req.maxTotalTokens) void requestStop('budget');
+        }
+        break;
+      }
+      case 'error': {
+        const err = p.error as { message?: string } | undefined;
+        lastError = err?.message ?? 'codex reported an error';
+        emit('error', { message: lastError, will_retry: p.willRetry ?? false });
+        break;
+      }
+      case 'turn/started':
+        turnId = ((p.turn as { id?: string }) ?? {}).id ?? turnId;
+        emit('turn_started', { turn_id: turnId });
+        break;
+      case 'turn/completed':
+        resolveTurn(p.turn as Record<string, unknown>);
+        break;
+    }
+  });
+
+  const timer = setTimeout(() => void requestStop('timeout'), req.timeoutMs);
+  const onAbort = () => void requestStop('cancel');
+  req.signal?.addEventListener('abort', onAbort, { once: true });
+
+  try {
+    const serverGone = server.exited.then(() => {
+      throw new AppServerError(`codex app-server exited during the turn${server.stderr ? `: ${server.stderr.trim().split('\n').at(-1)}` : ''}`);
+    });
+    serverGone.catch(() => undefined);
+    await Promise.race([server.request('initialize', { clientInfo: { name: 'codex-jobs', title: 'codex-jobs', version: '1' }, capabilities: { experimentalApi: true } }), serverGone]);
+    server.notify('initialized');
+    const threadParams = { cwd: req.workspace, model: req.model, approvalPolicy: 'never', sandbox: req.sandbox };
+    const thread = req.resumeThreadId
+      ? await server.request<{ thread: { id: string } }>('thread/resume', { threadId: req.resumeThreadId, excludeTurns: true, ...threadParams })
+      : await server.request<{ thread: { id: string } }>('thread/start', threadParams);
+    threadId = thread.thread.id;
+    emit('thread_started', { thread_id: threadId, resumed: Boolean(req.resumeThreadId) });
+    if (req.signal?.aborted) await requestStop('cancel');
+    if (!stop) {
+      const turn = await server.request<{ turn: { id: string } }>('turn/start', {
+        threadId,
+        input: [{ type: 'text', text: req.prompt }],
+        ...(req.outputSchema ? { outputSchema: req.outputSchema } : {}),
+      });
+      turnId = turn.turn.id;
+      if (stop || req.signal?.aborted) {
+        const why: TurnStop = stop ?? 'cancel';
+        stop = undefined;
+        await requestStop(why);
+      }
+      const ended = await Promise.race([turnDone, serverGone]);
+      const status = ended.status as string;
+      const error = ended.error as { message?: string } | null | undefined;
+      emit('turn_completed', { status, duration_ms: ended.durationMs ?? null, ...(error?.message ? { error: error.message } : {}) });
+      if (stop) return outcome('stopped');
+      if (status === 'completed') return outcome('completed');
+      return outcome('failed', error?.message ?? lastError ?? `the turn ended ${status}`);
+    }
+    return outcome('stopped');
+  } catch (err) {
+    if (stop) return outcome('stopped');
+    throw err;
+  } finally {
+    clearTimeout(timer);
+    req.signal?.removeEventListener('abort', onAbort);
+    await server.stop(); // also kills whatever of its tree (group, sandboxed descendants) is left
+  }
+
+  function outcome(status: TurnOutcome['status'], errorMessage?: string): TurnOutcome {
+    return {
+      status,
+      ...(stop ? { stop } : {}),
+      ...(errorMessage ? { errorMessage } : {}),
+      finalMessage,
+      threadId,
+      usage,
+      commandOutput,
+      stderr: server.stderr,
+      durationMs: Date.now() - started,
+    };
+  }
+}

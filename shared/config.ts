@@ -1,0 +1,150 @@
+// All configuration comes from environment variables, parsed and validated once per process.
+// A bad value stops start-up with a message naming the variable.
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { z } from 'zod';
+
+const intFrom = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^-?\d+$/, 'expected an integer')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+const flag = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const list = z.string().transform((v) =>
+  v
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+
+export const SANDBOX_MODES = ['read-only', 'workspace-write', 'danger-full-access'] as const;
+export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARNING', 'ERROR'] as const;
+
+/** One API key: `name:key` or `name:sha256:<hex>`; only the SHA-256 of the key is kept. */
+export const apiKeyEntry = z.string().transform((entry, ctx) => {
+  const idx = entry.indexOf(':');
+  const name = idx > 0 ? entry.slice(0, idx) : '';
+  const rest = idx > 0 ? entry.slice(idx + 1) : '';
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(name) || rest.length === 0) {
+    ctx.addIssue({ code: 'custom', message: 'each entry must be name:key or name:sha256:<hex>' });
+    return z.NEVER;
+  }
+  const hashed = /^sha256:([0-9a-fA-F]{64})$/.exec(rest);
+  return { name, sha256: hashed ? hashed[1]!.toLowerCase() : sha256Hex(rest) };
+});
+
+function sha256Hex(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+const webhookSecret = z
+  .string()
+  .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'expected whsec_<base64>')
+  .refine((s) => Buffer.from(s.slice('whsec_'.length), 'base64').length >= 16, 'the secret must decode to at least 16 bytes');
+
+export const envSchema = z.object({
+  GOOGLE_CLOUD_PROJECT: z.string().min(1).default('codex-jobs-local'),
+  JOBS_TOPIC: z.string().min(1).default('codex-jobs'),
+  PRIORITY_JOBS_TOPIC: z.string().min(1).default('codex-jobs-priority'),
+  RESULTS_TOPIC: z.string().min(1).default('codex-results'),
+  SCHEDULES_TOPIC: z.string().min(1).default('codex-schedules'),
+  STORAGE_EVENTS_TOPIC: z.string().min(1).default('codex-storage-events'),
+  UPLOADS_BUCKET: z.string().min(3).optional(),
+  OUTPUTS_BUCKET: z.string().min(3).optional(),
+  RESULTS_BUCKET: z.string().min(3).optional(),
+  API_KEYS: list.pipe(z.array(apiKeyEntry)).default([]),
+  ADMIN_KEYS: list.default([]),
+  RATE_LIMIT_PER_MINUTE: intFrom(1, 1_000_000).default(100),
+  WEBHOOK_SECRET: list.pipe(z.array(webhookSecret)).default([]),
+  WEBHOOK_RETRY_DELAYS: list.pipe(z.array(intFrom(0, 3_600_000))).default([1000, 5000, 15000]),
+  MAX_JOB_TIMEOUT_MS: intFrom(1000, 3_300_000).default(480_000),
+  MAX_ATTEMPTS: intFrom(1, 100).default(3),
+  JOB_TTL_DAYS: intFrom(1, 3650).default(30),
+  /** How long a claim holds a job before another delivery may take it over (renewed while running). */
+  JOB_LEASE_MS: intFrom(1000, 3_600_000).default(60_000),
+  CODEX_BIN: z.string().min(1).optional(),
+  CODEX_MODEL: z.string().min(1).default('gpt-5-codex'),
+  CODEX_SANDBOX: z.enum(SANDBOX_MODES).default('workspace-write'),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  CODEX_PROVIDER_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  CALLBACK_ALLOWLIST: list.default([]),
+  ALLOW_INSECURE_CALLBACKS: flag.default(false),
+  LOG_LEVEL: z
+    .string()
+    .transform((v) => v.toUpperCase())
+    .pipe(z.enum(LOG_LEVELS))
+    .default('INFO'),
+  K_REVISION: z.string().optional(),
+});
+
+export type Config = Omit<z.output<typeof envSchema>, 'UPLOADS_BUCKET' | 'OUTPUTS_BUCKET' | 'RESULTS_BUCKET' | 'CODEX_BIN'> & {
+  UPLOADS_BUCKET: string;
+  OUTPUTS_BUCKET: string;
+  RESULTS_BUCKET: string;
+  CODEX_BIN: string;
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses an environment; empty strings count as unset so `VAR=` falls back to the default. */
+export function parseConfig(env: NodeJS.ProcessEnv): Config {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') input[key] = value;
+  }
+  const parsed = envSchema.safeParse(input);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? '?');
+      const shown = name.includes('KEY') || name.includes('SECRET') ? '(hidden)' : JSON.stringify(input[name]);
+      return `${name}=${shown}: ${issue.message}`;
+    });
+    throw new ConfigError(`Invalid configuration: ${lines.join('; ')}`);
+  }
+  const c = parsed.data;
+  const project = c.GOOGLE_CLOUD_PROJECT;
+  return {
+    ...c,
+    UPLOADS_BUCKET: c.UPLOADS_BUCKET ?? `${project}-codex-uploads`,
+    OUTPUTS_BUCKET: c.OUTPUTS_BUCKET ?? `${project}-codex-outputs`,
+    RESULTS_BUCKET: c.RESULTS_BUCKET ?? `${project}-codex-results`,
+    CODEX_BIN: c.CODEX_BIN ?? defaultCodexBin(),
+  };
+}
+
+let cached: Config | undefined;
+/** The process-wide configuration, parsed on first use. */
+export function loadConfig(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}
+
+/** The platform binary shipped by @openai/codex (calling it directly skips the node wrapper). */
+export function defaultCodexBin(): string {
+  const require = createRequire(import.meta.url);
+  const triples: Record<string, string> = {
+    'linux-x64': 'x86_64-unknown-linux-musl',
+    'linux-arm64': 'aarch64-unknown-linux-musl',
+    'darwin-x64': 'x86_64-apple-darwin',
+    'darwin-arm64': 'aarch64-apple-darwin',
+  };
+  const key = `${process.platform}-${process.arch}`;
+  const triple = triples[key];
+  if (!triple) return 'codex';
+  try {
+    const pkg = require.resolve(`@openai/codex-${key}/package.json`);
+    return path.join(path.dirname(pkg), 'vendor', triple, 'bin', 'codex');
+  } catch {
+    return 'codex';
+  }
+}

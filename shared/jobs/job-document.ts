@@ -1,0 +1,158 @@
+// The Firestore document jobs/{job_id}: snake_case fields, ISO-8601 UTC strings for times.
+import { z } from 'zod';
+import { jobErrorSchema } from './job-error.js';
+import { jobRequestSchema, metadataSchema, prioritySchema, sessionIdSchema, ABSOLUTE_MAX_TIMEOUT_MS } from './job-request.js';
+import { jobStatusSchema } from './job-status.js';
+
+export const JOB_SOURCES = ['http', 'storage', 'scheduler'] as const;
+export const jobSourceSchema = z.enum(JOB_SOURCES);
+export type JobSource = z.infer<typeof jobSourceSchema>;
+
+export const PROGRESS_STAGES = ['queued', 'claimed', 'workspace_ready', 'codex_running', 'uploading', 'done'] as const;
+export const progressStageSchema = z.enum(PROGRESS_STAGES);
+export type ProgressStage = z.infer<typeof progressStageSchema>;
+
+const isoTime = z.string();
+
+export const usageSchema = z.object({
+  input_tokens: z.number().int(),
+  cached_input_tokens: z.number().int(),
+  output_tokens: z.number().int(),
+  reasoning_output_tokens: z.number().int(),
+  total_tokens: z.number().int(),
+});
+export type Usage = z.infer<typeof usageSchema>;
+export const ZERO_USAGE: Usage = { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0, reasoning_output_tokens: 0, total_tokens: 0 };
+
+export const createdFileSchema = z.object({
+  filename: z.string(),
+  size_bytes: z.number().int(),
+  content_type: z.string(),
+  storage_path: z.string(),
+});
+export type CreatedFile = z.infer<typeof createdFileSchema>;
+
+export const jobResultSchema = z.object({
+  exit_code: z.number().int(),
+  final_message: z.string(),
+  structured_output: z.unknown().optional(),
+  stdout: z.string(),
+  stderr: z.string(),
+  execution_time_ms: z.number().int(),
+  output_files: z.array(z.string()),
+  created_files: z.array(createdFileSchema),
+  usage: usageSchema,
+  thread_id: z.string().nullable(),
+});
+export type JobResult = z.infer<typeof jobResultSchema>;
+
+export const progressSchema = z.object({
+  stage: progressStageSchema,
+  message: z.string(),
+  percent: z.number().min(0).max(100).optional(),
+  updated_at: isoTime,
+});
+export type Progress = z.infer<typeof progressSchema>;
+
+export const leaseSchema = z.object({ holder: z.string(), expires_at: isoTime });
+export type Lease = z.infer<typeof leaseSchema>;
+
+export const CALLBACK_STATES = ['pending', 'delivered', 'failed'] as const;
+export const callbackSchema = z.object({
+  state: z.enum(CALLBACK_STATES),
+  attempts: z.number().int(),
+  last_status: z.number().int().nullable(),
+  last_error: z.string().nullable(),
+  delivered_at: isoTime.nullable(),
+});
+export type CallbackRecord = z.infer<typeof callbackSchema>;
+
+/** The fields a job is created with: what every producer (API, storage, scheduler) must supply. */
+export const jobSpecSchema = z.object({
+  job_id: z.string().min(1).max(128),
+  owner: z.string().min(1),
+  prompt: z.string(),
+  timeout_ms: z.number().int().min(1000).max(ABSOLUTE_MAX_TIMEOUT_MS),
+  priority: prioritySchema,
+  metadata: metadataSchema,
+  callback_url: z.string().nullable(),
+  session_id: sessionIdSchema.nullable(),
+  output_schema: z.record(z.string(), z.unknown()).nullable(),
+  max_total_tokens: z.number().int().positive().nullable(),
+  source: jobSourceSchema,
+  source_ref: z.string().nullable(),
+  created_at: isoTime,
+});
+export type JobSpec = z.infer<typeof jobSpecSchema>;
+
+export const jobDocumentSchema = jobSpecSchema.extend({
+  status: jobStatusSchema,
+  updated_at: isoTime,
+  started_at: isoTime.nullable(),
+  completed_at: isoTime.nullable(),
+  expire_at: isoTime,
+  attempts: z.number().int(),
+  lease: leaseSchema.nullable(),
+  progress: progressSchema,
+  result: jobResultSchema.nullable(),
+  error: jobErrorSchema.nullable(),
+  callback: callbackSchema.nullable(),
+  cancel_requested: z.boolean(),
+});
+export type JobDocument = z.infer<typeof jobDocumentSchema>;
+
+export const jobEventSchema = z.object({
+  seq: z.number().int().nonnegative(),
+  type: z.string(),
+  at: isoTime,
+  data: z.record(z.string(), z.unknown()),
+});
+export type JobEvent = z.infer<typeof jobEventSchema>;
+
+/** Builds the spec of a job from a validated request; producers add owner, source and ids. */
+export function specFromRequest(
+  request: z.output<ReturnType<typeof jobRequestSchema>>,
+  fields: { job_id: string; owner: string; source: JobSource; source_ref: string | null; created_at?: string },
+): JobSpec {
+  return {
+    job_id: fields.job_id,
+    owner: fields.owner,
+    prompt: request.prompt,
+    timeout_ms: request.timeout_ms,
+    priority: request.priority,
+    metadata: request.metadata,
+    callback_url: request.callback_url ?? null,
+    session_id: request.session_id ?? null,
+    output_schema: request.output_schema ?? null,
+    max_total_tokens: request.max_total_tokens ?? null,
+    source: fields.source,
+    source_ref: fields.source_ref,
+    created_at: fields.created_at ?? new Date().toISOString(),
+  };
+}
+
+/** A new queued document for a spec. */
+export function newJobDocument(spec: JobSpec, ttlDays: number, now = new Date()): JobDocument {
+  const at = now.toISOString();
+  return {
+    ...spec,
+    status: 'queued',
+    updated_at: at,
+    started_at: null,
+    completed_at: null,
+    expire_at: new Date(now.getTime() + ttlDays * 86_400_000).toISOString(),
+    attempts: 0,
+    lease: null,
+    progress: { stage: 'queued', message: 'waiting for a processor', updated_at: at },
+    result: null,
+    error: null,
+    callback: spec.callback_url ? { state: 'pending', attempts: 0, last_status: null, last_error: null, delivered_at: null } : null,
+    cancel_requested: false,
+  };
+}
+
+/** A document created already failed (a bad upload): the uploader can read why. Creation, not a move. */
+export function failedJobDocument(spec: JobSpec, error: { code: 'bad_request' | 'internal'; message: string }, ttlDays: number, now = new Date()): JobDocument {
+  const doc = newJobDocument(spec, ttlDays, now);
+  return { ...doc, status: 'failed', completed_at: doc.updated_at, error, progress: { stage: 'done', message: error.message, updated_at: doc.updated_at } };
+}

@@ -1,0 +1,51 @@
+// JobRequest: body of POST /jobs, prompt-file front matter and schedule payloads. One schema, strict.
+import { z } from 'zod';
+
+export const PRIORITIES = ['low', 'normal', 'high', 'critical'] as const;
+export const prioritySchema = z.enum(PRIORITIES);
+export type Priority = z.infer<typeof prioritySchema>;
+
+/** The absolute ceiling of timeout_ms (processor deployed as an HTTP function); MAX_JOB_TIMEOUT_MS lowers it. */
+export const ABSOLUTE_MAX_TIMEOUT_MS = 3_300_000;
+export const DEFAULT_MAX_TIMEOUT_MS = 480_000;
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const MAX_PROMPT_CHARS = 100_000;
+
+export const metadataSchema = z
+  .record(z.string().min(1).max(64, 'metadata keys are at most 64 characters'), z.string().max(1024, 'metadata values are at most 1024 characters'))
+  .refine((m) => Object.keys(m).length <= 32, 'metadata holds at most 32 keys');
+
+export const sessionIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'session_id must match [A-Za-z0-9_-]{1,128}');
+
+export function jobRequestSchema(maxTimeoutMs: number = DEFAULT_MAX_TIMEOUT_MS) {
+  return z.strictObject({
+    prompt: z
+      .string()
+      .trim()
+      .min(1, 'prompt must not be empty')
+      .max(MAX_PROMPT_CHARS, `prompt is at most ${MAX_PROMPT_CHARS} characters`),
+    timeout_ms: z.number().int().min(1000).max(maxTimeoutMs).default(DEFAULT_TIMEOUT_MS),
+    callback_url: z.url({ protocol: /^https?$/, error: 'callback_url must be an http(s) URL' }).max(2048).optional(),
+    priority: prioritySchema.default('normal'),
+    metadata: metadataSchema.default({}),
+    session_id: sessionIdSchema.optional(),
+    output_schema: z.record(z.string(), z.unknown()).optional(),
+    max_total_tokens: z.number().int().positive().optional(),
+  });
+}
+
+/** The request schema with the contract's default ceiling; use jobRequestSchema(config.MAX_JOB_TIMEOUT_MS) at run time. */
+export const JobRequestSchema = jobRequestSchema();
+export type JobRequest = z.output<typeof JobRequestSchema>;
+export type JobRequestInput = z.input<typeof JobRequestSchema>;
+
+/** Each issue as `field: message`, so a client sees every bad field at once. */
+export function describeIssues(error: z.ZodError): { field: string; message: string }[] {
+  return error.issues.map((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      return { field: issue.keys.join(', '), message: `unknown field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}` };
+    }
+    const field = issue.path.length ? issue.path.join('.') : '(body)';
+    return { field, message: `${field}: ${issue.message}` };
+  });
+}

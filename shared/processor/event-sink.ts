@@ -1,0 +1,47 @@
+// Job events, batched: Codex can emit many items a second, so events are buffered and written in
+// one batch per flush instead of one write each. seq continues from the last event of the job.
+import type { Logger } from '../logging.js';
+import type { JobEvent } from '../jobs/job-document.js';
+import type { JobStore } from '../store/job-store.js';
+
+export class EventSink {
+  private buffer: JobEvent[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly store: JobStore,
+    private readonly jobId: string,
+    private nextSeq: number,
+    private readonly log: Logger,
+    private readonly flushMs = 250,
+    private readonly maxBatch = 100,
+  ) {}
+
+  push(type: string, data: Record<string, unknown>): void {
+    this.buffer.push({ seq: this.nextSeq++, type, at: new Date().toISOString(), data });
+    if (this.buffer.length >= this.maxBatch) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), this.flushMs);
+  }
+
+  /** Writes what is buffered; resolves when every event pushed so far is stored (or given up on). */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.buffer;
+    this.buffer = [];
+    if (batch.length === 0) return this.writing;
+    this.writing = this.writing.then(async () => {
+      try {
+        await this.store.appendEvents(this.jobId, batch);
+      } catch (err) {
+        try {
+          await this.store.appendEvents(this.jobId, batch); // one retry: events are the job's audit trail
+        } catch {
+          this.log.error('could not store job events', { job_id: this.jobId, count: batch.length, error: err as Error });
+        }
+      }
+    });
+    return this.writing;
+  }
+}

@@ -1,0 +1,55 @@
+// The processor's entry: one Pub/Sub delivery of a job message. Validates it, claims the job in a
+// transaction and runs it. Deliveries are at least once: duplicates are acked without work.
+import { jobMessageSchema } from '../jobs/job-message.js';
+import { DEAD_LETTER_ATTRIBUTE, messageJson, type PubSubMessage } from '../pubsub/pubsub-message.js';
+import { publishResultOnce } from './publish-result.js';
+import { runClaimedJob, type ProcessorDeps } from './run-claimed-job.js';
+import { failDeadLettered } from './dead-letter.js';
+
+export type DeliveryVerdict = { ack: true; reason: string } | { ack: false; reason: string };
+
+export async function handleJobMessage(deps: ProcessorDeps, message: PubSubMessage): Promise<DeliveryVerdict> {
+  const knownId = message.attributes.job_id;
+  const log = deps.log.child({ ...(knownId ? { job_id: knownId } : {}), message_id: message.messageId });
+  let body: unknown;
+  try {
+    body = messageJson(message);
+  } catch {
+    log.error('dropping a job message that is not JSON');
+    return { ack: true, reason: 'not JSON' };
+  }
+  const parsed = jobMessageSchema.safeParse(body);
+  if (!parsed.success) {
+    const jobId = (body as { job_id?: unknown } | null)?.job_id;
+    log.error('dropping a job message that does not match the job schema', {
+      ...(typeof jobId === 'string' ? { job_id: jobId } : {}),
+      issues: parsed.error.issues.map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`),
+    });
+    return { ack: true, reason: 'bad schema' };
+  }
+  const spec = parsed.data;
+  if (message.attributes[DEAD_LETTER_ATTRIBUTE] !== undefined) {
+    await failDeadLettered(deps, spec, Number(message.attributes[DEAD_LETTER_ATTRIBUTE]));
+    return { ack: true, reason: 'dead-lettered' };
+  }
+  const claim = await deps.store.claim(spec, {
+    holder: deps.holder,
+    leaseMs: deps.config.JOB_LEASE_MS,
+    maxAttempts: deps.config.MAX_ATTEMPTS,
+    ttlDays: deps.config.JOB_TTL_DAYS,
+  });
+  switch (claim.outcome) {
+    case 'busy':
+      log.info('duplicate delivery of a job running under a live lease; acked', { job_id: spec.job_id, holder: claim.job.lease?.holder });
+      return { ack: true, reason: 'busy' };
+    case 'terminal':
+    case 'ended':
+      // A result that never reached codex-results (crash after the status write) goes out now.
+      await publishResultOnce(deps.store, deps.queue, claim.job);
+      log.info(`job is ${claim.job.status}; nothing to run`, { job_id: spec.job_id, status: claim.job.status });
+      return { ack: true, reason: claim.job.status };
+    case 'claimed':
+      await runClaimedJob(deps, claim.job);
+      return { ack: true, reason: 'ran' };
+  }
+}

@@ -1,0 +1,146 @@
+// Runs a job this processor has claimed: workspace → Codex turn → outputs → result.json → terminal
+// status → codex-results. Every path ends in a recorded terminal state, and the workspace and every
+// child process are gone afterwards.
+import type { BlobStore } from '../blobs/blob-store.js';
+import { writeCodexHome, providerFromConfig, scrubbedEnv } from '../codex/codex-home.js';
+import { runTurn as realRunTurn, type TurnOutcome, type TurnRequest } from '../codex/run-turn.js';
+import type { Config } from '../config.js';
+import type { JobDocument, JobResult } from '../jobs/job-document.js';
+import { JobFailure, type JobErrorInfo } from '../jobs/job-error.js';
+import type { Logger } from '../logging.js';
+import type { JobQueue } from '../queue/job-queue.js';
+import type { JobStore } from '../store/job-store.js';
+import { EventSink } from './event-sink.js';
+import { createJobWorkspace } from './job-workspace.js';
+import { keepLease } from './lease-keeper.js';
+import { changedFiles, snapshotWorkspace, uploadOutputs } from './output-files.js';
+import { publishResultOnce } from './publish-result.js';
+import { restoreSession, saveSession } from './session-store.js';
+
+export interface ProcessorDeps {
+  config: Config;
+  store: JobStore;
+  queue: JobQueue;
+  blobs: BlobStore;
+  log: Logger;
+  holder: string;
+  runTurn?: (req: TurnRequest) => Promise<TurnOutcome>;
+}
+
+export function resultObjectName(jobId: string): string {
+  return `jobs/${jobId}/result.json`;
+}
+
+const EXIT_CODES = { completed: 0, failed: 1, timeout: 124, cancel: 130, budget: 2 } as const;
+
+/** What a turn's outcome means for the job: its terminal status and error, if any. */
+export function verdict(job: JobDocument, outcome: TurnOutcome): { status: 'completed' | 'failed' | 'cancelled'; error: JobErrorInfo | null; structured?: unknown } {
+  if (outcome.status === 'stopped') {
+    if (outcome.stop === 'cancel') return { status: 'cancelled', error: null };
+    if (outcome.stop === 'budget') {
+      return { status: 'failed', error: { code: 'budget_exceeded', message: `the turn used ${outcome.usage.total_tokens} tokens, over max_total_tokens ${job.max_total_tokens}` } };
+    }
+    return { status: 'failed', error: { code: 'timeout', message: `the job ran past its timeout_ms of ${job.timeout_ms} ms and was stopped` } };
+  }
+  if (outcome.status === 'failed') return { status: 'failed', error: { code: 'codex_error', message: outcome.errorMessage ?? 'the Codex turn failed' } };
+  if (job.output_schema) {
+    try {
+      return { status: 'completed', error: null, structured: JSON.parse(outcome.finalMessage) };
+    } catch (err) {
+      return { status: 'failed', error: { code: 'codex_error', message: `the final message is not valid JSON for output_schema: ${(err as Error).message}` } };
+    }
+  }
+  return { status: 'completed', error: null };
+}
+
+export async function runClaimedJob(deps: ProcessorDeps, job: JobDocument): Promise<JobDocument | null> {
+  const { config, store, blobs, log: baseLog, holder } = deps;
+  const log = baseLog.child({ job_id: job.job_id });
+  const cancel = new AbortController();
+  let leaseLost = false;
+  const stopLease = keepLease(store, job.job_id, holder, config.JOB_LEASE_MS, () => {
+    leaseLost = true;
+    log.warn('lease lost: another processor owns the job now; stopping this run');
+    cancel.abort();
+  }, log);
+  const unwatch = store.watch(job.job_id, (doc) => {
+    if (doc.cancel_requested && !cancel.signal.aborted) {
+      log.info('cancel requested; interrupting the turn');
+      cancel.abort();
+    }
+  });
+  const events = new EventSink(store, job.job_id, (await store.lastEventSeq(job.job_id)) + 1, log);
+  const workspace = await createJobWorkspace(job.job_id);
+  const started = Date.now();
+  let outcome: TurnOutcome | undefined;
+  try {
+    events.push('claimed', { holder, attempt: job.attempts });
+    await writeCodexHome(workspace.codexHome, providerFromConfig(config), config.CODEX_SANDBOX);
+    const resumeThreadId = job.session_id ? await restoreSession(blobs, config.RESULTS_BUCKET, job.session_id, workspace) : null;
+    const before = await snapshotWorkspace(workspace.workspace);
+    await store.setProgress(job.job_id, 'workspace_ready', resumeThreadId ? 'workspace restored from the session' : 'workspace ready');
+    await store.setProgress(job.job_id, 'codex_running', 'codex is working');
+    outcome = await (deps.runTurn ?? realRunTurn)({
+      bin: config.CODEX_BIN,
+      workspace: workspace.workspace,
+      env: scrubbedEnv(process.env, workspace),
+      prompt: job.prompt,
+      model: config.CODEX_MODEL,
+      sandbox: config.CODEX_SANDBOX,
+      timeoutMs: Math.max(0, job.timeout_ms - (Date.now() - started)),
+      outputSchema: job.output_schema,
+      maxTotalTokens: job.max_total_tokens,
+      resumeThreadId,
+      signal: cancel.signal,
+      onEvent: (type, data) => events.push(type, data),
+    });
+    if (leaseLost) return null;
+    const v = verdict(job, outcome);
+    await store.setProgress(job.job_id, 'uploading', 'uploading created files');
+    const after = await snapshotWorkspace(workspace.workspace);
+    const files = changedFiles(before, after);
+    const created = await uploadOutputs(blobs, config.OUTPUTS_BUCKET, job.job_id, workspace.workspace, files, after);
+    if (job.session_id && v.status === 'completed' && outcome.threadId) {
+      await saveSession(blobs, config.RESULTS_BUCKET, job.session_id, workspace, outcome.threadId);
+    }
+    const exitCode = outcome.status === 'stopped' ? EXIT_CODES[outcome.stop ?? 'cancel'] : EXIT_CODES[v.status === 'completed' ? 'completed' : 'failed'];
+    const result: JobResult = {
+      exit_code: exitCode,
+      final_message: outcome.finalMessage,
+      ...(v.structured === undefined ? {} : { structured_output: v.structured }),
+      stdout: outcome.commandOutput,
+      stderr: outcome.stderr,
+      execution_time_ms: Date.now() - started,
+      output_files: created.map((f) => f.filename),
+      created_files: created,
+      usage: outcome.usage,
+      thread_id: outcome.threadId,
+    };
+    await blobs.writeJson(config.RESULTS_BUCKET, resultObjectName(job.job_id), { job_id: job.job_id, status: v.status, error: v.error, result });
+    events.push('finished', { status: v.status, ...(v.error ? { error: v.error } : {}) });
+    await events.flush();
+    return await finish(deps, job, v.status, { result, error: v.error });
+  } catch (err) {
+    if (leaseLost) return null;
+    const failure = err instanceof JobFailure ? err : new JobFailure('internal', (err as Error).message);
+    log.error('job failed', { error_code: failure.code, error: failure });
+    events.push('finished', { status: 'failed', error: { code: failure.code, message: failure.message } });
+    await events.flush();
+    return await finish(deps, job, 'failed', { error: { code: failure.code, message: failure.message } });
+  } finally {
+    stopLease();
+    unwatch();
+    await workspace.remove().catch((err: Error) => log.error('could not remove the workspace', { error: err, path: workspace.root }));
+  }
+}
+
+async function finish(deps: ProcessorDeps, job: JobDocument, status: 'completed' | 'failed' | 'cancelled', patch: { result?: JobResult; error: JobErrorInfo | null }) {
+  const done = await deps.store.finish(job.job_id, status, patch, deps.holder);
+  if (!done) {
+    deps.log.warn('job was no longer ours when it ended; result not recorded', { job_id: job.job_id });
+    return null;
+  }
+  deps.log.info(`job ${status}`, { job_id: job.job_id, status, error_code: done.error?.code, execution_time_ms: done.result?.execution_time_ms });
+  await publishResultOnce(deps.store, deps.queue, done);
+  return done;
+}

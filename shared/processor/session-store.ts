@@ -1,0 +1,49 @@
+// Sessions: a job with a session_id continues the Codex thread and the workspace files of the
+// session's last completed job. Both are kept as tarballs under gs://RESULTS_BUCKET/sessions/{id}/.
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import * as tar from 'tar';
+import { z } from 'zod';
+import type { BlobStore } from '../blobs/blob-store.js';
+import type { JobWorkspace } from './job-workspace.js';
+
+const sessionRecordSchema = z.object({ thread_id: z.string(), updated_at: z.string() });
+
+export function sessionPrefix(sessionId: string): string {
+  return `sessions/${sessionId}/`;
+}
+
+/** Restores workspace files and the Codex rollout; returns the thread to resume, or null for a new session. */
+export async function restoreSession(blobs: BlobStore, bucket: string, sessionId: string, ws: JobWorkspace): Promise<string | null> {
+  const prefix = sessionPrefix(sessionId);
+  if (!(await blobs.exists(bucket, `${prefix}session.json`))) return null;
+  const chunks: Buffer[] = [];
+  for await (const chunk of blobs.readStream(bucket, `${prefix}session.json`)) chunks.push(chunk as Buffer);
+  const record = sessionRecordSchema.parse(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+  for (const [object, dir] of [
+    ['workspace.tar.gz', ws.workspace],
+    ['rollout.tar.gz', ws.codexHome],
+  ] as const) {
+    const local = path.join(ws.tmpDir, object);
+    await blobs.downloadFile(bucket, prefix + object, local);
+    await tar.x({ file: local, cwd: dir, preservePaths: false, strict: true });
+  }
+  return record.thread_id;
+}
+
+export async function saveSession(blobs: BlobStore, bucket: string, sessionId: string, ws: JobWorkspace, threadId: string): Promise<void> {
+  const prefix = sessionPrefix(sessionId);
+  await mkdir(path.join(ws.codexHome, 'sessions'), { recursive: true });
+  const parts = [
+    ['workspace.tar.gz', ws.workspace, '.'],
+    ['rollout.tar.gz', ws.codexHome, 'sessions'],
+  ] as const;
+  for (const [object, cwd, entry] of parts) {
+    const local = path.join(ws.tmpDir, object);
+    if (!existsSync(path.join(cwd, entry))) continue;
+    await tar.c({ gzip: true, file: local, cwd, portable: true }, [entry]);
+    await blobs.uploadFile(bucket, prefix + object, local, 'application/gzip');
+  }
+  await blobs.writeJson(bucket, `${prefix}session.json`, { thread_id: threadId, updated_at: new Date().toISOString() });
+}

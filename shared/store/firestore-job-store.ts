@@ -1,0 +1,222 @@
+// JobStore on Firestore. Every status move happens here, inside a transaction, through the status machine.
+import { FieldValue, Firestore, Timestamp, type DocumentData, type DocumentReference, type Transaction } from '@google-cloud/firestore';
+import { jobDocumentSchema, newJobDocument, type CallbackRecord, type JobDocument, type JobEvent, type JobSpec, type ProgressStage } from '../jobs/job-document.js';
+import { assertTransition, isTerminal } from '../jobs/job-status.js';
+import type { CancelOutcome, ClaimOptions, ClaimOutcome, JobStore, TerminalPatch } from './job-store.js';
+
+export const JOBS_COLLECTION = 'jobs';
+export const EVENTS_COLLECTION = 'events';
+/** Firestore caps a document at 1 MiB: long texts are cut in the document (result.json keeps them whole). */
+export const DOC_TEXT_LIMIT = 64 * 1024;
+
+export function eventDocId(seq: number): string {
+  return String(seq).padStart(10, '0');
+}
+
+/** expire_at is stored as a Timestamp so the TTL policy can act on it; callers see ISO strings. */
+function toFirestore(job: JobDocument): DocumentData {
+  return { ...job, expire_at: Timestamp.fromDate(new Date(job.expire_at)) };
+}
+
+export function fromFirestore(data: DocumentData): JobDocument {
+  const expire = data.expire_at instanceof Timestamp ? data.expire_at.toDate().toISOString() : data.expire_at;
+  return jobDocumentSchema.parse({ cancel_requested: false, ...data, expire_at: expire });
+}
+
+function cut(text: string): string {
+  return text.length > DOC_TEXT_LIMIT ? text.slice(0, DOC_TEXT_LIMIT) + `\n…[cut: ${text.length - DOC_TEXT_LIMIT} more characters in result.json]` : text;
+}
+
+export class FirestoreJobStore implements JobStore {
+  constructor(readonly db: Firestore) {}
+
+  ref(jobId: string): DocumentReference {
+    return this.db.collection(JOBS_COLLECTION).doc(jobId);
+  }
+
+  async create(job: JobDocument): Promise<{ created: boolean; job: JobDocument }> {
+    try {
+      await this.ref(job.job_id).create(toFirestore(job));
+      return { created: true, job };
+    } catch (err) {
+      if ((err as { code?: number }).code !== 6 /* ALREADY_EXISTS */) throw err;
+      const existing = await this.get(job.job_id);
+      if (!existing) throw err;
+      return { created: false, job: existing };
+    }
+  }
+
+  async get(jobId: string): Promise<JobDocument | null> {
+    const snap = await this.ref(jobId).get();
+    return snap.exists ? fromFirestore(snap.data()!) : null;
+  }
+
+  private async read(tx: Transaction, jobId: string): Promise<JobDocument | null> {
+    const snap = await tx.get(this.ref(jobId));
+    return snap.exists ? fromFirestore(snap.data()!) : null;
+  }
+
+  async claim(spec: JobSpec, options: ClaimOptions): Promise<ClaimOutcome> {
+    return this.db.runTransaction(async (tx) => {
+      const now = new Date();
+      const at = now.toISOString();
+      const existing = await this.read(tx, spec.job_id);
+      const job = existing ?? newJobDocument(spec, options.ttlDays, now);
+      if (isTerminal(job.status)) return { outcome: 'terminal', job };
+      if (job.status === 'processing' && job.lease && Date.parse(job.lease.expires_at) > now.getTime()) {
+        return { outcome: 'busy', job };
+      }
+      const write = (next: JobDocument) => (existing ? tx.set(this.ref(job.job_id), toFirestore(next)) : tx.create(this.ref(job.job_id), toFirestore(next)));
+      // A processing job whose lease expired: its holder died. Take it over, unless that ends it.
+      if (job.status === 'processing' && (job.cancel_requested || job.attempts >= options.maxAttempts)) {
+        const ended: JobDocument = job.cancel_requested
+          ? { ...job, status: 'cancelled', error: null }
+          : { ...job, status: 'failed', error: { code: 'max_attempts', message: `the job was attempted ${job.attempts} times (MAX_ATTEMPTS=${options.maxAttempts}) without finishing` } };
+        assertTransition(job.job_id, job.status, ended.status);
+        const final = { ...ended, lease: null, completed_at: at, updated_at: at, progress: { stage: 'done' as const, message: ended.status, updated_at: at } };
+        write(final);
+        return { outcome: 'ended', job: final };
+      }
+      if (job.status === 'queued') assertTransition(job.job_id, 'queued', 'processing');
+      const claimed: JobDocument = {
+        ...job,
+        status: 'processing',
+        attempts: job.attempts + 1,
+        lease: { holder: options.holder, expires_at: new Date(now.getTime() + options.leaseMs).toISOString() },
+        started_at: job.started_at ?? at,
+        updated_at: at,
+        progress: { stage: 'claimed', message: `claimed by ${options.holder} (attempt ${job.attempts + 1})`, updated_at: at },
+      };
+      write(claimed);
+      return { outcome: 'claimed', job: claimed };
+    });
+  }
+
+  async renewLease(jobId: string, holder: string, leaseMs: number): Promise<boolean> {
+    return this.db.runTransaction(async (tx) => {
+      const job = await this.read(tx, jobId);
+      if (!job || job.status !== 'processing' || job.lease?.holder !== holder) return false;
+      const now = Date.now();
+      tx.update(this.ref(jobId), { 'lease.expires_at': new Date(now + leaseMs).toISOString(), updated_at: new Date(now).toISOString() });
+      return true;
+    });
+  }
+
+  async setProgress(jobId: string, stage: ProgressStage, message: string, percent?: number): Promise<void> {
+    const at = new Date().toISOString();
+    await this.ref(jobId).update({ progress: { stage, message, ...(percent === undefined ? {} : { percent }), updated_at: at }, updated_at: at });
+  }
+
+  async finish(jobId: string, to: 'completed' | 'failed' | 'cancelled', patch: TerminalPatch, holder?: string): Promise<JobDocument | null> {
+    return this.db.runTransaction(async (tx) => {
+      const job = await this.read(tx, jobId);
+      if (!job || isTerminal(job.status)) return null;
+      if (holder !== undefined && job.lease?.holder !== holder) return null;
+      assertTransition(jobId, job.status, to);
+      const at = new Date().toISOString();
+      const result = patch.result
+        ? { ...patch.result, stdout: cut(patch.result.stdout), stderr: cut(patch.result.stderr), final_message: cut(patch.result.final_message) }
+        : (patch.result ?? job.result);
+      const next: JobDocument = {
+        ...job,
+        status: to,
+        result,
+        error: patch.error ?? null,
+        lease: null,
+        completed_at: at,
+        updated_at: at,
+        progress: { stage: 'done', message: to, updated_at: at },
+      };
+      tx.set(this.ref(jobId), toFirestore(next));
+      return next;
+    });
+  }
+
+  async failDeadLettered(spec: JobSpec, message: string, ttlDays: number): Promise<JobDocument> {
+    return this.db.runTransaction(async (tx) => {
+      const existing = await this.read(tx, spec.job_id);
+      const job = existing ?? newJobDocument(spec, ttlDays);
+      if (isTerminal(job.status)) return job;
+      if (job.status === 'queued') assertTransition(job.job_id, 'queued', 'processing');
+      assertTransition(job.job_id, 'processing', 'failed');
+      const at = new Date().toISOString();
+      const next: JobDocument = {
+        ...job,
+        status: 'failed',
+        error: { code: 'dead_lettered', message },
+        lease: null,
+        completed_at: at,
+        updated_at: at,
+        progress: { stage: 'done', message: 'failed', updated_at: at },
+      };
+      if (existing) tx.set(this.ref(job.job_id), toFirestore(next));
+      else tx.create(this.ref(job.job_id), toFirestore(next));
+      return next;
+    });
+  }
+
+  async cancel(jobId: string): Promise<CancelOutcome> {
+    return this.db.runTransaction(async (tx) => {
+      const job = await this.read(tx, jobId);
+      if (!job) return { outcome: 'missing' };
+      if (isTerminal(job.status)) return { outcome: 'terminal', job };
+      const at = new Date().toISOString();
+      if (job.status === 'queued') {
+        assertTransition(jobId, 'queued', 'cancelled');
+        const next: JobDocument = { ...job, status: 'cancelled', cancel_requested: true, completed_at: at, updated_at: at, progress: { stage: 'done', message: 'cancelled', updated_at: at } };
+        tx.set(this.ref(jobId), toFirestore(next));
+        return { outcome: 'cancelled', job: next };
+      }
+      const next: JobDocument = { ...job, cancel_requested: true, updated_at: at };
+      tx.update(this.ref(jobId), { cancel_requested: true, updated_at: at });
+      return { outcome: 'requested', job: next };
+    });
+  }
+
+  watch(jobId: string, onChange: (job: JobDocument) => void): () => void {
+    return this.ref(jobId).onSnapshot(
+      (snap) => {
+        if (snap.exists) onChange(fromFirestore(snap.data()!));
+      },
+      () => undefined, // a broken listener only loses cancel latency; the lease renewal still sees the job
+    );
+  }
+
+  async appendEvents(jobId: string, events: JobEvent[]): Promise<void> {
+    for (let i = 0; i < events.length; i += 400) {
+      const batch = this.db.batch();
+      for (const event of events.slice(i, i + 400)) {
+        batch.set(this.ref(jobId).collection(EVENTS_COLLECTION).doc(eventDocId(event.seq)), event);
+      }
+      await batch.commit();
+    }
+  }
+
+  async lastEventSeq(jobId: string): Promise<number> {
+    const snap = await this.ref(jobId).collection(EVENTS_COLLECTION).orderBy('seq', 'desc').limit(1).get();
+    return snap.empty ? -1 : (snap.docs[0]!.get('seq') as number);
+  }
+
+  async listEvents(jobId: string, afterSeq: number, limit: number): Promise<JobEvent[]> {
+    const snap = await this.ref(jobId).collection(EVENTS_COLLECTION).where('seq', '>', afterSeq).orderBy('seq').limit(limit).get();
+    return snap.docs.map((d) => d.data() as JobEvent);
+  }
+
+  async markResultPublished(jobId: string): Promise<boolean> {
+    return this.db.runTransaction(async (tx) => {
+      const snap = await tx.get(this.ref(jobId));
+      if (!snap.exists || snap.get('result_published_at')) return false;
+      tx.update(this.ref(jobId), { result_published_at: new Date().toISOString() });
+      return true;
+    });
+  }
+
+  /** Undoes markResultPublished when the publish itself failed, so a redelivery publishes again. */
+  async unmarkResultPublished(jobId: string): Promise<void> {
+    await this.ref(jobId).update({ result_published_at: FieldValue.delete() });
+  }
+
+  async setCallback(jobId: string, callback: CallbackRecord): Promise<void> {
+    await this.ref(jobId).update({ callback, updated_at: new Date().toISOString() });
+  }
+}

@@ -1,0 +1,62 @@
+// The job store: every read and write of job state. Status moves go through the status machine
+// inside a transaction in the implementation (firestore-job-store.ts).
+import type { CallbackRecord, JobDocument, JobEvent, JobResult, JobSpec, ProgressStage } from '../jobs/job-document.js';
+import type { JobErrorInfo } from '../jobs/job-error.js';
+
+export type ClaimOutcome =
+  | { outcome: 'claimed'; job: JobDocument }
+  /** another holder runs it under a live lease: ack the duplicate, do nothing */
+  | { outcome: 'busy'; job: JobDocument }
+  /** already completed, failed or cancelled */
+  | { outcome: 'terminal'; job: JobDocument }
+  /** the claim ended the job itself (attempts exhausted, or a cancel requested before a takeover) */
+  | { outcome: 'ended'; job: JobDocument };
+
+export interface ClaimOptions {
+  holder: string;
+  leaseMs: number;
+  maxAttempts: number;
+  ttlDays: number;
+}
+
+export type CancelOutcome =
+  | { outcome: 'cancelled'; job: JobDocument }
+  | { outcome: 'requested'; job: JobDocument }
+  | { outcome: 'terminal'; job: JobDocument }
+  | { outcome: 'missing' };
+
+export interface TerminalPatch {
+  result?: JobResult | null;
+  error?: JobErrorInfo | null;
+}
+
+export interface JobStore {
+  /** Creates the document if absent; an existing one is returned untouched (idempotent producers). */
+  create(job: JobDocument): Promise<{ created: boolean; job: JobDocument }>;
+  get(jobId: string): Promise<JobDocument | null>;
+  /** queued → processing under a lease; creates the document from the spec when the message won the race. */
+  claim(spec: JobSpec, options: ClaimOptions): Promise<ClaimOutcome>;
+  /** Extends the lease; false when the job is no longer ours (taken over or ended). */
+  renewLease(jobId: string, holder: string, leaseMs: number): Promise<boolean>;
+  setProgress(jobId: string, stage: ProgressStage, message: string, percent?: number): Promise<void>;
+  /** Moves a job to a terminal status. With a holder, only while that holder still owns the lease. */
+  finish(jobId: string, to: 'completed' | 'failed' | 'cancelled', patch: TerminalPatch, holder?: string): Promise<JobDocument | null>;
+  /**
+   * Fails a job whose message was dead-lettered (error.code dead_lettered). A queued job takes the two
+   * legal moves queued → processing → failed in one transaction; a terminal job is left as it is.
+   */
+  failDeadLettered(spec: JobSpec, message: string, ttlDays: number): Promise<JobDocument>;
+  /** queued → cancelled at once; processing → cancel_requested for the processor to act on. */
+  cancel(jobId: string): Promise<CancelOutcome>;
+  /** Calls back on every change of the document until the returned function is called. */
+  watch(jobId: string, onChange: (job: JobDocument) => void): () => void;
+  appendEvents(jobId: string, events: JobEvent[]): Promise<void>;
+  /** The highest event seq written for the job, or -1. */
+  lastEventSeq(jobId: string): Promise<number>;
+  listEvents(jobId: string, afterSeq: number, limit: number): Promise<JobEvent[]>;
+  /** Marks that the job's terminal result reached codex-results; true only for the first caller. */
+  markResultPublished(jobId: string): Promise<boolean>;
+  /** Undoes markResultPublished when the publish itself failed, so a redelivery publishes again. */
+  unmarkResultPublished(jobId: string): Promise<void>;
+  setCallback(jobId: string, callback: CallbackRecord): Promise<void>;
+}
