@@ -64,6 +64,8 @@ export const envSchema = z.object({
   RATE_LIMIT_PER_MINUTE: intFrom(1, 1_000_000).default(100),
   WEBHOOK_SECRET: list.pipe(z.array(webhookSecret)).default([]),
   WEBHOOK_RETRY_DELAYS: list.pipe(z.array(intFrom(0, 3_600_000))).default([1000, 5000, 15000]),
+  /** Per-attempt timeout of a webhook delivery (the contract's 15 s; tests lower it). */
+  WEBHOOK_TIMEOUT_MS: intFrom(100, 60_000).default(15_000),
   MAX_JOB_TIMEOUT_MS: intFrom(1000, 3_300_000).default(480_000),
   MAX_ATTEMPTS: intFrom(1, 100).default(3),
   JOB_TTL_DAYS: intFrom(1, 3650).default(30),
