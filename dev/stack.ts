@@ -70,6 +70,14 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+/** A Storage client for a fake-gcs-server base URL (its JSON API lives under /storage/v1). */
+function storageFor(host: string, projectId: string): Storage {
+  const base = host.replace(/\/+$/, '').replace(/\/storage\/v1$/, '');
+  const storage = new Storage({ projectId, apiEndpoint: base });
+  storage.baseUrl = `${base}/storage/v1`;
+  return storage;
+}
+
 export const DEV_API_KEY = 'dev-key-codex-jobs-local';
 
 async function waitForPort(port: number, proc: ManagedProcess, timeoutMs = 30_000): Promise<void> {
@@ -171,7 +179,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     // Wiring, as Terraform does it in GCP.
     const pubsub = new PubSub({ projectId: project, apiEndpoint: hosts.pubsub });
-    const storage = new Storage({ projectId: project, apiEndpoint: hosts.storage });
+    const storage = storageFor(hosts.storage, project);
     await createTopicsAndSubscriptions(pubsub, config, functionUrls);
     await createBuckets(storage, config);
     await pubsub.close();

@@ -48,7 +48,8 @@ export function subscriptions(config: Pick<Config, 'JOBS_TOPIC' | 'PRIORITY_JOBS
   return [
     push(config.JOBS_TOPIC, 'processor', 600, true),
     push(config.PRIORITY_JOBS_TOPIC, 'processor-priority', 600, true),
-    push(config.RESULTS_TOPIC, 'notifier', 60),
+    // Worst case of one delivery: 4 attempts × 15 s + 21 s of backoff ≈ 81 s.
+    push(config.RESULTS_TOPIC, 'notifier', 120),
     push(config.SCHEDULES_TOPIC, 'scheduler', 60),
     push(config.STORAGE_EVENTS_TOPIC, 'storage-trigger', 120),
     // A dead-lettered job message goes back to a processor, which marks the job failed (dead_lettered).

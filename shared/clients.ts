@@ -14,6 +14,17 @@ export function pubsubClient(config: Config): PubSub {
 }
 
 export function storageClient(config: Config): Storage {
-  const host = process.env.STORAGE_EMULATOR_HOST;
-  return new Storage({ projectId: config.GOOGLE_CLOUD_PROJECT, ...(host ? { apiEndpoint: host } : {}) });
+  return emulatorAwareStorage(config.GOOGLE_CLOUD_PROJECT);
+}
+
+/**
+ * With STORAGE_EMULATOR_HOST set, @google-cloud/storage 7 uses it verbatim as the JSON API base (/b/…),
+ * but fake-gcs-server serves the JSON API under /storage/v1: pin both endpoints.
+ */
+export function emulatorAwareStorage(projectId: string): Storage {
+  const host = process.env.STORAGE_EMULATOR_HOST?.replace(/\/+$/, '').replace(/\/storage\/v1$/, '');
+  if (!host) return new Storage({ projectId });
+  const storage = new Storage({ projectId, apiEndpoint: host });
+  storage.baseUrl = `${host}/storage/v1`;
+  return storage;
 }

@@ -1,20 +1,59 @@
-// The HTTP API: one handler for the enqueue function. Authenticates, routes, and turns every error
-// into the envelope; nothing a client sends yields a 500.
+// The HTTP API: one handler for the enqueue function. Authenticates, counts the caller against the
+// rate limit, routes, and turns every error into the envelope; nothing a client sends yields a 500.
 import type { Request, Response } from '@google-cloud/functions-framework';
 import { traceFromHeader } from '../logging.js';
 import { ApiError } from './api-error.js';
 import type { ApiDeps } from './api-deps.js';
 import { authenticate, type Caller } from './auth.js';
-import { compile, match, type Route } from './router.js';
+import { compile, match, type Route, type RouteContext } from './router.js';
+import { cancelJobRoutes } from './routes/cancel-job.js';
 import { getJobRoutes } from './routes/get-job.js';
 import { healthRoutes } from './routes/health.js';
+import { jobEventsRoutes } from './routes/job-events.js';
+import { jobOutputsRoutes } from './routes/job-outputs.js';
+import { listJobsRoutes } from './routes/list-jobs.js';
+import { openApiRoutes } from './routes/openapi.js';
+import { queueStatsRoutes } from './routes/queue-stats.js';
 import { submitJobRoutes } from './routes/submit-job.js';
 
-export const API_ROUTES: Route[] = [...healthRoutes, ...submitJobRoutes, ...getJobRoutes];
+export const API_ROUTES: Route[] = [
+  ...healthRoutes,
+  ...openApiRoutes,
+  ...submitJobRoutes,
+  ...listJobsRoutes,
+  ...queueStatsRoutes,
+  ...cancelJobRoutes,
+  ...jobEventsRoutes,
+  ...jobOutputsRoutes,
+  ...getJobRoutes,
+];
 
 function baseUrlOf(req: Request): string {
   const proto = String(req.headers['x-forwarded-proto'] ?? req.protocol ?? 'http').split(',')[0]!.trim();
-  return `${proto}://${req.headers.host ?? 'localhost'}`;
+  const host = String(req.headers['x-forwarded-host'] ?? req.headers.host ?? 'localhost').split(',')[0]!.trim();
+  return `${proto === 'https' ? 'https' : 'http'}://${host}`;
+}
+
+const ANONYMOUS: Caller = { name: '', admin: false };
+
+/** Starts counting the caller's request; admit() reports the decision (and never leaves a rejection unhandled). */
+function admission(deps: ApiDeps, caller: Caller, isPublic: boolean): Pick<RouteContext, 'admit' | 'likelyAllowed'> {
+  if (isPublic) return { admit: async () => undefined, likelyAllowed: true };
+  const likelyAllowed = deps.limiter.likelyAllowed(caller.name);
+  const decision = deps.limiter.take(caller.name).then(
+    (d) => (d.allowed ? undefined : new ApiError('rate_limited', `rate limit of ${d.limit} requests per minute exceeded; retry in ${d.retryAfterSeconds} s`, undefined, { 'retry-after': String(d.retryAfterSeconds) })),
+    (err: Error) => {
+      deps.log.error('rate limiter unavailable', { error: err });
+      return new ApiError('unavailable', 'the rate limiter is unavailable; retry shortly', undefined, { 'retry-after': '1' });
+    },
+  );
+  return {
+    likelyAllowed,
+    admit: async () => {
+      const rejection = await decision;
+      if (rejection) throw rejection;
+    },
+  };
 }
 
 export function createApiHandler(deps: ApiDeps, routes: Route[] = API_ROUTES) {
@@ -22,6 +61,7 @@ export function createApiHandler(deps: ApiDeps, routes: Route[] = API_ROUTES) {
   return async (req: Request, res: Response): Promise<void> => {
     const trace = traceFromHeader(deps.config.GOOGLE_CLOUD_PROJECT, req.header('x-cloud-trace-context'));
     const log = trace ? deps.log.child({ trace }) : deps.log;
+    let admitted: Promise<void> | undefined;
     try {
       const path = (req.path || '/').replace(/\/+$/, '') || '/';
       let found;
@@ -32,17 +72,27 @@ export function createApiHandler(deps: ApiDeps, routes: Route[] = API_ROUTES) {
       }
       if (!found) throw new ApiError('not_found', `no route for ${req.method} ${path}`);
       if ('allowed' in found) throw new ApiError('method_not_allowed', `${req.method} is not allowed on ${path}`, undefined, { allow: found.allowed.join(', ') });
-      const caller: Caller = found.route.public ? { name: '', admin: false } : authenticate(deps.config, req.header('x-api-key'));
-      await found.route.handle({ req, res, deps, params: found.params, caller, log, baseUrl: baseUrlOf(req) });
+      const isPublic = found.route.public === true;
+      const caller = isPublic ? ANONYMOUS : authenticate(deps.config, req.header('x-api-key'));
+      const { admit, likelyAllowed } = admission(deps, caller, isPublic);
+      admitted = admit().catch(() => undefined);
+      const send = async (status: number, body: unknown, headers: Record<string, string> = {}) => {
+        await admit();
+        res.set(headers).status(status).json(body);
+      };
+      await found.route.handle({ req, res, deps, params: found.params, caller, log, baseUrl: baseUrlOf(req), admit, likelyAllowed, send });
     } catch (err) {
       const apiError = err instanceof ApiError ? err : undefined;
       if (!apiError) log.error('request failed', { error: err as Error, method: req.method, path: req.path });
       const e = apiError ?? new ApiError('internal', 'internal error');
       if (res.headersSent) {
         res.end();
-        return;
+      } else {
+        res.set(e.headers).status(e.status).json(e.toBody());
       }
-      res.set(e.headers).status(e.status).json(e.toBody());
+    } finally {
+      // The count finishes even when the handler answered early (an error), so no promise outlives the request unobserved.
+      await admitted;
     }
   };
 }

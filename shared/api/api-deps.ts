@@ -6,6 +6,19 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logging.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { JobStore } from '../store/job-store.js';
+import type { RateLimiter } from './rate-limit.js';
+
+/** Timings a test may shorten; production uses the defaults. */
+export interface ApiTuning {
+  /** SSE heartbeat comment interval (the contract's 15 s). */
+  sseHeartbeatMs: number;
+  /** How long /health waits for each dependency before calling it down. */
+  healthCheckTimeoutMs: number;
+  /** How long an idempotent replay waits for the first request's job document to appear. */
+  replayWaitMs: number;
+}
+
+export const DEFAULT_API_TUNING: ApiTuning = { sseHeartbeatMs: 15_000, healthCheckTimeoutMs: 3_000, replayWaitMs: 10_000 };
 
 export interface ApiDeps {
   config: Config;
@@ -15,5 +28,9 @@ export interface ApiDeps {
   log: Logger;
   firestore: Firestore;
   pubsub: PubSub;
+  limiter: RateLimiter;
   version: string;
+  tuning: ApiTuning;
+  /** DNS lookup for the callback_url check (tests inject one; default: the system resolver). */
+  resolveHost?: (host: string) => Promise<string[]>;
 }

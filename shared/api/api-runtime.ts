@@ -6,7 +6,8 @@ import type { Config } from '../config.js';
 import { createLogger } from '../logging.js';
 import { PubSubJobQueue } from '../queue/pubsub-job-queue.js';
 import { FirestoreJobStore } from '../store/firestore-job-store.js';
-import type { ApiDeps } from './api-deps.js';
+import { DEFAULT_API_TUNING, type ApiDeps } from './api-deps.js';
+import { FirestoreRateLimiter } from './rate-limit.js';
 
 export function packageVersion(): string {
   const require = createRequire(import.meta.url);
@@ -20,17 +21,20 @@ export function packageVersion(): string {
   return '0.0.0';
 }
 
-export function apiDeps(config: Config): ApiDeps {
-  const firestore = firestoreClient(config);
-  const pubsub = pubsubClient(config);
+export function apiDeps(config: Config, overrides: Partial<ApiDeps> = {}): ApiDeps {
+  const firestore = overrides.firestore ?? firestoreClient(config);
+  const pubsub = overrides.pubsub ?? pubsubClient(config);
   return {
     config,
     firestore,
     pubsub,
-    store: new FirestoreJobStore(firestore),
+    store: new FirestoreJobStore(firestore, config.JOB_TTL_DAYS),
     queue: new PubSubJobQueue(pubsub, config),
     blobs: new GcsBlobStore(storageClient(config)),
+    limiter: new FirestoreRateLimiter(firestore, config.RATE_LIMIT_PER_MINUTE),
     log: createLogger(config.LOG_LEVEL, { component: 'enqueue' }),
-    version: process.env.K_REVISION ?? packageVersion(),
+    version: config.K_REVISION ?? packageVersion(),
+    tuning: DEFAULT_API_TUNING,
+    ...overrides,
   };
 }

@@ -9,10 +9,20 @@ export interface RouteContext {
   res: Response;
   deps: ApiDeps;
   params: Record<string, string>;
-  /** undefined only on public routes */
+  /** On public routes: an anonymous caller. */
   caller: Caller;
   log: ApiDeps['log'];
   baseUrl: string;
+  /**
+   * Resolves when the caller's rate limit admits this request; throws a 429 ApiError otherwise.
+   * The count is taken as soon as the caller is known, so reads overlap with it; a handler awaits
+   * this before it answers or changes anything.
+   */
+  admit(): Promise<void>;
+  /** The limiter expects to admit this request (far below the limit): side effects may overlap with admit(). */
+  likelyAllowed: boolean;
+  /** Answers JSON once admitted. */
+  send(status: number, body: unknown, headers?: Record<string, string>): Promise<void>;
 }
 
 export interface Route {
@@ -46,6 +56,7 @@ export function compile(route: Route): CompiledRoute {
   return { ...route, regex: new RegExp(`^${pattern}/?$`), names };
 }
 
+/** Finds the route; throws URIError when a parameter is not valid percent-encoding. */
 export function match(routes: CompiledRoute[], method: string, path: string): { route: CompiledRoute; params: Record<string, string> } | { allowed: string[] } | undefined {
   const allowed: string[] = [];
   for (const route of routes) {

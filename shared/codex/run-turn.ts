@@ -176,11 +176,12 @@ export async function runTurn(req: TurnRequest): Promise<TurnOutcome> {
       }
       const ended = await Promise.race([turnDone, serverGone]);
       const status = ended.status as string;
-      const error = ended.error as { message?: string } | null | undefined;
+      const error = ended.error as { message?: string; codexErrorInfo?: unknown } | null | undefined;
       emit('turn_completed', { status, duration_ms: ended.durationMs ?? null, ...(error?.message ? { error: error.message } : {}) });
       if (stop) return outcome('stopped');
       if (status === 'completed') return outcome('completed');
-      return outcome('failed', error?.message ?? lastError ?? `the turn ended ${status}`);
+      const info = typeof error?.codexErrorInfo === 'string' ? ` (${error.codexErrorInfo})` : error?.codexErrorInfo ? ` (${JSON.stringify(error.codexErrorInfo)})` : '';
+      return outcome('failed', `${error?.message ?? lastError ?? `the turn ended ${status}`}${info}`);
     }
     return outcome('stopped');
   } catch (err) {

@@ -16,7 +16,7 @@ export async function snapshotWorkspace(dir: string): Promise<WorkspaceSnapshot>
     for (const entry of entries) {
       const rel = sub ? `${sub}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
-        if (rel === '.git') continue; // version-control internals are not job outputs
+        if (entry.name === '.git') continue; // version-control internals (at any depth) are not job outputs
         await walk(rel);
       } else if (entry.isFile()) {
         const st = await lstat(path.join(dir, rel));
@@ -38,8 +38,12 @@ export function changedFiles(before: WorkspaceSnapshot, after: WorkspaceSnapshot
   return out.sort();
 }
 
+/** Source files whose registered mime type is something else (.ts is MPEG transport stream). */
+const SOURCE_TYPES: Record<string, string> = { ts: 'text/x-typescript', tsx: 'text/x-typescript', mts: 'text/x-typescript', cts: 'text/x-typescript', rs: 'text/x-rust', go: 'text/x-go', py: 'text/x-python' };
+
 export function contentTypeOf(filename: string): string {
-  return mime.lookup(filename) || 'application/octet-stream';
+  const ext = filename.slice(filename.lastIndexOf('.') + 1).toLowerCase();
+  return SOURCE_TYPES[ext] ?? (mime.lookup(filename) || 'application/octet-stream');
 }
 
 export function outputObjectName(jobId: string, rel: string): string {

@@ -9,18 +9,33 @@ import { createLogger, traceFromHeader } from '../logging.js';
 import { BadDeliveryError, messageFromRequest } from '../pubsub/pubsub-message.js';
 import { PubSubJobQueue } from '../queue/pubsub-job-queue.js';
 import { FirestoreJobStore } from '../store/firestore-job-store.js';
+import { sandboxProbeOnce } from '../codex/sandbox-probe.js';
 import { handleJobMessage } from './handle-job-message.js';
 import type { ProcessorDeps } from './run-claimed-job.js';
 
 export function processorDeps(config: Config): ProcessorDeps {
+  const firestore = firestoreClient(config);
+  const pubsub = pubsubClient(config);
+  const queue = new PubSubJobQueue(pubsub, config);
   return {
     config,
-    store: new FirestoreJobStore(firestoreClient(config)),
-    queue: new PubSubJobQueue(pubsubClient(config), config),
+    store: new FirestoreJobStore(firestore, config.JOB_TTL_DAYS),
+    queue,
     blobs: new GcsBlobStore(storageClient(config)),
+    close: async () => {
+      await queue.close();
+      await Promise.allSettled([pubsub.close(), firestore.terminate()]);
+    },
     log: createLogger(config.LOG_LEVEL, { component: 'processor' }),
-    holder: `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    holder: `${process.env.K_SERVICE ?? 'processor'}@${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
   };
+}
+
+/** Runs the sandbox probe at start-up so a host where the sandbox cannot work is reported at once. */
+export function reportSandbox(deps: ProcessorDeps): void {
+  void sandboxProbeOnce(deps.config.CODEX_BIN, deps.config.CODEX_SANDBOX).then((probe) =>
+    probe.ok ? deps.log.info(`sandbox probe: ${probe.message}`) : deps.log.error(`sandbox probe: ${probe.message}`),
+  );
 }
 
 export function processorHandler(deps: ProcessorDeps) {

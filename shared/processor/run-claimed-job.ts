@@ -3,6 +3,7 @@
 // child process are gone afterwards.
 import type { BlobStore } from '../blobs/blob-store.js';
 import { writeCodexHome, providerFromConfig, scrubbedEnv } from '../codex/codex-home.js';
+import { sandboxProbeOnce } from '../codex/sandbox-probe.js';
 import { runTurn as realRunTurn, type TurnOutcome, type TurnRequest } from '../codex/run-turn.js';
 import type { Config } from '../config.js';
 import type { JobDocument, JobResult } from '../jobs/job-document.js';
@@ -25,6 +26,8 @@ export interface ProcessorDeps {
   log: Logger;
   holder: string;
   runTurn?: (req: TurnRequest) => Promise<TurnOutcome>;
+  /** Releases the clients (tests and tools; a function instance keeps them for its life). */
+  close?: () => Promise<void>;
 }
 
 export function resultObjectName(jobId: string): string {
@@ -75,6 +78,8 @@ export async function runClaimedJob(deps: ProcessorDeps, job: JobDocument): Prom
   let outcome: TurnOutcome | undefined;
   try {
     events.push('claimed', { holder, attempt: job.attempts });
+    const probe = await sandboxProbeOnce(config.CODEX_BIN, config.CODEX_SANDBOX);
+    if (!probe.ok) throw new JobFailure('internal', probe.message);
     await writeCodexHome(workspace.codexHome, providerFromConfig(config), config.CODEX_SANDBOX);
     const resumeThreadId = job.session_id ? await restoreSession(blobs, config.RESULTS_BUCKET, job.session_id, workspace) : null;
     const before = await snapshotWorkspace(workspace.workspace);

@@ -23,12 +23,21 @@ export function fromFirestore(data: DocumentData): JobDocument {
   return jobDocumentSchema.parse({ cancel_requested: false, ...data, expire_at: expire });
 }
 
+/** An event as clients see it: {seq, type, at, data} (the TTL field stays in the database). */
+export function eventFromFirestore(data: DocumentData): JobEvent {
+  return { seq: data.seq as number, type: data.type as string, at: data.at as string, data: (data.data ?? {}) as Record<string, unknown> };
+}
+
 function cut(text: string): string {
   return text.length > DOC_TEXT_LIMIT ? text.slice(0, DOC_TEXT_LIMIT) + `\n…[cut: ${text.length - DOC_TEXT_LIMIT} more characters in result.json]` : text;
 }
 
 export class FirestoreJobStore implements JobStore {
-  constructor(readonly db: Firestore) {}
+  /** eventTtlDays: events carry their own expire_at, since a TTL delete of a job leaves its subcollection. */
+  constructor(
+    readonly db: Firestore,
+    readonly eventTtlDays = 30,
+  ) {}
 
   ref(jobId: string): DocumentReference {
     return this.db.collection(JOBS_COLLECTION).doc(jobId);
@@ -183,10 +192,11 @@ export class FirestoreJobStore implements JobStore {
   }
 
   async appendEvents(jobId: string, events: JobEvent[]): Promise<void> {
+    const expire_at = Timestamp.fromMillis(Date.now() + this.eventTtlDays * 86_400_000);
     for (let i = 0; i < events.length; i += 400) {
       const batch = this.db.batch();
       for (const event of events.slice(i, i + 400)) {
-        batch.set(this.ref(jobId).collection(EVENTS_COLLECTION).doc(eventDocId(event.seq)), event);
+        batch.set(this.ref(jobId).collection(EVENTS_COLLECTION).doc(eventDocId(event.seq)), { ...event, expire_at });
       }
       await batch.commit();
     }
@@ -199,7 +209,7 @@ export class FirestoreJobStore implements JobStore {
 
   async listEvents(jobId: string, afterSeq: number, limit: number): Promise<JobEvent[]> {
     const snap = await this.ref(jobId).collection(EVENTS_COLLECTION).where('seq', '>', afterSeq).orderBy('seq').limit(limit).get();
-    return snap.docs.map((d) => d.data() as JobEvent);
+    return snap.docs.map((d) => eventFromFirestore(d.data()));
   }
 
   async markResultPublished(jobId: string): Promise<boolean> {

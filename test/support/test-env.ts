@@ -3,7 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { Firestore } from '@google-cloud/firestore';
 import { PubSub } from '@google-cloud/pubsub';
-import { Storage } from '@google-cloud/storage';
+import type { Storage } from '@google-cloud/storage';
+import { emulatorAwareStorage } from '../../shared/clients.js';
 import { parseConfig, type Config } from '../../shared/config.js';
 
 export function requireEmulators(): { pubsub: string; firestore: string; storage: string } {
@@ -43,7 +44,7 @@ export async function testEnv(overrides: Record<string, string> = {}): Promise<T
   const config = parseConfig(env);
   const firestore = new Firestore({ projectId: project, ignoreUndefinedProperties: true });
   const pubsub = new PubSub({ projectId: project });
-  const storage = new Storage({ projectId: project, apiEndpoint: hosts.storage });
+  const storage = emulatorAwareStorage(project);
   for (const bucket of [config.UPLOADS_BUCKET, config.OUTPUTS_BUCKET, config.RESULTS_BUCKET]) {
     const [exists] = await storage.bucket(bucket).exists();
     if (!exists) await storage.createBucket(bucket);

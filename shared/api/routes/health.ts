@@ -1,12 +1,10 @@
 // GET /health: open (no key); 503 when Firestore or Pub/Sub cannot be reached.
 import type { Route, RouteContext } from '../router.js';
 
-const CHECK_TIMEOUT_MS = 3000;
-
-async function check(fn: () => Promise<unknown>): Promise<'ok' | string> {
+async function check(fn: () => Promise<unknown>, timeoutMs: number): Promise<'ok' | string> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([fn(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), CHECK_TIMEOUT_MS)))]);
+    await Promise.race([fn(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), timeoutMs)))]);
     return 'ok';
   } catch (err) {
     return `error: ${(err as Error).message.split('\n')[0]}`;
@@ -17,12 +15,14 @@ async function check(fn: () => Promise<unknown>): Promise<'ok' | string> {
 
 async function health(ctx: RouteContext): Promise<void> {
   const { deps } = ctx;
+  const timeout = deps.tuning.healthCheckTimeoutMs;
   const [firestore, pubsub] = await Promise.all([
-    check(() => deps.firestore.collection('jobs').limit(1).get()),
-    check(() => deps.pubsub.topic(deps.config.JOBS_TOPIC).exists()),
+    check(() => deps.firestore.collection('jobs').limit(1).get(), timeout),
+    check(() => deps.pubsub.topic(deps.config.JOBS_TOPIC).getMetadata(), timeout),
   ]);
   const healthy = firestore === 'ok' && pubsub === 'ok';
-  ctx.res.status(healthy ? 200 : 503).json({ status: healthy ? 'healthy' : 'unhealthy', version: deps.version, checks: { firestore, pubsub } });
+  ctx.res.set('cache-control', 'no-store');
+  await ctx.send(healthy ? 200 : 503, { status: healthy ? 'healthy' : 'unhealthy', version: deps.version, checks: { firestore, pubsub } });
 }
 
 export const healthRoutes: Route[] = [{ method: 'GET', path: '/health', public: true, handle: health }];

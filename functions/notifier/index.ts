@@ -1,0 +1,6 @@
+// Function `notifier`: delivers signed webhooks for terminal jobs (push subscription on codex-results).
+import * as functions from '@google-cloud/functions-framework';
+import { loadConfig } from '../../shared/config.js';
+import { notifierDeps, notifierHandler } from '../../shared/webhooks/notifier-http.js';
+
+functions.http('notifier', notifierHandler(notifierDeps(loadConfig())));

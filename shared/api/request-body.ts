@@ -1,0 +1,32 @@
+// The JSON body of a POST: application/json only, at most 1 MiB. The Functions Framework has already
+// read and parsed it (malformed JSON is answered by framework-error-envelope.ts before we run).
+import type { Request } from '@google-cloud/functions-framework';
+import { ApiError } from './api-error.js';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Content-Length above the limit: reject before anything reads the body. */
+export function declaredBodyTooLarge(headers: Record<string, string | string[] | undefined>): boolean {
+  const length = Number(headers['content-length']);
+  return Number.isFinite(length) && length > MAX_BODY_BYTES;
+}
+
+export function tooLargeError(): ApiError {
+  return new ApiError('payload_too_large', `the request body is larger than ${MAX_BODY_BYTES} bytes (1 MiB)`);
+}
+
+function isJsonType(contentType: string | undefined): boolean {
+  const mediaType = contentType?.split(';')[0]?.trim().toLowerCase();
+  return mediaType === 'application/json';
+}
+
+/** The parsed JSON body of the request, after the content type and size checks. */
+export function jsonBody(req: Request): unknown {
+  const raw = (req as Request & { rawBody?: Buffer }).rawBody;
+  if (declaredBodyTooLarge(req.headers) || (raw && raw.length > MAX_BODY_BYTES)) throw tooLargeError();
+  if (!isJsonType(req.header('content-type'))) {
+    const given = req.header('content-type');
+    throw new ApiError('unsupported_media_type', `the body must be JSON with Content-Type: application/json${given ? ` (got ${given.slice(0, 100)})` : ' (no Content-Type given)'}`);
+  }
+  return req.body;
+}

@@ -1,0 +1,22 @@
+// POST /jobs/{id}/cancel: queued → cancelled at once; processing → cancel_requested (the processor
+// interrupts the turn); terminal → 409.
+import { ApiError } from '../api-error.js';
+import type { Route, RouteContext } from '../router.js';
+import { visibleJob } from './get-job.js';
+
+async function cancelJob(ctx: RouteContext): Promise<void> {
+  const job = await visibleJob(ctx, ctx.params.id!);
+  await ctx.admit();
+  const outcome = await ctx.deps.store.cancel(job.job_id);
+  switch (outcome.outcome) {
+    case 'missing':
+      throw new ApiError('not_found', `job ${job.job_id} not found`);
+    case 'terminal':
+      throw new ApiError('conflict', `job ${job.job_id} is already ${outcome.job.status}`);
+    default:
+      ctx.log.info(outcome.outcome === 'cancelled' ? 'job cancelled' : 'cancel requested', { job_id: job.job_id, owner: ctx.caller.name });
+      await ctx.send(200, outcome.job);
+  }
+}
+
+export const cancelJobRoutes: Route[] = [{ method: 'POST', path: '/jobs/:id/cancel', handle: cancelJob }];

@@ -1,0 +1,53 @@
+// GET /jobs/{id}/outputs lists the job's output files; GET /jobs/{id}/outputs/{path} streams one
+// with its content type (piped from Cloud Storage, never buffered whole).
+import { pipeline } from 'node:stream/promises';
+import { ApiError } from '../api-error.js';
+import { outputObjectName, outputsPrefix, outputUrlPath } from '../output-path.js';
+import type { Route, RouteContext } from '../router.js';
+import { visibleJob } from './get-job.js';
+
+async function listOutputs(ctx: RouteContext): Promise<void> {
+  const job = await visibleJob(ctx, ctx.params.id!);
+  const prefix = outputsPrefix(job.job_id);
+  const blobs = await ctx.deps.blobs.list(ctx.deps.config.OUTPUTS_BUCKET, prefix);
+  const files = blobs
+    .filter((b) => b.name.length > prefix.length && !b.name.endsWith('/'))
+    .map((b) => {
+      const filename = b.name.slice(prefix.length);
+      return { filename, size_bytes: b.size, content_type: b.contentType, url: ctx.baseUrl + outputUrlPath(job.job_id, filename) };
+    })
+    .sort((a, b) => a.filename.localeCompare(b.filename));
+  await ctx.send(200, { files });
+}
+
+async function getOutput(ctx: RouteContext): Promise<void> {
+  const relative = ctx.params.path!;
+  const job = await visibleJob(ctx, ctx.params.id!);
+  const name = outputObjectName(job.job_id, relative);
+  const bucket = ctx.deps.config.OUTPUTS_BUCKET;
+  const info = await ctx.deps.blobs.info(bucket, name);
+  if (!info) throw new ApiError('not_found', `job ${job.job_id} has no output file ${relative}`);
+  await ctx.admit();
+  const { res } = ctx;
+  // setHeader, not Express's set(): that would append a charset the object may not have.
+  res.setHeader('content-type', info.contentType);
+  res.status(200).set({
+    'content-length': String(info.size),
+    'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(relative.split('/').at(-1)!)}`,
+    'x-content-type-options': 'nosniff',
+    'content-security-policy': "default-src 'none'; sandbox",
+    'cache-control': 'private, max-age=60',
+  });
+  try {
+    await pipeline(ctx.deps.blobs.readStream(bucket, name), res);
+  } catch (err) {
+    // Headers are gone: the envelope cannot be sent; the client sees a cut-off body.
+    if (!res.destroyed && (err as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') ctx.log.error('output stream failed', { job_id: job.job_id, error: err as Error });
+    res.destroy();
+  }
+}
+
+export const jobOutputsRoutes: Route[] = [
+  { method: 'GET', path: '/jobs/:id/outputs', handle: listOutputs },
+  { method: 'GET', path: '/jobs/:id/outputs/*path', handle: getOutput },
+];

@@ -1,0 +1,243 @@
+# The six deployments of dev/topology.ts FUNCTIONS, all built from the same source archive
+# (package.json main = dist/functions/index.js, which loads only FUNCTION_TARGET's module).
+# Build first: `npm ci && npm run build` at the repository root.
+
+locals {
+  # Per function: the Functions Framework target it registers, its sizing, who may reach it, and
+  # exactly the environment it reads (secrets by Secret Manager id; test/unit/terraform checks this).
+  functions = {
+    enqueue = {
+      entry_point = "enqueue"
+      description = "codex-jobs HTTP API (submit, read, list, cancel, events, outputs)"
+      memory      = "512Mi"
+      cpu         = "1"
+      # Mostly waiting on Firestore, Pub/Sub and SSE streams: many requests share an instance.
+      concurrency   = 80
+      min_instances = 0
+      max_instances = 20
+      # SSE streams stay open until the job ends.
+      timeout_seconds = var.job_timeout_seconds
+      ingress         = "ALLOW_ALL"
+      env = {
+        GOOGLE_CLOUD_PROJECT  = var.project_id
+        JOBS_TOPIC            = local.topics.jobs
+        PRIORITY_JOBS_TOPIC   = local.topics.priority_jobs
+        RESULTS_TOPIC         = local.topics.results
+        UPLOADS_BUCKET        = local.buckets.uploads
+        OUTPUTS_BUCKET        = local.buckets.outputs
+        RESULTS_BUCKET        = local.buckets.results
+        RATE_LIMIT_PER_MINUTE = local.settings.RATE_LIMIT_PER_MINUTE
+        MAX_JOB_TIMEOUT_MS    = local.max_job_timeout_ms
+        LOG_LEVEL             = local.settings.LOG_LEVEL
+      }
+      secrets = {
+        API_KEYS = var.api_keys_secret
+      }
+    }
+
+    processor = {
+      entry_point = "processor"
+      description = "codex-jobs processor, low/normal lane (codex-jobs)"
+      # Codex app-server, its tools and the workspace (the filesystem is in memory) need room.
+      memory          = "4Gi"
+      cpu             = "2"
+      concurrency     = 1
+      min_instances   = 0
+      max_instances   = var.max_concurrent_jobs
+      timeout_seconds = var.job_timeout_seconds
+      ingress         = "ALLOW_INTERNAL_ONLY"
+      env             = local.processor_env
+      secrets         = local.processor_secrets
+    }
+
+    "processor-priority" = {
+      entry_point     = "processor"
+      description     = "codex-jobs processor, high/critical lane (codex-jobs-priority)"
+      memory          = "4Gi"
+      cpu             = "2"
+      concurrency     = 1
+      min_instances   = 0
+      max_instances   = var.max_priority_jobs
+      timeout_seconds = var.job_timeout_seconds
+      ingress         = "ALLOW_INTERNAL_ONLY"
+      env             = local.processor_env
+      secrets         = local.processor_secrets
+    }
+
+    "storage-trigger" = {
+      entry_point     = "storage-trigger"
+      description     = "codex-jobs bucket drops (.codex, .prompt, .zip, .tar.gz) to jobs"
+      memory          = "1Gi"
+      cpu             = "1"
+      concurrency     = 4
+      min_instances   = 0
+      max_instances   = 10
+      timeout_seconds = 300
+      ingress         = "ALLOW_INTERNAL_ONLY"
+      env = {
+        GOOGLE_CLOUD_PROJECT = var.project_id
+        JOBS_TOPIC           = local.topics.jobs
+        PRIORITY_JOBS_TOPIC  = local.topics.priority_jobs
+        RESULTS_TOPIC        = local.topics.results
+        STORAGE_EVENTS_TOPIC = local.topics.storage_events
+        UPLOADS_BUCKET       = local.buckets.uploads
+        MAX_JOB_TIMEOUT_MS   = local.max_job_timeout_ms
+        LOG_LEVEL            = local.settings.LOG_LEVEL
+      }
+      secrets = {}
+    }
+
+    scheduler = {
+      entry_point     = "scheduler"
+      description     = "codex-jobs Cloud Scheduler messages to jobs"
+      memory          = "512Mi"
+      cpu             = "0.333"
+      concurrency     = 1
+      min_instances   = 0
+      max_instances   = 5
+      timeout_seconds = 120
+      ingress         = "ALLOW_INTERNAL_ONLY"
+      env = {
+        GOOGLE_CLOUD_PROJECT = var.project_id
+        JOBS_TOPIC           = local.topics.jobs
+        PRIORITY_JOBS_TOPIC  = local.topics.priority_jobs
+        RESULTS_TOPIC        = local.topics.results
+        SCHEDULES_TOPIC      = local.topics.schedules
+        MAX_JOB_TIMEOUT_MS   = local.max_job_timeout_ms
+        LOG_LEVEL            = local.settings.LOG_LEVEL
+      }
+      secrets = {}
+    }
+
+    notifier = {
+      entry_point = "notifier"
+      description = "codex-jobs signed webhooks for finished jobs"
+      memory      = "512Mi"
+      cpu         = "1"
+      # Deliveries mostly wait on remote endpoints and retry delays.
+      concurrency     = 20
+      min_instances   = 0
+      max_instances   = 10
+      timeout_seconds = 300
+      ingress         = "ALLOW_INTERNAL_ONLY"
+      env = {
+        GOOGLE_CLOUD_PROJECT = var.project_id
+        RESULTS_TOPIC        = local.topics.results
+        WEBHOOK_RETRY_DELAYS = local.settings.WEBHOOK_RETRY_DELAYS
+        LOG_LEVEL            = local.settings.LOG_LEVEL
+      }
+      secrets = {
+        WEBHOOK_SECRET = var.webhook_secret_secret
+      }
+    }
+  }
+
+  processor_env = {
+    GOOGLE_CLOUD_PROJECT = var.project_id
+    OUTPUTS_BUCKET       = local.buckets.outputs
+    RESULTS_BUCKET       = local.buckets.results
+    RESULTS_TOPIC        = local.topics.results
+    CODEX_MODEL          = local.settings.CODEX_MODEL
+    CODEX_SANDBOX        = local.settings.CODEX_SANDBOX
+    MAX_ATTEMPTS         = local.settings.MAX_ATTEMPTS
+    LOG_LEVEL            = local.settings.LOG_LEVEL
+  }
+  processor_secrets = {
+    OPENAI_API_KEY = var.openai_api_key_secret
+  }
+
+  # Functions fed by push subscriptions (everything but the public API).
+  pushed_functions = toset([for name, fn in local.functions : name if fn.ingress != "ALLOW_ALL"])
+}
+
+# The deployed source: package files and the compiled functions + shared library.
+data "archive_file" "source" {
+  type        = "zip"
+  source_dir  = "${path.module}/.."
+  output_path = "${path.module}/.build/codex-jobs-source.zip"
+  excludes = [
+    # Whole folders by name too, so the archive never walks them.
+    ".git", "node_modules", "terraform", ".cache",
+    ".git/**", ".ci/**", ".cache/**", "node_modules/**", "terraform/**", "docs/**",
+    "functions/**", "shared/**", "dev/**", "test/**", "bench/**",
+    "dist/dev/**", "dist/test/**", "dist/bench/**",
+    "*.md", "*.json.bak", ".env*", "firebase.json", "firestore.rules", "firestore.indexes.json",
+    "tsconfig.json", "eslint.config.js",
+  ]
+
+  lifecycle {
+    precondition {
+      condition     = fileexists("${path.module}/../dist/functions/index.js")
+      error_message = "dist/functions/index.js is missing: run `npm ci && npm run build` at the repository root first."
+    }
+  }
+}
+
+resource "google_storage_bucket" "source" {
+  name                        = "${var.project_id}-codex-source"
+  location                    = var.region
+  uniform_bucket_level_access = true
+  public_access_prevention    = "enforced"
+  labels                      = local.labels
+  depends_on                  = [google_project_service.apis]
+}
+
+resource "google_storage_bucket_object" "source" {
+  # Named by content, so a new build makes a new object and a new revision of every function.
+  name   = "source-${data.archive_file.source.output_md5}.zip"
+  bucket = google_storage_bucket.source.name
+  source = data.archive_file.source.output_path
+}
+
+resource "google_cloudfunctions2_function" "fn" {
+  for_each    = local.functions
+  name        = each.key
+  location    = var.region
+  description = each.value.description
+  labels      = local.labels
+
+  build_config {
+    runtime         = "nodejs22"
+    entry_point     = each.value.entry_point
+    service_account = google_service_account.build.id
+    source {
+      storage_source {
+        bucket = google_storage_bucket.source.name
+        object = google_storage_bucket_object.source.name
+      }
+    }
+    environment_variables = {
+      # dist/ is built before upload; the archive has no TypeScript sources to build.
+      GOOGLE_NODE_RUN_SCRIPTS = ""
+    }
+  }
+
+  service_config {
+    available_memory                 = each.value.memory
+    available_cpu                    = each.value.cpu
+    max_instance_request_concurrency = each.value.concurrency
+    min_instance_count               = each.value.min_instances
+    max_instance_count               = each.value.max_instances
+    timeout_seconds                  = each.value.timeout_seconds
+    ingress_settings                 = each.value.ingress
+    all_traffic_on_latest_revision   = true
+    service_account_email            = google_service_account.fn[each.key].email
+    environment_variables            = each.value.env
+
+    dynamic "secret_environment_variables" {
+      for_each = each.value.secrets
+      content {
+        key        = secret_environment_variables.key
+        project_id = var.project_id
+        secret     = secret_environment_variables.value
+        version    = "latest"
+      }
+    }
+  }
+
+  depends_on = [
+    google_project_service.apis,
+    google_secret_manager_secret_iam_member.accessor,
+    google_project_iam_member.build,
+  ]
+}

@@ -1,0 +1,161 @@
+# One service account per function with only the roles it needs, a build identity, and the
+# identity Pub/Sub pushes with (the only one allowed to invoke the internal functions).
+
+locals {
+  # What each function touches. Firestore access is project-wide (datastore.user has no narrower scope).
+  function_access = {
+    enqueue = {
+      project_roles = ["roles/datastore.user"]
+      topic_roles = [
+        { topic = local.topics.jobs, role = "roles/pubsub.publisher" },
+        { topic = local.topics.priority_jobs, role = "roles/pubsub.publisher" },
+        # A queued job cancelled through the API is terminal: its result message goes out from here.
+        { topic = local.topics.results, role = "roles/pubsub.publisher" },
+        # GET /health checks that the jobs topic exists.
+        { topic = local.topics.jobs, role = "roles/pubsub.viewer" },
+      ]
+      # GET /jobs/{id}/outputs lists and streams output files.
+      bucket_roles = [{ bucket = "outputs", role = "roles/storage.objectViewer" }]
+    }
+    processor = {
+      project_roles = ["roles/datastore.user"]
+      topic_roles   = [{ topic = local.topics.results, role = "roles/pubsub.publisher" }]
+      bucket_roles = [
+        { bucket = "outputs", role = "roles/storage.objectAdmin" },
+        { bucket = "results", role = "roles/storage.objectAdmin" },
+      ]
+    }
+    "processor-priority" = {
+      project_roles = ["roles/datastore.user"]
+      topic_roles   = [{ topic = local.topics.results, role = "roles/pubsub.publisher" }]
+      bucket_roles = [
+        { bucket = "outputs", role = "roles/storage.objectAdmin" },
+        { bucket = "results", role = "roles/storage.objectAdmin" },
+      ]
+    }
+    "storage-trigger" = {
+      project_roles = ["roles/datastore.user"]
+      topic_roles = [
+        { topic = local.topics.jobs, role = "roles/pubsub.publisher" },
+        { topic = local.topics.priority_jobs, role = "roles/pubsub.publisher" },
+        # A bad file becomes a failed job (and a deleted file cancels jobs): their results go out from here.
+        { topic = local.topics.results, role = "roles/pubsub.publisher" },
+      ]
+      bucket_roles = [{ bucket = "uploads", role = "roles/storage.objectViewer" }]
+    }
+    scheduler = {
+      project_roles = ["roles/datastore.user"]
+      topic_roles = [
+        { topic = local.topics.jobs, role = "roles/pubsub.publisher" },
+        { topic = local.topics.priority_jobs, role = "roles/pubsub.publisher" },
+        { topic = local.topics.results, role = "roles/pubsub.publisher" },
+      ]
+      bucket_roles = []
+    }
+    notifier = {
+      project_roles = ["roles/datastore.user"]
+      # Webhooks that fail every retry are published to codex-results-dead-letter.
+      topic_roles  = [{ topic = local.dead_letter_topics.results, role = "roles/pubsub.publisher" }]
+      bucket_roles = []
+    }
+  }
+
+  project_bindings = merge([
+    for fn, access in local.function_access : { for role in access.project_roles : "${fn} ${role}" => { fn = fn, role = role } }
+  ]...)
+  topic_bindings = merge([
+    for fn, access in local.function_access : { for b in access.topic_roles : "${fn} ${b.topic} ${b.role}" => { fn = fn, topic = b.topic, role = b.role } }
+  ]...)
+  bucket_bindings = merge([
+    for fn, access in local.function_access : { for b in access.bucket_roles : "${fn} ${b.bucket} ${b.role}" => { fn = fn, bucket = b.bucket, role = b.role } }
+  ]...)
+
+  pubsub_service_agent = "serviceAccount:${google_project_service_identity.pubsub.email}"
+}
+
+resource "google_service_account" "fn" {
+  for_each     = local.functions
+  account_id   = "codex-${each.key}"
+  display_name = "codex-jobs ${each.key} function"
+  depends_on   = [google_project_service.apis]
+}
+
+resource "google_project_iam_member" "fn" {
+  for_each = local.project_bindings
+  project  = var.project_id
+  role     = each.value.role
+  member   = google_service_account.fn[each.value.fn].member
+}
+
+resource "google_pubsub_topic_iam_member" "fn" {
+  for_each = local.topic_bindings
+  topic    = google_pubsub_topic.all[each.value.topic].id
+  role     = each.value.role
+  member   = google_service_account.fn[each.value.fn].member
+}
+
+resource "google_storage_bucket_iam_member" "fn" {
+  for_each = local.bucket_bindings
+  bucket   = google_storage_bucket.data[each.value.bucket].name
+  role     = each.value.role
+  member   = google_service_account.fn[each.value.fn].member
+}
+
+# The API signs output download URLs with its own identity (signBlob), where signing is available.
+resource "google_service_account_iam_member" "enqueue_signs_urls" {
+  service_account_id = google_service_account.fn["enqueue"].name
+  role               = "roles/iam.serviceAccountTokenCreator"
+  member             = google_service_account.fn["enqueue"].member
+}
+
+# Cloud Build runs the function builds with this identity instead of a default service account.
+resource "google_service_account" "build" {
+  account_id   = "codex-build"
+  display_name = "codex-jobs function builds"
+  depends_on   = [google_project_service.apis]
+}
+
+resource "google_project_iam_member" "build" {
+  project = var.project_id
+  role    = "roles/cloudbuild.builds.builder"
+  member  = google_service_account.build.member
+}
+
+# Push subscriptions authenticate with OIDC tokens of this account.
+resource "google_service_account" "push" {
+  account_id   = "codex-push"
+  display_name = "codex-jobs Pub/Sub push identity"
+  depends_on   = [google_project_service.apis]
+}
+
+# Only the push identity may invoke the functions fed by push subscriptions.
+resource "google_cloud_run_service_iam_member" "push_invoker" {
+  for_each = local.pushed_functions
+  project  = var.project_id
+  location = var.region
+  service  = google_cloudfunctions2_function.fn[each.key].name
+  role     = "roles/run.invoker"
+  member   = google_service_account.push.member
+}
+
+# The API is public at the network and IAM level; every route but /health needs an API key.
+resource "google_cloud_run_service_iam_member" "enqueue_public" {
+  project  = var.project_id
+  location = var.region
+  service  = google_cloudfunctions2_function.fn["enqueue"].name
+  role     = "roles/run.invoker"
+  member   = "allUsers"
+}
+
+# The Pub/Sub service agent mints the push OIDC tokens for the push identity.
+resource "google_project_service_identity" "pubsub" {
+  provider = google-beta
+  project  = var.project_id
+  service  = "pubsub.googleapis.com"
+}
+
+resource "google_service_account_iam_member" "pubsub_mints_push_tokens" {
+  service_account_id = google_service_account.push.name
+  role               = "roles/iam.serviceAccountTokenCreator"
+  member             = local.pubsub_service_agent
+}

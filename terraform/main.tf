@@ -1,0 +1,74 @@
+# codex-jobs on Google Cloud: shared names and settings. Each concern has its own file:
+# functions.tf, pubsub.tf, storage.tf, firestore.tf, iam.tf, secrets.tf, scheduler.tf, monitoring.tf.
+# Names below are the defaults of shared/config.ts; test/unit/terraform checks that they stay equal.
+
+resource "google_project_service" "apis" {
+  for_each = toset([
+    "artifactregistry.googleapis.com",
+    "cloudbuild.googleapis.com",
+    "cloudfunctions.googleapis.com",
+    "cloudresourcemanager.googleapis.com",
+    "cloudscheduler.googleapis.com",
+    "firebaserules.googleapis.com",
+    "firestore.googleapis.com",
+    "iam.googleapis.com",
+    "logging.googleapis.com",
+    "monitoring.googleapis.com",
+    "pubsub.googleapis.com",
+    "run.googleapis.com",
+    "secretmanager.googleapis.com",
+    "storage.googleapis.com",
+  ])
+  project            = var.project_id
+  service            = each.key
+  disable_on_destroy = false
+}
+
+locals {
+  labels = {
+    app         = "codex-jobs"
+    environment = var.environment
+  }
+
+  # Topic names: the config defaults (JOBS_TOPIC, PRIORITY_JOBS_TOPIC, RESULTS_TOPIC, SCHEDULES_TOPIC, STORAGE_EVENTS_TOPIC).
+  topics = {
+    jobs           = "codex-jobs"
+    priority_jobs  = "codex-jobs-priority"
+    results        = "codex-results"
+    schedules      = "codex-schedules"
+    storage_events = "codex-storage-events"
+  }
+  # Every topic has `<topic>-dead-letter` (dev/topology.ts deadLetterTopic).
+  dead_letter_topics = {
+    jobs           = "codex-jobs-dead-letter"
+    priority_jobs  = "codex-jobs-priority-dead-letter"
+    results        = "codex-results-dead-letter"
+    schedules      = "codex-schedules-dead-letter"
+    storage_events = "codex-storage-events-dead-letter"
+  }
+
+  # Bucket names: the config defaults `${GOOGLE_CLOUD_PROJECT}-codex-uploads|outputs|results`.
+  buckets = {
+    uploads = "${var.project_id}-codex-uploads"
+    outputs = "${var.project_id}-codex-outputs"
+    results = "${var.project_id}-codex-results"
+  }
+
+  # Pub/Sub gives up on a message after this many deliveries (dev/topology.ts MAX_DELIVERY_ATTEMPTS).
+  max_delivery_attempts = 5
+
+  # Jobs may run up to the function timeout minus 5 minutes kept for uploads and bookkeeping
+  # (the contract's 3 300 000 ms at the 3600 s maximum).
+  max_job_timeout_ms = tostring((var.job_timeout_seconds - 300) * 1000)
+
+  # Tunable settings passed as plain environment variables. Unset variables take the defaults of
+  # shared/config.ts; add ADMIN_KEYS, CALLBACK_ALLOWLIST or CODEX_PROVIDER_BASE_URL here when needed.
+  settings = {
+    LOG_LEVEL             = "INFO"
+    RATE_LIMIT_PER_MINUTE = "100"
+    CODEX_MODEL           = "gpt-5-codex"
+    CODEX_SANDBOX         = "workspace-write"
+    MAX_ATTEMPTS          = "3"
+    WEBHOOK_RETRY_DELAYS  = "1000,5000,15000"
+  }
+}

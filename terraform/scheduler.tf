@@ -1,0 +1,25 @@
+# One Cloud Scheduler job per entry of schedules.json ([{name, cron, time_zone, request}]), the same
+# file the local stack runs. Each publishes its JobRequest to codex-schedules with attribute `schedule`.
+
+locals {
+  schedules = { for s in jsondecode(file("${path.module}/schedules.json")) : s.name => s }
+}
+
+resource "google_cloud_scheduler_job" "schedule" {
+  for_each    = local.schedules
+  name        = each.key
+  region      = var.region
+  description = "codex-jobs schedule ${each.key}"
+  schedule    = each.value.cron
+  time_zone   = each.value.time_zone
+
+  pubsub_target {
+    topic_name = google_pubsub_topic.all[local.topics.schedules].id
+    data       = base64encode(jsonencode(each.value.request))
+    attributes = {
+      schedule = each.key
+    }
+  }
+
+  depends_on = [google_project_service.apis]
+}

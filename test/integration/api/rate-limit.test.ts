@@ -1,0 +1,93 @@
+// The per-key rate limit lives in Firestore, so every instance shares it: past
+// RATE_LIMIT_PER_MINUTE a key gets 429 with Retry-After, from whichever instance it calls; other
+// keys are unaffected; /health is not counted.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { Timestamp } from '@google-cloud/firestore';
+import { FirestoreRateLimiter } from '../../../shared/api/rate-limit.js';
+import { apiDeps } from '../../../shared/api/api-runtime.js';
+import { createApiHandler } from '../../../shared/api/api-app.js';
+import * as functions from '@google-cloud/functions-framework';
+import { getTestServer } from '@google-cloud/functions-framework/testing';
+import type { AddressInfo } from 'node:net';
+import { startApi, KEYS, type ApiServer } from './support/api-server.js';
+import { assertResponsesMatchDocument, recordResponse } from './support/openapi-conformance.js';
+
+let api: ApiServer;
+let secondUrl: string;
+let closeSecond: () => Promise<void>;
+before(async () => {
+  api = await startApi({ env: { RATE_LIMIT_PER_MINUTE: '6' } });
+  // A second instance on the same project: its own process memory, the same Firestore.
+  const deps = apiDeps(api.env.config, { firestore: api.env.firestore, pubsub: api.env.pubsub, blobs: api.deps.blobs });
+  functions.http('enqueue-second-instance', createApiHandler(deps));
+  const server = getTestServer('enqueue-second-instance');
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  secondUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  closeSecond = () => new Promise<void>((resolve) => server.close(() => resolve()).closeAllConnections());
+});
+after(async () => {
+  await closeSecond();
+  await api.close();
+});
+
+test('the limit is shared by instances; past it a key gets 429 with Retry-After; other keys are unaffected', async () => {
+  const statuses: number[] = [];
+  for (let i = 0; i < 6; i++) {
+    const url = i % 2 ? secondUrl : api.url;
+    const res = await fetch(`${url}/jobs?limit=1`, { headers: { 'x-api-key': KEYS.alice } });
+    statuses.push(res.status);
+  }
+  assert.deepEqual(statuses, [200, 200, 200, 200, 200, 200]);
+  for (const url of [api.url, secondUrl]) {
+    const res = await fetch(`${url}/jobs`, { headers: { 'x-api-key': KEYS.alice } });
+    const body = (await res.json()) as { error: { code: string } };
+    recordResponse({ method: 'GET', path: '/jobs', status: res.status, contentType: res.headers.get('content-type')!, body });
+    assert.equal(res.status, 429);
+    assert.equal(body.error.code, 'rate_limited');
+    const retryAfter = Number(res.headers.get('retry-after'));
+    assert.ok(retryAfter >= 1 && retryAfter <= 60, `Retry-After ${retryAfter}`);
+  }
+  // A job submitted past the limit is refused, and not created.
+  const refused = await api.call<{ error: { code: string } }>('POST', '/jobs', { body: { prompt: 'over the limit' } });
+  assert.equal(refused.status, 429);
+  assert.equal((await api.env.firestore.collection('jobs').where('owner', '==', 'alice').count().get()).data().count, 0);
+  assert.equal((await api.call('GET', '/jobs', { key: KEYS.bob })).status, 200);
+  assert.equal((await api.call('GET', '/health', { key: null })).status, 200);
+});
+
+test('the counter is one document per key and minute, with a TTL field', async () => {
+  const docs = await api.env.firestore.collection('rate_limits').where('key', '==', 'alice').get();
+  assert.equal(docs.size >= 1, true);
+  const doc = docs.docs[0]!;
+  assert.ok(doc.get('count') >= 9);
+  assert.ok(doc.get('expire_at') instanceof Timestamp);
+});
+
+test('a new minute starts a new window; the limiter overlaps only far below the limit', async () => {
+  let now = Date.parse('2031-05-05T10:00:30.000Z');
+  const limiter = new FirestoreRateLimiter(api.env.firestore, 4, () => now);
+  assert.equal(limiter.likelyAllowed('carol'), true);
+  const first = await limiter.take('carol');
+  assert.deepEqual([first.allowed, first.count, first.retryAfterSeconds], [true, 1, 30]);
+  assert.equal(limiter.likelyAllowed('carol'), true, '1 of 4: overlap');
+  await limiter.take('carol');
+  assert.equal(limiter.likelyAllowed('carol'), false, '2 of 4: decide first');
+  await limiter.take('carol');
+  await limiter.take('carol');
+  assert.equal((await limiter.take('carol')).allowed, false);
+  now += 60_000;
+  const next = await limiter.take('carol');
+  assert.deepEqual([next.allowed, next.count], [true, 1]);
+  // Concurrent takes all count: no lost increments.
+  const many = await Promise.all(Array.from({ length: 10 }, () => limiter.take('dave')));
+  assert.deepEqual(
+    many.map((d) => d.count).sort((a, b) => a - b).at(-1),
+    10,
+  );
+  assert.equal(many.filter((d) => d.allowed).length <= 4, true);
+});
+
+test('every response in this file matches the OpenAPI document', async () => {
+  await assertResponsesMatchDocument();
+});

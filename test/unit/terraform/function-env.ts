@@ -1,0 +1,46 @@
+// Which deployed function reads which configuration variable (names of shared/config.ts envSchema).
+// The Terraform consistency test derives what must be set per function from this table and the schema.
+import type { FunctionSpec } from '../../../dev/topology.js';
+import type { envSchema } from '../../../shared/config.js';
+
+export type EnvName = keyof typeof envSchema.shape;
+
+const processorReads: readonly EnvName[] = [
+  'GOOGLE_CLOUD_PROJECT', 'OPENAI_API_KEY', 'CODEX_MODEL', 'CODEX_SANDBOX', 'CODEX_PROVIDER_BASE_URL', 'CODEX_BIN',
+  'MAX_ATTEMPTS', 'JOB_LEASE_MS', 'JOB_TTL_DAYS', 'OUTPUTS_BUCKET', 'RESULTS_BUCKET', 'RESULTS_TOPIC', 'LOG_LEVEL',
+];
+
+export const FUNCTION_ENV: Record<FunctionSpec['name'], readonly EnvName[]> = {
+  enqueue: [
+    'GOOGLE_CLOUD_PROJECT', 'API_KEYS', 'ADMIN_KEYS', 'RATE_LIMIT_PER_MINUTE', 'MAX_JOB_TIMEOUT_MS', 'CALLBACK_ALLOWLIST',
+    'ALLOW_INSECURE_CALLBACKS', 'JOBS_TOPIC', 'PRIORITY_JOBS_TOPIC', 'RESULTS_TOPIC', 'UPLOADS_BUCKET', 'OUTPUTS_BUCKET',
+    'RESULTS_BUCKET', 'JOB_TTL_DAYS', 'LOG_LEVEL', 'K_REVISION',
+  ],
+  processor: processorReads,
+  'processor-priority': processorReads,
+  'storage-trigger': [
+    'GOOGLE_CLOUD_PROJECT', 'UPLOADS_BUCKET', 'JOBS_TOPIC', 'PRIORITY_JOBS_TOPIC', 'RESULTS_TOPIC', 'STORAGE_EVENTS_TOPIC',
+    'MAX_JOB_TIMEOUT_MS', 'CALLBACK_ALLOWLIST', 'ALLOW_INSECURE_CALLBACKS', 'JOB_TTL_DAYS', 'LOG_LEVEL',
+  ],
+  scheduler: [
+    'GOOGLE_CLOUD_PROJECT', 'JOBS_TOPIC', 'PRIORITY_JOBS_TOPIC', 'RESULTS_TOPIC', 'SCHEDULES_TOPIC', 'MAX_JOB_TIMEOUT_MS',
+    'CALLBACK_ALLOWLIST', 'ALLOW_INSECURE_CALLBACKS', 'JOB_TTL_DAYS', 'LOG_LEVEL',
+  ],
+  notifier: [
+    'GOOGLE_CLOUD_PROJECT', 'WEBHOOK_SECRET', 'WEBHOOK_RETRY_DELAYS', 'WEBHOOK_TIMEOUT_MS', 'CALLBACK_ALLOWLIST',
+    'ALLOW_INSECURE_CALLBACKS', 'RESULTS_TOPIC', 'JOB_TTL_DAYS', 'LOG_LEVEL',
+  ],
+};
+
+/** Values that must come from Secret Manager, never from a plain environment variable. */
+export const SECRET_ENV: readonly EnvName[] = ['API_KEYS', 'WEBHOOK_SECRET', 'OPENAI_API_KEY'];
+
+/** Their local default is wrong in Google Cloud (the functions runtime does not set the project id). */
+export const REQUIRED_IN_GCP: readonly EnvName[] = ['GOOGLE_CLOUD_PROJECT'];
+
+/** No default, yet fine unset in Google Cloud. */
+export const OPTIONAL_IN_GCP: Partial<Record<EnvName, string>> = {
+  CODEX_PROVIDER_BASE_URL: 'an alternative to OPENAI_API_KEY for other Responses-API providers',
+  CODEX_BIN: 'found in the installed @openai/codex package',
+  K_REVISION: 'set by Cloud Run itself',
+};

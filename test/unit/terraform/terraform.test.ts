@@ -1,0 +1,360 @@
+// Consistency of terraform/ with the code: no terraform binary or provider download is available
+// here, so the HCL is parsed and checked against the config schema, the topology and the registrations.
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { before, describe, it } from 'node:test';
+import { FUNCTIONS, MAX_DELIVERY_ATTEMPTS, allTopics, deadLetterTopic, subscriptions } from '../../../dev/topology.js';
+import { envSchema, parseConfig } from '../../../shared/config.js';
+import { FUNCTION_ENV, OPTIONAL_IN_GCP, REQUIRED_IN_GCP, SECRET_ENV, type EnvName } from './function-env.js';
+import { dynamicBlock, loadTerraform, nested, repoRoot, resolve, resource, table, terraformDir, withProject, type Block, type TerraformConfig } from './terraform-config.js';
+
+const PROJECT = 'example-project';
+const defaults = parseConfig({ GOOGLE_CLOUD_PROJECT: PROJECT });
+
+interface FunctionEntry {
+  entry_point: string;
+  memory: string;
+  cpu: string;
+  concurrency: number;
+  max_instances: unknown;
+  timeout_seconds: unknown;
+  ingress: string;
+  env: Record<string, string>;
+  secrets: Record<string, string>;
+}
+
+interface PushSubscription {
+  topic: string;
+  function: string;
+  dead_letter_topic: string | null;
+  ack_deadline_seconds: number;
+  ordered: boolean;
+}
+
+/** Targets registered with the Functions Framework in functions/<name>/index.ts. */
+function registeredTargets(): Map<string, string> {
+  const found = new Map<string, string>();
+  const dir = path.join(repoRoot, 'functions');
+  for (const name of readdirSync(dir)) {
+    const file = path.join(dir, name, 'index.ts');
+    if (!existsSync(file)) continue;
+    for (const m of readFileSync(file, 'utf8').matchAll(/functions\.(?:http|cloudEvent)\(\s*['"]([^'"]+)['"]/g)) found.set(m[1]!, path.relative(repoRoot, file));
+  }
+  return found;
+}
+
+/** Schema variables without a default (optional, or required outright). */
+function withoutDefault(): Set<EnvName> {
+  const names = Object.keys(envSchema.shape) as EnvName[];
+  return new Set(names.filter((name) => {
+    const r = envSchema.shape[name].safeParse(undefined);
+    return !r.success || r.data === undefined;
+  }));
+}
+
+describe('terraform/ matches the code', () => {
+  let tf: TerraformConfig;
+  let functions: Record<string, FunctionEntry>;
+  before(async () => {
+    tf = await loadTerraform();
+    functions = table<FunctionEntry>(tf, 'functions');
+  });
+
+  it('pins the google provider at version 5 or newer and declares exactly the documented variables', () => {
+    const providers = tf.terraform.flatMap((t) => (t.required_providers as Block[] | undefined) ?? []);
+    const google = providers.map((p) => p.google as Block | undefined).find(Boolean);
+    assert.ok(google, 'required_providers has no google entry');
+    assert.equal(google.source, 'hashicorp/google');
+    assert.match(String(google.version), /^>= ?[5-9]/, 'google provider must be >= 5');
+    assert.deepEqual(Object.keys(tf.variables).sort(), [
+      'api_keys_secret', 'environment', 'job_timeout_seconds', 'max_concurrent_jobs', 'max_priority_jobs',
+      'openai_api_key_secret', 'project_id', 'region', 'webhook_secret_secret',
+    ]);
+  });
+
+  it('deploys every function of the topology with the entry point its module registers', () => {
+    assert.deepEqual(Object.keys(functions).sort(), FUNCTIONS.map((f) => f.name).sort());
+    const registered = registeredTargets();
+    for (const spec of FUNCTIONS) {
+      assert.equal(functions[spec.name]!.entry_point, spec.target, `${spec.name}: entry point`);
+      assert.ok(registered.has(spec.target), `${spec.name}: no functions/*/index.ts registers '${spec.target}' (functions.http('${spec.target}', …))`);
+    }
+    const deployedTargets = new Set(Object.values(functions).map((f) => f.entry_point));
+    for (const [target, file] of registered) assert.ok(deployedTargets.has(target), `${file} registers '${target}', which terraform does not deploy`);
+
+    // The archive is the built repository: package files and dist/functions + dist/shared.
+    const archive = tf.data.archive_file?.source;
+    assert.ok(archive, 'data.archive_file.source is missing');
+    assert.equal(archive.source_dir, '${path.module}/..');
+    const excludes = archive.excludes as string[];
+    for (const kept of ['dist', 'dist/**', 'dist/functions/**', 'dist/shared/**', 'package.json', 'package-lock.json', '*.json']) assert.ok(!excludes.includes(kept), `the archive must keep ${kept}`);
+    const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { main: string };
+    assert.equal(pkg.main, 'dist/functions/index.js');
+    assert.match(JSON.stringify(archive.lifecycle), /dist\/functions\/index\.js/, 'apply stops when the build is missing');
+
+    const fn = resource(tf, 'google_cloudfunctions2_function', 'fn');
+    assert.equal(fn.for_each, '${local.functions}');
+    assert.equal(fn.name, '${each.key}');
+    const build = nested(fn, 'build_config');
+    assert.equal(build.runtime, 'nodejs22');
+    assert.equal(build.entry_point, '${each.value.entry_point}');
+    assert.equal((build.environment_variables as Record<string, string>).GOOGLE_NODE_RUN_SCRIPTS, '', 'the archive carries dist/; the build must not run tsc');
+    const service = nested(fn, 'service_config');
+    assert.equal(service.max_instance_request_concurrency, '${each.value.concurrency}');
+    assert.equal(service.max_instance_count, '${each.value.max_instances}');
+    assert.equal(service.timeout_seconds, '${each.value.timeout_seconds}');
+    assert.equal(service.ingress_settings, '${each.value.ingress}');
+    assert.equal(service.service_account_email, '${google_service_account.fn[each.key].email}', 'one identity per function');
+  });
+
+  it('runs one job per processor instance, capped per lane, for up to an hour; the API takes many requests per instance', () => {
+    for (const [name, cap] of [['processor', '${var.max_concurrent_jobs}'], ['processor-priority', '${var.max_priority_jobs}']] as const) {
+      const p = functions[name]!;
+      assert.equal(p.concurrency, 1, `${name}: one request (job) per instance`);
+      assert.equal(p.max_instances, cap, `${name}: instance cap`);
+      assert.equal(p.timeout_seconds, '${var.job_timeout_seconds}', `${name}: timeout`);
+      assert.ok(/^\d+Gi$/.test(p.memory) && parseInt(p.memory, 10) >= 2, `${name}: memory sized for Codex (got ${p.memory})`);
+    }
+    const timeoutRule = String(nested(tf.variables.job_timeout_seconds!, 'validation').condition);
+    assert.match(timeoutRule, /<= 3600/, 'HTTP functions time out after at most 3600 s');
+    assert.ok(functions.enqueue!.concurrency > 1, 'enqueue takes concurrent requests');
+  });
+
+  it('sets or secret-wires every variable a function needs, only for the functions that read it', () => {
+    const schemaNames = new Set(Object.keys(envSchema.shape));
+    const noDefault = withoutDefault();
+    for (const [name, reads] of Object.entries(FUNCTION_ENV)) {
+      for (const v of reads) assert.ok(schemaNames.has(v), `function-env.ts: ${v} is not in envSchema`);
+      const fn = functions[name]!;
+      const env = Object.keys(fn.env);
+      const secrets = Object.keys(fn.secrets);
+      const required = reads.filter((v) => (noDefault.has(v) || REQUIRED_IN_GCP.includes(v) || SECRET_ENV.includes(v)) && !(v in OPTIONAL_IN_GCP));
+      for (const v of required) assert.ok(env.includes(v) || secrets.includes(v), `${name} reads ${v}, which terraform neither sets nor wires from Secret Manager`);
+      for (const v of [...env, ...secrets]) assert.ok((reads as readonly string[]).includes(v), `${name} gets ${v}, which it does not read (function-env.ts)`);
+      for (const v of SECRET_ENV) assert.ok(!env.includes(v), `${name}: ${v} must be a secret environment variable, not a plain one`);
+      for (const v of secrets) assert.ok(SECRET_ENV.includes(v as EnvName), `${name}: ${v} is wired as a secret but is not one`);
+      for (const secret of Object.values(fn.secrets)) assert.match(secret, /^\$\{var\.(api_keys|webhook_secret|openai_api_key)_secret\}$/);
+    }
+    const service = nested(resource(tf, 'google_cloudfunctions2_function', 'fn'), 'service_config');
+    assert.equal(service.environment_variables, '${each.value.env}');
+    const secretVars = dynamicBlock(service, 'secret_environment_variables');
+    assert.equal(secretVars.forEach, '${each.value.secrets}');
+    assert.equal(secretVars.content.key, '${secret_environment_variables.key}');
+    assert.equal(secretVars.content.secret, '${secret_environment_variables.value}');
+    // Each identity may read exactly the secrets wired into its function.
+    assert.equal(resource(tf, 'google_secret_manager_secret_iam_member', 'accessor').for_each, '${local.secret_bindings}');
+    assert.match(String(tf.locals.secret_bindings), /for fn, spec in local\.functions : \{ for env_name, secret in spec\.secrets/);
+  });
+
+  it('names topics and buckets as the config defaults do, and passes those names to the functions', () => {
+    const topics = table<string>(tf, 'topics');
+    const base = [defaults.JOBS_TOPIC, defaults.PRIORITY_JOBS_TOPIC, defaults.RESULTS_TOPIC, defaults.SCHEDULES_TOPIC, defaults.STORAGE_EVENTS_TOPIC];
+    assert.deepEqual(Object.values(topics).sort(), [...base].sort());
+    assert.deepEqual(Object.values(table<string>(tf, 'dead_letter_topics')).sort(), base.map(deadLetterTopic).sort());
+    const created = resource(tf, 'google_pubsub_topic', 'all');
+    assert.equal(created.for_each, '${toset(concat(values(local.topics), values(local.dead_letter_topics)))}');
+    assert.equal(allTopics(defaults).length, 10);
+
+    const buckets = table<string>(tf, 'buckets');
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(buckets).map(([k, v]) => [k, withProject(v, PROJECT)])),
+      { uploads: defaults.UPLOADS_BUCKET, outputs: defaults.OUTPUTS_BUCKET, results: defaults.RESULTS_BUCKET },
+    );
+
+    const expected: Partial<Record<EnvName, string>> = {
+      GOOGLE_CLOUD_PROJECT: PROJECT,
+      JOBS_TOPIC: defaults.JOBS_TOPIC,
+      PRIORITY_JOBS_TOPIC: defaults.PRIORITY_JOBS_TOPIC,
+      RESULTS_TOPIC: defaults.RESULTS_TOPIC,
+      SCHEDULES_TOPIC: defaults.SCHEDULES_TOPIC,
+      STORAGE_EVENTS_TOPIC: defaults.STORAGE_EVENTS_TOPIC,
+      UPLOADS_BUCKET: defaults.UPLOADS_BUCKET,
+      OUTPUTS_BUCKET: defaults.OUTPUTS_BUCKET,
+      RESULTS_BUCKET: defaults.RESULTS_BUCKET,
+    };
+    for (const [name, fn] of Object.entries(functions)) {
+      for (const [key, value] of Object.entries(fn.env)) {
+        const want = expected[key as EnvName];
+        if (want !== undefined) assert.equal(withProject(value, PROJECT), want, `${name}: ${key}`);
+      }
+      // Plain settings must parse with the real schema.
+      const literal = Object.fromEntries(Object.entries(fn.env).filter(([, v]) => !v.includes('${')).map(([k, v]) => [k, v]));
+      assert.doesNotThrow(() => parseConfig({ ...literal, GOOGLE_CLOUD_PROJECT: PROJECT }), `${name}: settings`);
+    }
+  });
+
+  it('creates exactly the subscriptions of dev/topology.ts', () => {
+    const push = table<PushSubscription>(tf, 'push_subscriptions');
+    const hold = table<{ topic: string; ack_deadline_seconds: number }>(tf, 'hold_subscriptions');
+    const actual = [
+      ...Object.entries(push).map(([subscription, s]) => ({
+        subscription, topic: s.topic, pushTo: s.function, deadLetterTopic: s.dead_letter_topic ?? undefined, ackDeadlineSeconds: s.ack_deadline_seconds, ordered: s.ordered,
+      })),
+      ...Object.entries(hold).map(([subscription, s]) => ({
+        subscription, topic: s.topic, pushTo: undefined, deadLetterTopic: undefined, ackDeadlineSeconds: s.ack_deadline_seconds, ordered: false,
+      })),
+    ];
+    const wanted = subscriptions(defaults).map((s) => ({
+      subscription: s.subscription, topic: s.topic, pushTo: s.pushTo, deadLetterTopic: s.deadLetterTopic, ackDeadlineSeconds: s.ackDeadlineSeconds, ordered: s.ordered,
+    }));
+    const bySubscription = (a: { subscription: string }, b: { subscription: string }) => a.subscription.localeCompare(b.subscription);
+    assert.deepEqual(actual.sort(bySubscription), wanted.sort(bySubscription));
+    for (const name of ['codex-jobs-processor', 'codex-jobs-priority-processor-priority']) {
+      assert.equal(push[name]!.ack_deadline_seconds, 600, `${name}: ack deadline`);
+      assert.equal(push[name]!.ordered, true, `${name}: ordering`);
+    }
+  });
+
+  it('gives every push subscription OIDC auth, retry backoff and (on source topics) a 5-attempt dead-letter policy the Pub/Sub agent can use', () => {
+    const push = table<PushSubscription>(tf, 'push_subscriptions');
+    const deadLetterTopics = new Set(Object.values(table<string>(tf, 'dead_letter_topics')));
+    for (const [name, s] of Object.entries(push)) {
+      if (!deadLetterTopics.has(s.topic)) assert.equal(s.dead_letter_topic, deadLetterTopic(s.topic), `${name}: dead-letter topic`);
+    }
+    const sub = resource(tf, 'google_pubsub_subscription', 'push');
+    assert.equal(sub.for_each, '${local.push_subscriptions}');
+    const policy = dynamicBlock(sub, 'dead_letter_policy');
+    assert.equal(policy.forEach, '${each.value.dead_letter_topic == null ? [] : [each.value.dead_letter_topic]}');
+    assert.equal(resolve(tf, policy.content.max_delivery_attempts), MAX_DELIVERY_ATTEMPTS);
+    assert.equal(MAX_DELIVERY_ATTEMPTS, 5);
+    const retry = nested(sub, 'retry_policy');
+    const seconds = (d: unknown) => Number(/^(\d+)s$/.exec(String(d))?.[1] ?? NaN);
+    assert.ok(seconds(retry.minimum_backoff) > 0 && seconds(retry.maximum_backoff) > seconds(retry.minimum_backoff), 'exponential backoff between a minimum and a maximum');
+    const pushConfig = nested(sub, 'push_config');
+    assert.match(String(pushConfig.push_endpoint), /service_config\[0\]\.uri\}\/projects\/\$\{var\.project_id\}\/topics\/\$\{each\.value\.topic\}$/);
+    assert.equal(nested(pushConfig, 'oidc_token').service_account_email, '${google_service_account.push.email}');
+    assert.equal(sub.ack_deadline_seconds, '${each.value.ack_deadline_seconds}');
+    assert.equal(sub.enable_message_ordering, '${each.value.ordered}');
+    assert.equal(nested(sub, 'expiration_policy').ttl, '', 'subscriptions never expire');
+
+    // The Pub/Sub service agent publishes dead letters and acks the source subscription.
+    assert.match(String(tf.locals.dead_lettering_subscriptions), /if s\.dead_letter_topic != null/);
+    const publisher = resource(tf, 'google_pubsub_topic_iam_member', 'dead_letter_publisher');
+    assert.equal(publisher.for_each, '${local.dead_lettering_subscriptions}');
+    assert.equal(publisher.role, 'roles/pubsub.publisher');
+    assert.equal(publisher.member, '${local.pubsub_service_agent}');
+    const subscriber = resource(tf, 'google_pubsub_subscription_iam_member', 'dead_letter_subscriber');
+    assert.equal(subscriber.for_each, '${local.dead_lettering_subscriptions}');
+    assert.equal(subscriber.role, 'roles/pubsub.subscriber');
+    assert.equal(subscriber.member, '${local.pubsub_service_agent}');
+  });
+
+  it('lets only the push identity invoke the pushed functions, and everyone the API', () => {
+    const pushedTargets = new Set(Object.values(table<PushSubscription>(tf, 'push_subscriptions')).map((s) => s.function));
+    for (const [name, fn] of Object.entries(functions)) {
+      assert.equal(fn.ingress, name === 'enqueue' ? 'ALLOW_ALL' : 'ALLOW_INTERNAL_ONLY', `${name}: ingress`);
+      assert.equal(pushedTargets.has(name), name !== 'enqueue', `${name}: fed by a push subscription`);
+    }
+    const invoker = resource(tf, 'google_cloud_run_service_iam_member', 'push_invoker');
+    assert.equal(invoker.for_each, '${local.pushed_functions}');
+    assert.equal(invoker.member, '${google_service_account.push.member}');
+    assert.equal(invoker.role, 'roles/run.invoker');
+    const open = resource(tf, 'google_cloud_run_service_iam_member', 'enqueue_public');
+    assert.equal(open.service, '${google_cloudfunctions2_function.fn["enqueue"].name}');
+    assert.equal(open.member, 'allUsers');
+    const allUsers = Object.entries(tf.resources).flatMap(([type, byName]) => Object.entries(byName).filter(([, b]) => b.member === 'allUsers').map(([n]) => `${type}.${n}`));
+    assert.deepEqual(allUsers, ['google_cloud_run_service_iam_member.enqueue_public']);
+  });
+
+  it('grants each function identity only what it uses', () => {
+    const access = table<{ project_roles: string[]; topic_roles: { topic: string; role: string }[]; bucket_roles: { bucket: string; role: string }[] }>(tf, 'function_access');
+    assert.deepEqual(Object.keys(access).sort(), Object.keys(functions).sort());
+    const topicsOf = (fn: string, role: string) => access[fn]!.topic_roles.filter((r) => r.role === role).map((r) => r.topic).sort();
+    const bucketsOf = (fn: string) => access[fn]!.bucket_roles.map((r) => `${r.bucket}:${r.role}`).sort();
+    for (const fn of Object.keys(access)) assert.deepEqual(access[fn]!.project_roles, ['roles/datastore.user'], `${fn}: project roles`);
+    assert.deepEqual(topicsOf('enqueue', 'roles/pubsub.publisher'), [defaults.JOBS_TOPIC, defaults.PRIORITY_JOBS_TOPIC, defaults.RESULTS_TOPIC].sort());
+    for (const p of ['processor', 'processor-priority']) {
+      assert.deepEqual(topicsOf(p, 'roles/pubsub.publisher'), [defaults.RESULTS_TOPIC]);
+      assert.deepEqual(bucketsOf(p), ['outputs:roles/storage.objectAdmin', 'results:roles/storage.objectAdmin']);
+    }
+    assert.deepEqual(bucketsOf('storage-trigger'), ['uploads:roles/storage.objectViewer']);
+    assert.deepEqual(topicsOf('notifier', 'roles/pubsub.publisher'), [deadLetterTopic(defaults.RESULTS_TOPIC)]);
+    assert.deepEqual(bucketsOf('notifier'), []);
+    assert.deepEqual(bucketsOf('scheduler'), []);
+  });
+
+  it('makes the buckets private, versions outputs, expires them after 30/90/365 days and notifies codex-storage-events of uploads', () => {
+    const settings = table<{ name: string; delete_after_days: number; versioning: boolean }>(tf, 'bucket_settings');
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(settings).map(([k, s]) => [k, [s.delete_after_days, s.versioning]])),
+      { uploads: [30, false], outputs: [90, true], results: [365, false] },
+    );
+    const bucket = resource(tf, 'google_storage_bucket', 'data');
+    assert.equal(bucket.for_each, '${local.bucket_settings}');
+    assert.equal(bucket.uniform_bucket_level_access, true);
+    assert.equal(bucket.public_access_prevention, 'enforced');
+    assert.equal(nested(bucket, 'versioning').enabled, '${each.value.versioning}');
+    assert.equal(nested(nested(bucket, 'lifecycle_rule'), 'condition').age, '${each.value.delete_after_days}');
+    const notification = resource(tf, 'google_storage_notification', 'uploads');
+    assert.equal(notification.bucket, '${google_storage_bucket.data["uploads"].name}');
+    assert.equal(notification.topic, '${google_pubsub_topic.all[local.topics.storage_events].id}');
+    assert.equal(notification.payload_format, 'JSON_API_V1');
+    assert.deepEqual(notification.event_types, ['OBJECT_FINALIZE', 'OBJECT_DELETE']);
+    const gcsPublisher = resource(tf, 'google_pubsub_topic_iam_member', 'gcs_publishes_storage_events');
+    assert.equal(gcsPublisher.topic, notification.topic);
+    assert.equal(gcsPublisher.role, 'roles/pubsub.publisher');
+  });
+
+  it('creates the Firestore database, the indexes of firestore.indexes.json and the TTL policy on expire_at', () => {
+    resource(tf, 'google_firestore_database', 'default');
+    assert.equal(tf.locals.firestore_indexes_file, '${jsondecode(file("${path.module}/../firestore.indexes.json"))}');
+    const file = JSON.parse(readFileSync(path.join(repoRoot, 'firestore.indexes.json'), 'utf8')) as { indexes: { fields: Record<string, unknown>[] }[] };
+    for (const idx of file.indexes) for (const f of idx.fields) assert.ok('order' in f || 'arrayConfig' in f, `index field ${JSON.stringify(f)} has neither order nor arrayConfig`);
+    const index = resource(tf, 'google_firestore_index', 'composite');
+    assert.equal(index.for_each, '${local.firestore_indexes}');
+    assert.match(String(tf.locals.firestore_indexes), /for idx in local\.firestore_indexes_file\.indexes/);
+    assert.ok((resolve(tf, '${local.ttl_fields}') as string).includes('"jobs/expire_at"'), 'TTL on jobs.expire_at');
+    assert.match(String(tf.locals.firestore_field_overrides), /local\.firestore_indexes_file\.fieldOverrides/, 'fieldOverrides (TTL, exemptions) come from the file too');
+    const field = resource(tf, 'google_firestore_field', 'override');
+    assert.match(dynamicBlock(field, 'ttl_config').forEach, /contains\(local\.ttl_fields, each\.key\)/);
+    assert.ok(readFileSync(path.join(repoRoot, 'shared/store/firestore-job-store.ts'), 'utf8').includes('Timestamp.fromDate'), 'expire_at must be stored as a Timestamp for TTL to act on it');
+    // The client access rules are the tested firestore.rules, also named in firebase.json.
+    const ruleset = nested(nested(resource(tf, 'google_firebaserules_ruleset', 'firestore'), 'source'), 'files');
+    assert.equal(ruleset.content, '${file("${path.module}/../firestore.rules")}');
+    assert.equal(resource(tf, 'google_firebaserules_release', 'firestore').name, 'cloud.firestore');
+    const firebase = JSON.parse(readFileSync(path.join(repoRoot, 'firebase.json'), 'utf8')) as { firestore: { rules: string; indexes: string } };
+    assert.deepEqual(firebase.firestore, { rules: 'firestore.rules', indexes: 'firestore.indexes.json' });
+  });
+
+  it('creates one Cloud Scheduler job per entry of schedules.json, publishing to codex-schedules', () => {
+    assert.equal(tf.locals.schedules, '${{ for s in jsondecode(file("${path.module}/schedules.json")) : s.name => s }}');
+    const file = path.join(terraformDir, 'schedules.json');
+    assert.ok(existsSync(file), 'terraform/schedules.json is missing');
+    const entries = JSON.parse(readFileSync(file, 'utf8')) as { name: string; cron: string; time_zone: string; request: unknown }[];
+    assert.ok(Array.isArray(entries), 'schedules.json is an array');
+    assert.equal(new Set(entries.map((e) => e.name)).size, entries.length, 'schedule names are unique');
+    for (const e of entries) {
+      assert.match(e.name, /^[A-Za-z0-9_-]{1,500}$/, `schedule name ${e.name}: Cloud Scheduler job name`);
+      assert.equal(e.cron.trim().split(/\s+/).length, 5, `schedule ${e.name}: Cloud Scheduler takes unix-cron (5 fields)`);
+      assert.equal(typeof e.time_zone, 'string');
+      assert.equal(typeof e.request, 'object');
+    }
+    const job = resource(tf, 'google_cloud_scheduler_job', 'schedule');
+    assert.equal(job.for_each, '${local.schedules}');
+    assert.equal(job.schedule, '${each.value.cron}');
+    assert.equal(job.time_zone, '${each.value.time_zone}');
+    const target = nested(job, 'pubsub_target');
+    assert.equal(target.topic_name, '${google_pubsub_topic.all[local.topics.schedules].id}');
+    assert.equal(target.data, '${base64encode(jsonencode(each.value.request))}');
+    assert.deepEqual(target.attributes, { schedule: '${each.key}' });
+  });
+
+  it('alerts on failed jobs and dead letters, using log messages the processor really writes', () => {
+    const failed = resource(tf, 'google_logging_metric', 'failed_jobs');
+    const dead = resource(tf, 'google_logging_metric', 'dead_lettered_jobs');
+    assert.match(String(failed.filter), /jsonPayload\.message=\\?"job failed\\?"/);
+    assert.match(String(dead.filter), /jsonPayload\.message=\\?"job message dead-lettered\\?"/);
+    const processor = (file: string) => readFileSync(path.join(repoRoot, 'shared/processor', file), 'utf8');
+    assert.match(processor('run-claimed-job.ts'), /`job \$\{status\}`, \{[^}]*\bstatus\b/, 'run-claimed-job.ts logs `job ${status}` with a status field');
+    assert.ok(processor('dead-letter.ts').includes("'job message dead-lettered'"), "dead-letter.ts logs 'job message dead-lettered'");
+    const policy = JSON.stringify(resource(tf, 'google_monitoring_alert_policy', 'jobs'));
+    assert.ok(policy.includes('google_logging_metric.failed_jobs.name') && policy.includes('google_logging_metric.dead_lettered_jobs.name'));
+    assert.ok(policy.includes('dead-letter-hold'), 'held dead letters alert too');
+  });
+
+  it('outputs the API URL, bucket names and topic names', () => {
+    for (const name of ['api_url', 'buckets', 'topics']) assert.ok(tf.outputs[name], `output ${name}`);
+    assert.equal(tf.outputs.api_url!.value, '${google_cloudfunctions2_function.fn["enqueue"].service_config[0].uri}');
+  });
+});
