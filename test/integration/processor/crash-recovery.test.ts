@@ -1,0 +1,72 @@
+// A processor that dies mid-job (SIGKILL) leaves a lease that runs out; the redelivered message then
+// takes the job over. Past MAX_ATTEMPTS the job fails with max_attempts instead of running again.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { startProcess } from '../../../dev/child-processes.js';
+import { freePort } from '../../../dev/free-port.js';
+import { replyFromDirectives } from '../../../dev/scripted-model.js';
+import { DIST_ROOT } from '../../../dev/stack.js';
+import { killProcessTree } from '../../../shared/codex/process-tree.js';
+import { newJobDocument } from '../../../shared/jobs/job-document.js';
+import { processorHarness, pushMessage, type ProcessorHarness } from '../../support/processor-harness.js';
+import { processesMatching } from '../../support/process-table.js';
+import { eventually } from '../../support/test-env.js';
+
+const SLOW = 'sleep 31.913';
+let firstTurnsOfCrashJob = 0;
+let h: ProcessorHarness;
+before(async () => {
+  // The first attempt of the crash job runs a long command (so it can be killed mid-job); later attempts finish quickly.
+  h = await processorHarness({ JOB_LEASE_MS: '2000' }, (r) => {
+    if (r.prompt.includes('crash-marker') && r.step === 0 && firstTurnsOfCrashJob++ === 0) return { kind: 'command', cmd: SLOW };
+    return replyFromDirectives(r);
+  });
+});
+after(async () => {
+  await h.close();
+});
+
+test('SIGKILL mid-job: a duplicate under the live lease is acked, and after the lease expires the redelivery takes over (attempts 2) and finishes', async () => {
+  const port = await freePort();
+  const proc = await startProcess('processor-to-kill', process.execPath, [path.join(DIST_ROOT, 'dev/serve-function.js'), 'processor', path.join(DIST_ROOT, 'functions/processor/index.js'), String(port)], {
+    env: { ...process.env, ...h.env.env },
+    readyPattern: /listening/,
+  });
+  const { job, message } = await h.submit({ prompt: 'crash-marker job [[final:recovered]]' });
+  const body = { message: { data: message.data.toString('base64'), attributes: message.attributes, messageId: message.messageId }, subscription: 'projects/p/subscriptions/s' };
+  const push = fetch(`http://127.0.0.1:${port}/projects/${h.env.project}/topics/codex-jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).catch((err: Error) => err);
+  await eventually(() => (processesMatching(SLOW).length > 0 ? true : undefined), 'the first attempt to be running its command', 30_000, 50);
+
+  killProcessTree(proc.child.pid!); // the instance dies with everything it started, as a crashed container would
+  await proc.stop();
+  assert.ok((await push) instanceof Error, 'the killed processor never answered');
+  const orphaned = await h.deps.store.get(job.job_id);
+  assert.equal(orphaned?.status, 'processing');
+  assert.equal(orphaned?.attempts, 1);
+
+  const other = h.otherProcessor();
+  assert.deepEqual(await h.deliver(message, other), { ack: true, reason: 'busy' }, 'a duplicate under a live lease is acked without work');
+
+  const expiresIn = Date.parse(orphaned!.lease!.expires_at) - Date.now();
+  await new Promise((r) => setTimeout(r, Math.max(0, expiresIn) + 50)); // the lease is a wall-clock rule
+  assert.deepEqual(await h.deliver(message, other), { ack: true, reason: 'ran' });
+  const done = await h.deps.store.get(job.job_id);
+  assert.equal(done?.status, 'completed');
+  assert.equal(done?.attempts, 2);
+  assert.equal(done?.result?.final_message, 'recovered');
+  assert.deepEqual(processesMatching(SLOW), []);
+});
+
+test('past MAX_ATTEMPTS the redelivered message fails the job with max_attempts and publishes its result', async () => {
+  const base = newJobDocument({ ...(await h.submit({ prompt: 'exhausted marker-max' }, { writeDocument: false })).job }, 30);
+  const stale = { ...base, status: 'processing' as const, attempts: 3, lease: { holder: 'dead-instance', expires_at: new Date(Date.now() - 1000).toISOString() } };
+  await h.deps.store.create(stale);
+  assert.deepEqual(await h.deliver(pushMessage(stale)), { ack: true, reason: 'failed' });
+  const done = await h.deps.store.get(stale.job_id);
+  assert.equal(done?.status, 'failed');
+  assert.equal(done?.error?.code, 'max_attempts');
+  assert.match(done!.error!.message, /MAX_ATTEMPTS=3/);
+  assert.equal(h.modelRequestsFor('marker-max').length, 0, 'Codex did not run a fourth time');
+  await eventually(() => h.results.messages.find((m) => (m.data as { job_id: string }).job_id === stale.job_id), 'the result message');
+});
