@@ -11,6 +11,7 @@ import { parseConfig, type Config } from '../shared/config.js';
 import { startProcess, type ManagedProcess } from './child-processes.js';
 import { emulatorBinaries, ensureFakeGcs, startFakeGcs, startFirestoreEmulator, startPubSubEmulator } from './emulators.js';
 import { freePort, isPortFree } from './free-port.js';
+import { startLocalSchedules, type LocalSchedules } from './local-schedules.js';
 import { startScriptedModel, type ScriptedModel } from './scripted-model.js';
 import { FUNCTIONS, type FunctionSpec } from './topology.js';
 import { createBuckets, createTopicsAndSubscriptions } from './wiring.js';
@@ -56,6 +57,8 @@ export interface StackOptions {
   log?: (line: string) => void;
   /** Which functions to run (default: all). */
   only?: FunctionSpec['name'][];
+  /** Run terraform/schedules.json on its crons, as Cloud Scheduler would (default true). */
+  schedules?: boolean;
 }
 
 export interface Stack {
@@ -67,6 +70,7 @@ export interface Stack {
   model: { kind: 'offline'; server: ScriptedModel } | { kind: 'configured'; baseUrl: string };
   hosts: { pubsub: string; firestore: string; storage: string };
   processes: ManagedProcess[];
+  schedules: LocalSchedules['schedules'];
   stop(): Promise<void>;
 }
 
@@ -182,7 +186,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const storage = storageFor(hosts.storage, project);
     await createTopicsAndSubscriptions(pubsub, config, functionUrls);
     await createBuckets(storage, config);
-    await pubsub.close();
+    const schedules =
+      options.schedules === false
+        ? undefined
+        : await startLocalSchedules({ pubsub, config, file: path.join(REPO_ROOT, 'terraform', 'schedules.json'), log });
+    if (!schedules) await pubsub.close();
 
     return {
       apiUrl: functionUrls.enqueue ?? '',
@@ -193,7 +201,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       model: modelInfo,
       hosts,
       processes,
+      schedules: schedules?.schedules ?? [],
       stop: async () => {
+        schedules?.stop();
+        if (schedules) await pubsub.close();
         await stopAllStarted();
         await model?.close();
       },

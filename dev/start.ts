@@ -5,6 +5,9 @@ import { killAllSync } from './child-processes.js';
 import { PrerequisiteError } from './emulators.js';
 import { startStack, type Stack } from './stack.js';
 
+// No metadata server exists off GCP: skip the lookup (and its warning) in this process.
+process.env.METADATA_SERVER_DETECTION ??= 'none';
+
 const started = Date.now();
 const say = (line: string) => console.log(line);
 const noDemo = process.argv.includes('--no-demo');
@@ -80,6 +83,10 @@ async function main(): Promise<void> {
     say(`         (${stack.model.server.url}); set OPENAI_API_KEY to use a real model.`);
   } else {
     say(`  model: ${stack.config.CODEX_MODEL} at ${stack.model.baseUrl}`);
+  }
+  if (stack.schedules.length) {
+    say('  schedules (terraform/schedules.json, published to codex-schedules on their crons):');
+    for (const sch of stack.schedules) say(`    ${sch.name.padEnd(24)} ${sch.cron.padEnd(16)} next ${sch.next?.toISOString() ?? 'never'}`);
   }
   say('');
   say('Submit a job:');

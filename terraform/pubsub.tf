@@ -21,7 +21,7 @@ locals {
       topic                = local.topics.results
       function             = "notifier"
       dead_letter_topic    = local.dead_letter_topics.results
-      ack_deadline_seconds = 60
+      ack_deadline_seconds = 120
       ordered              = false
     }
     "codex-schedules-scheduler" = {

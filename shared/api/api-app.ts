@@ -36,10 +36,15 @@ function baseUrlOf(req: Request): string {
 
 const ANONYMOUS: Caller = { name: '', admin: false };
 
-/** Starts counting the caller's request; admit() reports the decision (and never leaves a rejection unhandled). */
-function admission(deps: ApiDeps, caller: Caller, isPublic: boolean): Pick<RouteContext, 'admit' | 'likelyAllowed'> {
-  if (isPublic) return { admit: async () => undefined, likelyAllowed: true };
-  const likelyAllowed = deps.limiter.likelyAllowed(caller.name);
+/**
+ * Counts the caller's request. Far below the limit the request is admitted at once and the count is
+ * written alongside (`settled`); near it, admit() waits for the stored count's decision.
+ */
+function admission(deps: ApiDeps, caller: Caller, isPublic: boolean): Pick<RouteContext, 'admit' | 'likelyAllowed'> & { settled: Promise<unknown> } {
+  if (isPublic) return { admit: async () => undefined, likelyAllowed: true, settled: Promise.resolve() };
+  if (deps.limiter.likelyAllowed(caller.name)) {
+    return { admit: async () => undefined, likelyAllowed: true, settled: deps.limiter.record(caller.name) };
+  }
   const decision = deps.limiter.take(caller.name).then(
     (d) => (d.allowed ? undefined : new ApiError('rate_limited', `rate limit of ${d.limit} requests per minute exceeded; retry in ${d.retryAfterSeconds} s`, undefined, { 'retry-after': String(d.retryAfterSeconds) })),
     (err: Error) => {
@@ -48,7 +53,8 @@ function admission(deps: ApiDeps, caller: Caller, isPublic: boolean): Pick<Route
     },
   );
   return {
-    likelyAllowed,
+    likelyAllowed: false,
+    settled: decision,
     admit: async () => {
       const rejection = await decision;
       if (rejection) throw rejection;
@@ -74,8 +80,8 @@ export function createApiHandler(deps: ApiDeps, routes: Route[] = API_ROUTES) {
       if ('allowed' in found) throw new ApiError('method_not_allowed', `${req.method} is not allowed on ${path}`, undefined, { allow: found.allowed.join(', ') });
       const isPublic = found.route.public === true;
       const caller = isPublic ? ANONYMOUS : authenticate(deps.config, req.header('x-api-key'));
-      const { admit, likelyAllowed } = admission(deps, caller, isPublic);
-      admitted = admit().catch(() => undefined);
+      const { admit, likelyAllowed, settled } = admission(deps, caller, isPublic);
+      admitted = settled.then(() => undefined);
       const send = async (status: number, body: unknown, headers: Record<string, string> = {}) => {
         await admit();
         res.set(headers).status(status).json(body);

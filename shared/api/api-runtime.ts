@@ -24,6 +24,7 @@ export function packageVersion(): string {
 export function apiDeps(config: Config, overrides: Partial<ApiDeps> = {}): ApiDeps {
   const firestore = overrides.firestore ?? firestoreClient(config);
   const pubsub = overrides.pubsub ?? pubsubClient(config);
+  const log = overrides.log ?? createLogger(config.LOG_LEVEL, { component: 'enqueue' });
   return {
     config,
     firestore,
@@ -31,8 +32,8 @@ export function apiDeps(config: Config, overrides: Partial<ApiDeps> = {}): ApiDe
     store: new FirestoreJobStore(firestore, config.JOB_TTL_DAYS),
     queue: new PubSubJobQueue(pubsub, config),
     blobs: new GcsBlobStore(storageClient(config)),
-    limiter: new FirestoreRateLimiter(firestore, config.RATE_LIMIT_PER_MINUTE),
-    log: createLogger(config.LOG_LEVEL, { component: 'enqueue' }),
+    limiter: new FirestoreRateLimiter(firestore, config.RATE_LIMIT_PER_MINUTE, Date.now, (err) => log.warn('rate limit count not written', { error: err })),
+    log,
     version: config.K_REVISION ?? packageVersion(),
     tuning: DEFAULT_API_TUNING,
     ...overrides,

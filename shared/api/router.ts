@@ -15,11 +15,11 @@ export interface RouteContext {
   baseUrl: string;
   /**
    * Resolves when the caller's rate limit admits this request; throws a 429 ApiError otherwise.
-   * The count is taken as soon as the caller is known, so reads overlap with it; a handler awaits
-   * this before it answers or changes anything.
+   * The count starts as soon as the caller is known, so reads overlap with it; a handler awaits
+   * this before it answers or changes anything. Far below the limit it resolves at once.
    */
   admit(): Promise<void>;
-  /** The limiter expects to admit this request (far below the limit): side effects may overlap with admit(). */
+  /** The request was admitted without waiting for the stored count (far below the limit). */
   likelyAllowed: boolean;
   /** Answers JSON once admitted. */
   send(status: number, body: unknown, headers?: Record<string, string>): Promise<void>;

@@ -3,7 +3,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import readline from 'node:readline';
-import { descendants, killPids, killProcessTree } from './process-tree.js';
+import { descendants, killPids, killProcessTree, waitUntilGone } from './process-tree.js';
 
 export class AppServerError extends Error {
   override name = 'AppServerError';
@@ -126,7 +126,11 @@ export class AppServerClient extends EventEmitter<{ notification: [Notification]
       if ((await Promise.race([this.exited.then(() => 'exited' as const), timer])) === 'timeout') this.kill();
     }
     await this.exited;
-    if (this.child.pid) killPids([-this.child.pid, ...tree]);
+    if (this.child.pid) {
+      // Late descendants too (a command started just before the snapshot was reparented, not forgotten).
+      killPids([-this.child.pid, ...tree]);
+      await waitUntilGone(tree);
+    }
   }
 
   /** SIGKILL to the server, its process group and every descendant (sandboxed commands may leave the group). */

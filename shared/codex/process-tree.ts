@@ -1,6 +1,6 @@
 // Ending a process and all of its descendants. Sandboxed commands (bwrap) start their own sessions,
 // so a process-group signal alone would leave them running: descendants are found through /proc.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 /** pid → parent pid of every process visible in /proc (empty where /proc does not exist). */
 function parentMap(): Map<number, number> {
@@ -71,4 +71,25 @@ export function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** A pid that exists and is not a zombie (a zombie has already ended; only its parent's wait is missing). */
+export function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return !existsSync('/proc') && isAlive(pid); // no stat file: gone on Linux; elsewhere ask the kernel
+  }
+}
+
+/** Resolves once none of the pids runs any more (SIGKILL is delivered asynchronously), or after timeoutMs. */
+export async function waitUntilGone(pids: number[], timeoutMs = 3000): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs;
+  let left = pids.filter((p) => p > 0 && isRunning(p));
+  while (left.length && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 20));
+    left = left.filter(isRunning);
+  }
+  return left;
 }

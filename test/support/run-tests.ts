@@ -6,8 +6,10 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { killAllSync, stopAll } from '../../dev/child-processes.js';
-import { emulatorBinaries, ensureFakeGcs, startFakeGcs, startFirestoreEmulator, startPubSubEmulator } from '../../dev/emulators.js';
-import { freePort } from '../../dev/free-port.js';
+import { startEmulators } from '../../dev/emulator-set.js';
+
+// No metadata server exists off GCP: skip the lookup (and its warning) in this process.
+process.env.METADATA_SERVER_DETECTION ??= 'none';
 
 const testRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -29,19 +31,9 @@ async function main(): Promise<number> {
     return 1;
   }
   const started = Date.now();
-  const bins = emulatorBinaries();
-  const gcsBin = ensureFakeGcs((line) => console.log(line));
-  const [pubsubPort, firestorePort, storagePort] = [await freePort(), await freePort(), await freePort()];
-  await Promise.all([startPubSubEmulator(bins.pubsub, pubsubPort), startFirestoreEmulator(bins.firestore, firestorePort)]);
-  await startFakeGcs(gcsBin, storagePort, `127.0.0.1:${pubsubPort}`);
-  console.log(`emulators up in ${Date.now() - started} ms (pubsub :${pubsubPort}, firestore :${firestorePort}, storage :${storagePort}); running ${files.length} test files`);
-  const env = {
-    ...process.env,
-    PUBSUB_EMULATOR_HOST: `127.0.0.1:${pubsubPort}`,
-    FIRESTORE_EMULATOR_HOST: `127.0.0.1:${firestorePort}`,
-    STORAGE_EMULATOR_HOST: `http://127.0.0.1:${storagePort}`,
-    METADATA_SERVER_DETECTION: 'none',
-  };
+  const emulators = await startEmulators((line) => console.log(line));
+  console.log(`emulators up in ${Date.now() - started} ms (${Object.values(emulators.hosts).join(', ')}); running ${files.length} test files`);
+  const env = { ...process.env, ...emulators.env };
   const concurrency = process.env.TEST_CONCURRENCY ?? '2';
   const child = spawn(process.execPath, ['--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], { env, stdio: 'inherit' });
   const code = await new Promise<number>((resolve) => child.once('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));

@@ -3,8 +3,10 @@ import type { Route, RouteContext } from '../router.js';
 
 async function check(fn: () => Promise<unknown>, timeoutMs: number): Promise<'ok' | string> {
   let timer: NodeJS.Timeout | undefined;
+  const attempt = fn();
+  attempt.catch(() => undefined); // it may fail after the timeout won: never an unhandled rejection
   try {
-    await Promise.race([fn(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), timeoutMs)))]);
+    await Promise.race([attempt, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), timeoutMs)))]);
     return 'ok';
   } catch (err) {
     return `error: ${(err as Error).message.split('\n')[0]}`;

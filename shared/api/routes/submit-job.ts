@@ -53,10 +53,8 @@ async function submitJob(ctx: RouteContext): Promise<void> {
   const idempotencyKey = parseIdempotencyKey(req.header('idempotency-key'));
   const waitSeconds = query.data.wait ?? 0;
 
-  // Far below the limit the count overlaps with the work; near it, the decision comes first.
-  const overlap = ctx.likelyAllowed;
-  if (!overlap) await ctx.admit();
-  const admitted = overlap ? ctx.admit().then(() => true, () => false) : Promise.resolve(true);
+  // Admitted at once far below the limit (the count is written alongside); near it, after the decision.
+  await ctx.admit();
 
   let jobId = newJobId();
   if (idempotencyKey) {
@@ -64,7 +62,7 @@ async function submitJob(ctx: RouteContext): Promise<void> {
     if (claim.kind === 'conflict') {
       throw new ApiError('conflict', `Idempotency-Key was already used with a different body (job ${claim.jobId})`, [{ field: 'Idempotency-Key', message: 'reused with a different body' }]);
     }
-    if (claim.kind === 'replay') return replay(ctx, claim.jobId, request, waitSeconds, admitted);
+    if (claim.kind === 'replay') return replay(ctx, claim.jobId, request, waitSeconds);
     jobId = claim.jobId;
   }
 
@@ -75,16 +73,13 @@ async function submitJob(ctx: RouteContext): Promise<void> {
     if (idempotencyKey) await releaseIdempotencyKey(deps.firestore, caller.name, idempotencyKey, jobId).catch(() => undefined);
     throw err;
   }
-  if (!(await admitted)) ctx.log.warn('request admitted past the rate limit (counted while the job was queued)', { job_id: jobId, owner: caller.name });
   ctx.log.info('job queued', { job_id: jobId, owner: caller.name, priority: job.priority, source: 'http' });
   await answer(ctx, job, 202, 'job queued', waitSeconds);
 }
 
 /** The same key and body again: answer with the job the first request made (creating it if that request died before). */
-async function replay(ctx: RouteContext, jobId: string, request: Parameters<typeof specFromRequest>[0], waitSeconds: number, admitted: Promise<boolean>): Promise<void> {
+async function replay(ctx: RouteContext, jobId: string, request: Parameters<typeof specFromRequest>[0], waitSeconds: number): Promise<void> {
   const { deps, caller } = ctx;
-  await admitted;
-  await ctx.admit();
   let job = (await deps.store.get(jobId)) ?? (await waitForJob(deps.store, jobId, () => true, deps.tuning.replayWaitMs, clientGone(ctx.res)));
   if (!job) {
     // The first request claimed the key but never wrote its job: queue it now under the claimed id.
@@ -103,7 +98,6 @@ async function answer(ctx: RouteContext, job: JobDocument, status: 200 | 202, me
   } else if (waitSeconds > 0) {
     return void ctx.res.status(200).json(job);
   }
-  // Admission was decided before (or, far below the limit, alongside) the queueing: answer directly.
   ctx.res.set({ location: jobLinks(ctx.baseUrl, job.job_id).status_url }).status(status).json(submitResponse(ctx, job, message));
 }
 

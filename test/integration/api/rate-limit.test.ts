@@ -39,6 +39,8 @@ test('the limit is shared by instances; past it a key gets 429 with Retry-After;
     statuses.push(res.status);
   }
   assert.deepEqual(statuses, [200, 200, 200, 200, 200, 200]);
+  // Far below the limit the counts are written after the answers: let them land.
+  await storedCount('alice', 6);
   for (const url of [api.url, secondUrl]) {
     const res = await fetch(`${url}/jobs`, { headers: { 'x-api-key': KEYS.alice } });
     const body = (await res.json()) as { error: { code: string } };
@@ -55,6 +57,21 @@ test('the limit is shared by instances; past it a key gets 429 with Retry-After;
   assert.equal((await api.call('GET', '/jobs', { key: KEYS.bob })).status, 200);
   assert.equal((await api.call('GET', '/health', { key: null })).status, 200);
 });
+
+/** Resolves when the key's counter documents reach `n` (a listener, not polling). */
+function storedCount(key: string, n: number): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = api.env.firestore
+      .collection('rate_limits')
+      .where('key', '==', key)
+      .onSnapshot((snap) => {
+        if (snap.docs.reduce((sum, d) => sum + Number(d.get('count')), 0) >= n) {
+          stop();
+          resolve();
+        }
+      });
+  });
+}
 
 test('the counter is one document per key and minute, with a TTL field', async () => {
   const docs = await api.env.firestore.collection('rate_limits').where('key', '==', 'alice').get();
@@ -86,6 +103,10 @@ test('a new minute starts a new window; the limiter overlaps only far below the 
     10,
   );
   assert.equal(many.filter((d) => d.allowed).length <= 4, true);
+  // Fast-path counts coalesce while a write is in flight, and none is lost.
+  await Promise.all(Array.from({ length: 25 }, () => limiter.record('erin')));
+  const stored = await api.env.firestore.collection('rate_limits').doc(`erin@${Math.floor(now / 60_000)}`).get();
+  assert.equal(stored.get('count'), 25);
 });
 
 test('every response in this file matches the OpenAPI document', async () => {

@@ -1,0 +1,132 @@
+// POST /jobs against the emulators: the enqueue function (served by the Functions Framework in its
+// own process, as deployed) under autocannon, side by side with the floor, a bare loop doing what a
+// submit must do at least: one Firestore create and one Pub/Sub publish, concurrently.
+// Env: BENCH_SECONDS (per measurement, default 8).
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Firestore } from '@google-cloud/firestore';
+import { PubSub } from '@google-cloud/pubsub';
+import autocannon from 'autocannon';
+import { startProcess } from '../dev/child-processes.js';
+import { emulatorBinaries, startFirestoreEmulator, startPubSubEmulator } from '../dev/emulators.js';
+import { freePort } from '../dev/free-port.js';
+import { newJobDocument } from '../shared/jobs/job-document.js';
+import { newJobId } from '../shared/jobs/job-id.js';
+import { messageFromJob } from '../shared/jobs/job-message.js';
+
+export const description = 'POST /jobs latency and throughput vs. a bare Firestore create + Pub/Sub publish';
+
+const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const PROJECT = 'bench-codex-jobs';
+const KEY = 'bench-key';
+const BODY = JSON.stringify({ prompt: 'Write hello.txt containing hello', priority: 'normal', metadata: { bench: '1' } });
+
+interface Row {
+  what: string;
+  concurrency: number;
+  p50: number;
+  p99: number;
+  rps: number;
+  errors: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+/** The floor: `concurrency` loops, each doing create ∥ publish of a fresh job, for `seconds`. */
+async function floor(db: Firestore, pubsub: PubSub, concurrency: number, seconds: number): Promise<Row> {
+  const topic = pubsub.topic('codex-jobs', { batching: { maxMessages: 1, maxMilliseconds: 0 } });
+  const latencies: number[] = [];
+  let errors = 0;
+  const one = async () => {
+    const job = newJobDocument(
+      { job_id: newJobId(), owner: 'bench', prompt: 'Write hello.txt containing hello', timeout_ms: 30_000, priority: 'normal', metadata: { bench: '1' }, callback_url: null, session_id: null, output_schema: null, max_total_tokens: null, source: 'http', source_ref: null, created_at: new Date().toISOString() },
+      30,
+    );
+    const started = performance.now();
+    try {
+      await Promise.all([
+        db.collection('jobs').doc(job.job_id).create(job),
+        topic.publishMessage({ data: Buffer.from(JSON.stringify(messageFromJob(job))), attributes: { job_id: job.job_id, priority: job.priority, source: job.source } }),
+      ]);
+      latencies.push(performance.now() - started);
+    } catch {
+      errors++;
+    }
+  };
+  for (let i = 0; i < concurrency * 5; i++) await one(); // warm-up
+  latencies.length = 0;
+  const deadline = performance.now() + seconds * 1000;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (performance.now() < deadline) await one();
+  }));
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { what: 'floor (create ∥ publish)', concurrency, p50: percentile(latencies, 50), p99: percentile(latencies, 99), rps: latencies.length / elapsed, errors };
+}
+
+async function api(url: string, concurrency: number, seconds: number, idempotent: boolean): Promise<Row> {
+  const options = {
+    url: `${url}/jobs`,
+    method: 'POST' as const,
+    connections: concurrency,
+    headers: { 'content-type': 'application/json', 'x-api-key': KEY },
+    body: BODY,
+    ...(idempotent ? { requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, headers: { ...(req.headers as object), 'idempotency-key': randomUUID() } }) }] } : {}),
+  };
+  await autocannon({ ...options, amount: concurrency * 5 }); // warm-up
+  const result = await autocannon({ ...options, duration: seconds });
+  return {
+    what: idempotent ? 'API POST /jobs + Idempotency-Key' : 'API POST /jobs',
+    concurrency,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    rps: result.requests.average,
+    errors: result.errors + result.non2xx,
+  };
+}
+
+function table(rows: Row[]): string {
+  const floors = new Map(rows.filter((r) => r.what.startsWith('floor')).map((r) => [r.concurrency, r]));
+  const lines = [['measurement', 'conc.', 'p50 ms', 'p99 ms', 'req/s', 'errors', 'p50 ÷ floor'].join(' | ')];
+  for (const r of rows) {
+    const f = floors.get(r.concurrency);
+    lines.push([r.what.padEnd(34), String(r.concurrency).padStart(5), r.p50.toFixed(2).padStart(7), r.p99.toFixed(2).padStart(7), r.rps.toFixed(0).padStart(6), String(r.errors).padStart(6), f ? (r.p50 / f.p50).toFixed(2) + '×' : ''].join(' | '));
+  }
+  return lines.join('\n');
+}
+
+export async function run(): Promise<void> {
+  const seconds = Number(process.env.BENCH_SECONDS ?? 8);
+  const bins = emulatorBinaries();
+  const [firestorePort, pubsubPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+  await Promise.all([startFirestoreEmulator(bins.firestore, firestorePort), startPubSubEmulator(bins.pubsub, pubsubPort)]);
+  const hosts = { FIRESTORE_EMULATOR_HOST: `127.0.0.1:${firestorePort}`, PUBSUB_EMULATOR_HOST: `127.0.0.1:${pubsubPort}` };
+  Object.assign(process.env, hosts, { METADATA_SERVER_DETECTION: 'none' });
+  const db = new Firestore({ projectId: PROJECT, ignoreUndefinedProperties: true });
+  const pubsub = new PubSub({ projectId: PROJECT });
+  await Promise.all(['codex-jobs', 'codex-jobs-priority'].map((t) => pubsub.createTopic(t)));
+  // Past the limit the API would answer 429: a limit no run reaches, so every request pays the limiter's cost.
+  const env = { ...process.env, ...hosts, GOOGLE_CLOUD_PROJECT: PROJECT, API_KEYS: `bench:${KEY}`, RATE_LIMIT_PER_MINUTE: '1000000', LOG_LEVEL: process.env.LOG_LEVEL ?? 'INFO' };
+  const fn = await startProcess('enqueue', process.execPath, [path.join(dist, 'dev/serve-function.js'), 'enqueue', path.join(dist, 'functions/enqueue/index.js'), String(apiPort)], {
+    env,
+    readyPattern: /listening on/,
+  });
+  const url = `http://127.0.0.1:${apiPort}`;
+  console.log(`emulators and the enqueue function are up; ${seconds} s per measurement`);
+  const rows: Row[] = [];
+  try {
+    for (const concurrency of [1, 32]) {
+      rows.push(await floor(db, pubsub, concurrency, seconds));
+      rows.push(await api(url, concurrency, seconds, false));
+      rows.push(await api(url, concurrency, seconds, true));
+    }
+  } finally {
+    await fn.stop();
+    await Promise.allSettled([db.terminate(), pubsub.close()]);
+  }
+  console.log(table(rows));
+}

@@ -1,0 +1,131 @@
+// The processor's overhead over Codex itself, in one run: the same one-command scripted turn done by
+// (a) a bare `codex app-server` driven by the smallest possible JSON-RPC loop, and (b) the processor
+// (claim → workspace → codex → uploads → result.json → terminal status → codex-results), against the
+// emulators. Also the processor's RSS, and its RSS growth while it uploads a 200 MB output file.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { randomUUID } from 'node:crypto';
+import { PubSub } from '@google-cloud/pubsub';
+import { startEmulators } from '../dev/emulator-set.js';
+import { startScriptedModel } from '../dev/scripted-model.js';
+import { emulatorAwareStorage } from '../shared/clients.js';
+import { configToml } from '../shared/codex/codex-home.js';
+import { parseConfig } from '../shared/config.js';
+import { newJobDocument, specFromRequest } from '../shared/jobs/job-document.js';
+import { messageFromJob } from '../shared/jobs/job-message.js';
+import { jobRequestSchema } from '../shared/jobs/job-request.js';
+import { createLogger } from '../shared/logging.js';
+import { handleJobMessage } from '../shared/processor/handle-job-message.js';
+import { processorDeps } from '../shared/processor/processor-http.js';
+
+export const description = 'processor wall time (claim → terminal) vs a bare codex app-server turn; processor RSS; RSS growth uploading 200 MB';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const PROMPT = (tag: string) => `bench ${tag} [[cmd:echo hello > hello.txt]] [[final:done]]`;
+
+function stats(ms: number[]) {
+  const s = [...ms].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+  return { median: at(0.5), p90: at(0.9), min: s[0]!, max: s.at(-1)! };
+}
+
+/** One turn with nothing but spawn + four JSON-RPC calls: the floor the processor is compared with. */
+async function bareTurn(bin: string, modelUrl: string, tag: string): Promise<number> {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'bench-bare-'));
+  const ws = path.join(root, 'ws');
+  const home = path.join(root, 'home');
+  const tmp = path.join(root, 'tmp');
+  try {
+    for (const d of [ws, home, tmp]) mkdirSync(d);
+    writeFileSync(path.join(home, 'config.toml'), configToml({ baseUrl: modelUrl, apiKey: 'bench', model: 'bench' }, 'workspace-write'));
+    const started = performance.now();
+    const child = spawn(bin, ['app-server'], { cwd: ws, env: { PATH: process.env.PATH, HOME: home, CODEX_HOME: home, TMPDIR: tmp }, stdio: ['pipe', 'pipe', 'ignore'] });
+    const pending = new Map<number, (v: { result?: { thread?: { id: string } } }) => void>();
+    let done!: () => void;
+    const completed = new Promise<void>((r) => (done = r));
+    readline.createInterface({ input: child.stdout }).on('line', (line) => {
+      const m = JSON.parse(line) as { id?: number; method?: string; result?: { thread?: { id: string } } };
+      if (m.method === 'turn/completed') done();
+      else if (m.id !== undefined && !m.method) pending.get(m.id)?.(m);
+    });
+    let id = 0;
+    const call = (method: string, params: unknown) =>
+      new Promise<{ result?: { thread?: { id: string } } }>((resolve) => {
+        pending.set(++id, resolve);
+        child.stdin.write(JSON.stringify({ method, id, params }) + '\n');
+      });
+    await call('initialize', { clientInfo: { name: 'bench', title: 'bench', version: '1' }, capabilities: { experimentalApi: true } });
+    child.stdin.write('{"method":"initialized"}\n');
+    const thread = await call('thread/start', { cwd: ws, approvalPolicy: 'never', sandbox: 'workspace-write' });
+    await call('turn/start', { threadId: thread.result!.thread!.id, input: [{ type: 'text', text: PROMPT(tag) }] });
+    await completed;
+    child.stdin.end();
+    await new Promise((r) => child.once('exit', r));
+    return performance.now() - started;
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+export async function run(): Promise<void> {
+  const emulators = await startEmulators((l) => console.log(l));
+  Object.assign(process.env, emulators.env);
+  const model = await startScriptedModel();
+  const project = `bench-${randomUUID().slice(0, 8)}`;
+  const config = parseConfig({ ...process.env, GOOGLE_CLOUD_PROJECT: project, CODEX_PROVIDER_BASE_URL: model.url, OPENAI_API_KEY: 'bench', CODEX_MODEL: 'bench', LOG_LEVEL: 'ERROR' });
+  const storage = emulatorAwareStorage(project);
+  for (const b of [config.OUTPUTS_BUCKET, config.RESULTS_BUCKET]) await storage.createBucket(b);
+  const pubsub = new PubSub({ projectId: project });
+  await pubsub.createTopic(config.RESULTS_TOPIC);
+  const deps = { ...processorDeps(config), log: createLogger('ERROR') };
+  const submit = async (prompt: string) => {
+    const job = newJobDocument(specFromRequest(jobRequestSchema().parse({ prompt, timeout_ms: 600_000 }), { job_id: randomUUID(), owner: 'bench', source: 'http', source_ref: null }), 30);
+    await deps.store.create(job);
+    return { messageId: randomUUID(), data: Buffer.from(JSON.stringify(messageFromJob(job))), attributes: { job_id: job.job_id } };
+  };
+  try {
+    // Warm-up: first Pub/Sub publish, first Firestore transaction, the sandbox probe, the page cache of the binary.
+    await handleJobMessage(deps, await submit(PROMPT('warm')));
+    await bareTurn(config.CODEX_BIN, model.url, 'warm');
+
+    const bare: number[] = [];
+    const proc: number[] = [];
+    let rssPeak = 0;
+    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 10);
+    for (let i = 0; i < RUNS; i++) {
+      bare.push(await bareTurn(config.CODEX_BIN, model.url, `bare-${i}`));
+      const msg = await submit(PROMPT(`proc-${i}`));
+      const t0 = performance.now();
+      await handleJobMessage(deps, msg);
+      proc.push(performance.now() - t0);
+    }
+    clearInterval(sampler);
+    const b = stats(bare);
+    const p = stats(proc);
+    console.log(`runs: ${RUNS} each, interleaved; one-command scripted turn`);
+    console.log('                         median    p90      min      max   (ms)');
+    console.log(`bare codex app-server  ${b.median.toFixed(0).padStart(7)} ${b.p90.toFixed(0).padStart(7)} ${b.min.toFixed(0).padStart(7)} ${b.max.toFixed(0).padStart(7)}`);
+    console.log(`processor (claim→end)  ${p.median.toFixed(0).padStart(7)} ${p.p90.toFixed(0).padStart(7)} ${p.min.toFixed(0).padStart(7)} ${p.max.toFixed(0).padStart(7)}`);
+    console.log(`ratio (median): ${(p.median / b.median).toFixed(2)}×  (aim ≤ 1.25×)`);
+    console.log(`processor node RSS: peak ${(rssPeak / 2 ** 20).toFixed(0)} MiB during the runs`);
+
+    // 200 MB output: RSS growth of the processor while it streams the file to the outputs bucket.
+    const big = await submit('big output [[cmd:head -c 209715200 /dev/zero > big.bin]] [[final:made]]');
+    if (global.gc) global.gc();
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    const sampler2 = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+    await handleJobMessage(deps, big);
+    clearInterval(sampler2);
+    const job = await deps.store.get(big.attributes.job_id);
+    console.log(`200 MB output: job ${job?.status}, uploaded ${job?.result?.created_files[0]?.size_bytes ?? 0} bytes; processor RSS ${(before / 2 ** 20).toFixed(0)} → peak ${(peak / 2 ** 20).toFixed(0)} MiB (growth ${((peak - before) / 2 ** 20).toFixed(1)} MiB, aim ≤ 32)`);
+  } finally {
+    await deps.close?.();
+    await pubsub.close();
+    await model.close();
+    await emulators.stop();
+  }
+}

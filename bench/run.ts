@@ -1,0 +1,54 @@
+// `npm run bench -- <name…>`: runs the named benchmarks (all when none is named). A benchmark is a
+// file `<name>-bench.ts` in this folder exporting `run(args)` and `description`; it is found by its name.
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { killAllSync, stopAll } from '../dev/child-processes.js';
+
+export interface BenchmarkModule {
+  description: string;
+  run(args: string[]): Promise<void>;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+function registry(): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const file of readdirSync(here)) {
+    const m = /^(.+)-bench\.js$/.exec(file);
+    if (m) found.set(m[1]!, path.join(here, file));
+  }
+  return found;
+}
+
+async function main(): Promise<number> {
+  const benchmarks = registry();
+  const [first, ...rest] = process.argv.slice(2);
+  const names = first ? [first] : [...benchmarks.keys()];
+  for (const name of names) {
+    const file = benchmarks.get(name);
+    if (!file) {
+      console.error(`no benchmark named ${name}; available: ${[...benchmarks.keys()].join(', ') || '(none)'}`);
+      return 2;
+    }
+    const mod = (await import(pathToFileURL(file).href)) as BenchmarkModule;
+    console.log(`== ${name}: ${mod.description}`);
+    await mod.run(rest);
+  }
+  return 0;
+}
+
+process.on('exit', killAllSync);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stopAll().then(() => process.exit(130)));
+
+main().then(
+  async (code) => {
+    await stopAll();
+    process.exit(code);
+  },
+  async (err: Error) => {
+    console.error(err.stack ?? err.message);
+    await stopAll();
+    process.exit(1);
+  },
+);

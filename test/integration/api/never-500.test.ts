@@ -1,0 +1,107 @@
+// Never a 500 for anything a client sends: fast-check generates and mutates methods, paths, query
+// strings, headers and bodies (thousands of requests) against the API served by the Functions
+// Framework; every answer is a 2xx, or a 4xx with the error envelope.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import fc from 'fast-check';
+import { errorEnvelopeSchema } from '../../../shared/api/api-schemas.js';
+import { startApi, KEYS, type ApiServer } from './support/api-server.js';
+
+let api: ApiServer;
+let jobId: string;
+before(async () => {
+  api = await startApi();
+  jobId = (await api.call<{ job_id: string }>('POST', '/jobs', { body: { prompt: 'fuzz target' } })).body.job_id;
+  // Terminal, so an event stream on it ends at once instead of waiting for the job.
+  await api.call('POST', `/jobs/${jobId}/cancel`);
+});
+after(() => api.close());
+
+const segment = fc.oneof(
+  fc.constantFrom('jobs', 'enqueue', 'status', 'queue', 'stats', 'events', 'outputs', 'cancel', 'health', 'openapi.json', '..', '.', '%2e%2e', '%', '%zz', '%C0%AF', '%00', '%E0%A4%A', '%2F'),
+  fc.webSegment(),
+  fc.string({ maxLength: 12 }).map(encodeURIComponent),
+);
+const knownPaths = ['/jobs', '/enqueue', `/jobs/${'{id}'}`, `/status/{id}`, `/jobs/{id}/cancel`, `/jobs/{id}/events`, `/jobs/{id}/outputs`, `/jobs/{id}/outputs/a.txt`, '/queue/stats', '/health', '/openapi.json'];
+const path = fc.oneof(
+  fc.constantFrom(...knownPaths).map((p) => p.replace('{id}', jobId)),
+  fc.array(segment, { minLength: 0, maxLength: 5 }).map((s) => '/' + s.join('/')),
+  fc.tuple(fc.constantFrom(...knownPaths), segment).map(([p, s]) => p.replace('{id}', s)),
+);
+// No valid ?wait=N: a valid job would wait N seconds for a processor that is not there.
+const query = fc.oneof(
+  fc.constant(''),
+  fc.webQueryParameters().filter((q) => !/(^|&)wait=\d/.test(q)).map((q) => `?${q}`),
+  fc.constantFrom('?limit=0', '?limit=1000', '?limit=5&cursor=%%%', '?status=x', '?status=queued&status=failed', '?after=-5', '?after=1e3', '?wait=61', '?wait=', '?cursor=W1siIiwiIl1d'),
+);
+const jobRequest = fc.record(
+  {
+    prompt: fc.oneof(fc.string({ maxLength: 50 }), fc.constant(''), fc.integer(), fc.constant(null)),
+    timeout_ms: fc.oneof(fc.integer({ min: -1, max: 4_000_000 }), fc.double(), fc.string({ maxLength: 5 })),
+    priority: fc.oneof(fc.constantFrom('low', 'normal', 'high', 'critical', 'urgent'), fc.string({ maxLength: 5 })),
+    metadata: fc.oneof(fc.dictionary(fc.string({ maxLength: 70 }), fc.oneof(fc.string({ maxLength: 20 }), fc.integer())), fc.array(fc.string())),
+    callback_url: fc.oneof(fc.webUrl(), fc.constantFrom('http://127.0.0.1/x', 'https://[::1]/x', 'https://metadata.google.internal/', 'ftp://x.example.com/', 'https://u:p@x.example.com/'), fc.string({ maxLength: 20 })),
+    session_id: fc.oneof(fc.stringMatching(/^[A-Za-z0-9_-]{1,20}$/), fc.string({ maxLength: 20 })),
+    output_schema: fc.oneof(fc.jsonValue(), fc.constant({ type: 'object' })),
+    max_total_tokens: fc.oneof(fc.integer(), fc.double()),
+    extra: fc.jsonValue(),
+  },
+  { requiredKeys: [] },
+);
+const body = fc.oneof(
+  fc.constant(undefined),
+  jobRequest.map((r) => JSON.stringify(r)),
+  fc.json().map(String),
+  fc.string({ maxLength: 200 }),
+  jobRequest.map((r) => JSON.stringify(r).slice(0, -3)),
+  fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)),
+);
+const headers = fc.record(
+  {
+    'content-type': fc.constantFrom('application/json', 'application/json; charset=utf-8', 'application/json; charset=latin1', 'application/json; charset=foo', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/cloudevents+json', 'application/octet-stream', '*/*', 'garbage'),
+    'x-api-key': fc.oneof(fc.constantFrom(KEYS.alice, KEYS.bob, KEYS.root, 'nope', ''), fc.string({ maxLength: 30 })),
+    'idempotency-key': fc.oneof(fc.string({ maxLength: 30 }), fc.constant('x'.repeat(300))),
+    'last-event-id': fc.oneof(fc.constantFrom('-1', '0', '99999999999', 'x'), fc.string({ maxLength: 10 })),
+    'content-encoding': fc.constantFrom('gzip', 'deflate', 'br', 'foo', 'identity'),
+    'x-cloud-trace-context': fc.string({ maxLength: 40 }),
+  },
+  { requiredKeys: [] },
+);
+const methods = fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS');
+
+let sent = 0;
+async function check(method: string, p: string, h: Record<string, string>, b: string | Buffer | undefined): Promise<void> {
+  let res: Response;
+  try {
+    res = await fetch(api.url + p, { method, headers: h, body: method === 'GET' ? undefined : (b as BodyInit | undefined), signal: AbortSignal.timeout(10_000) });
+  } catch (err) {
+    // The client refused to build the request (an invalid header byte, say): nothing reached the server.
+    if (err instanceof TypeError && !/fetch failed/.test(err.message)) return;
+    throw err;
+  }
+  sent++;
+  const text = await res.text();
+  assert.ok(res.status < 500, `${method} ${p} → ${res.status} ${text.slice(0, 300)}`);
+  if (res.status >= 400) {
+    assert.match(res.headers.get('content-type') ?? '', /^application\/json/, `${method} ${p} → ${res.status} is not JSON: ${text.slice(0, 200)}`);
+    const envelope = errorEnvelopeSchema.safeParse(JSON.parse(text));
+    assert.ok(envelope.success, `${method} ${p} → ${res.status} body is not the envelope: ${text.slice(0, 200)}`);
+  }
+}
+
+test('generated requests of every shape: 2xx, or 4xx with the envelope', async () => {
+  await fc.assert(
+    fc.asyncProperty(methods, path, query, headers, body, async (m, p, q, h, b) => check(m, p + q, h, b)),
+    { numRuns: 1500 },
+  );
+});
+
+test('mutated job submissions: 2xx, or 4xx with the envelope', async () => {
+  await fc.assert(
+    fc.asyncProperty(jobRequest, fc.boolean(), fc.constantFrom('/jobs', '/enqueue'), async (request, idem, p) =>
+      check('POST', p, { 'content-type': 'application/json', 'x-api-key': KEYS.alice, ...(idem ? { 'idempotency-key': 'fuzz' } : {}) }, JSON.stringify(request)),
+    ),
+    { numRuns: 700 },
+  );
+  assert.ok(sent >= 2000, `only ${sent} requests reached the server`);
+});

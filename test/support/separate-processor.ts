@@ -1,0 +1,38 @@
+// The processor function as its own OS process (dev/serve-function.js), with an environment the test
+// chooses, fed with Pub/Sub push bodies as the push subscription would send them.
+import path from 'node:path';
+import { startProcess, type ManagedProcess } from '../../dev/child-processes.js';
+import { freePort } from '../../dev/free-port.js';
+import { DIST_ROOT } from '../../dev/stack.js';
+import type { PubSubMessage } from '../../shared/pubsub/pubsub-message.js';
+
+export interface SeparateProcessor {
+  proc: ManagedProcess;
+  url: string;
+  /** POSTs one push delivery; resolves with the HTTP status once the processor answers (after the job). */
+  push(message: PubSubMessage, topic?: string): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export function pushBody(message: PubSubMessage, subscription = 'projects/test/subscriptions/codex-jobs-processor'): Record<string, unknown> {
+  return { message: { data: message.data.toString('base64'), attributes: message.attributes, messageId: message.messageId }, subscription };
+}
+
+export async function startSeparateProcessor(env: NodeJS.ProcessEnv, project: string): Promise<SeparateProcessor> {
+  const port = await freePort();
+  const proc = await startProcess('processor-under-test', process.execPath, [path.join(DIST_ROOT, 'dev/serve-function.js'), 'processor', path.join(DIST_ROOT, 'functions/processor/index.js'), String(port)], {
+    env,
+    readyPattern: /listening/,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    proc,
+    url,
+    async push(message, topic = 'codex-jobs') {
+      const res = await fetch(`${url}/projects/${project}/topics/${topic}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(pushBody(message)) });
+      await res.arrayBuffer();
+      return res.status;
+    },
+    stop: () => proc.stop(),
+  };
+}
