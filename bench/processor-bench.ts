@@ -12,7 +12,7 @@ import { PubSub } from '@google-cloud/pubsub';
 import { startEmulators } from '../dev/emulator-set.js';
 import { startScriptedModel } from '../dev/scripted-model.js';
 import { emulatorAwareStorage } from '../shared/clients.js';
-import { configToml } from '../shared/codex/codex-home.js';
+import { configToml, MODEL_KEY_ENV } from '../shared/codex/codex-home.js';
 import { parseConfig } from '../shared/config.js';
 import { newJobDocument, specFromRequest } from '../shared/jobs/job-document.js';
 import { messageFromJob } from '../shared/jobs/job-message.js';
@@ -42,7 +42,7 @@ async function bareTurn(bin: string, modelUrl: string, tag: string): Promise<num
     for (const d of [ws, home, tmp]) mkdirSync(d);
     writeFileSync(path.join(home, 'config.toml'), configToml({ baseUrl: modelUrl, apiKey: 'bench', model: 'bench' }, 'workspace-write'));
     const started = performance.now();
-    const child = spawn(bin, ['app-server'], { cwd: ws, env: { PATH: process.env.PATH, HOME: home, CODEX_HOME: home, TMPDIR: tmp }, stdio: ['pipe', 'pipe', 'ignore'] });
+    const child = spawn(bin, ['app-server'], { cwd: ws, env: { PATH: process.env.PATH, HOME: home, CODEX_HOME: home, TMPDIR: tmp, [MODEL_KEY_ENV]: 'bench' }, stdio: ['pipe', 'pipe', 'ignore'] });
     const pending = new Map<number, (v: { result?: { thread?: { id: string } } }) => void>();
     let done!: () => void;
     const completed = new Promise<void>((r) => (done = r));
@@ -82,7 +82,7 @@ export async function run(): Promise<void> {
   await pubsub.createTopic(config.RESULTS_TOPIC);
   const deps = { ...processorDeps(config), log: createLogger('ERROR') };
   const submit = async (prompt: string) => {
-    const job = newJobDocument(specFromRequest(jobRequestSchema().parse({ prompt, timeout_ms: 600_000 }), { job_id: randomUUID(), owner: 'bench', source: 'http', source_ref: null }), 30);
+    const job = newJobDocument(specFromRequest(jobRequestSchema().parse({ prompt, timeout_ms: 300_000 }), { job_id: randomUUID(), owner: 'bench', source: 'http', source_ref: null }), 30);
     await deps.store.create(job);
     return { messageId: randomUUID(), data: Buffer.from(JSON.stringify(messageFromJob(job))), attributes: { job_id: job.job_id } };
   };

@@ -1,11 +1,15 @@
 // A job's private CODEX_HOME (config.toml) and the scrubbed environment of the Codex child.
-// The model key reaches Codex only through its provider config (a 0600 file in the private home),
-// never through an environment variable that the agent's commands could print.
+// The model key reaches Codex only through its provider config: `env_key` names a variable that only
+// the app-server process holds. Not the key itself in config.toml: the sandbox leaves the whole
+// filesystem readable, so the agent could `cat ../codex-home/config.toml`. The agent's commands get
+// neither: shell_environment_policy drops *KEY* and the sandbox's PID namespace hides the server's environ.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config.js';
 
 export const DEFAULT_PROVIDER_BASE_URL = 'https://api.openai.com/v1';
+/** The variable of the app-server's environment that holds the model key (matches the `*KEY*` exclude). */
+export const MODEL_KEY_ENV = 'CODEX_JOBS_MODEL_KEY';
 
 export interface ModelProvider {
   baseUrl: string;
@@ -43,7 +47,7 @@ export function configToml(provider: ModelProvider, sandbox: Config['CODEX_SANDB
     'name = "codex-jobs provider"',
     `base_url = ${toml(provider.baseUrl)}`,
     'wire_api = "responses"',
-    ...(provider.apiKey ? [`experimental_bearer_token = ${toml(provider.apiKey)}`] : []),
+    ...(provider.apiKey ? [`env_key = ${toml(MODEL_KEY_ENV)}`] : []),
     // A local (scripted) provider fails fast; a real one keeps Codex's own retry policy.
     ...(local ? ['request_max_retries = 0', 'stream_max_retries = 0'] : []),
     '',
@@ -57,12 +61,13 @@ export async function writeCodexHome(codexHome: string, provider: ModelProvider,
 /** Variables the Codex child may inherit; everything else of the function (keys, secrets, GOOGLE_*) is dropped. */
 const PASS_THROUGH = ['PATH', 'LANG', 'LC_ALL', 'TZ', 'SSL_CERT_FILE', 'SSL_CERT_DIR'];
 
-export function scrubbedEnv(parent: NodeJS.ProcessEnv, dirs: { codexHome: string; tmpDir: string; home: string }): NodeJS.ProcessEnv {
+export function scrubbedEnv(parent: NodeJS.ProcessEnv, dirs: { codexHome: string; tmpDir: string; home: string }, modelKey?: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const key of PASS_THROUGH) if (parent[key]) env[key] = parent[key];
   env.PATH ??= '/usr/local/bin:/usr/bin:/bin';
   env.HOME = dirs.home;
   env.CODEX_HOME = dirs.codexHome;
   env.TMPDIR = dirs.tmpDir;
+  if (modelKey) env[MODEL_KEY_ENV] = modelKey;
   return env;
 }

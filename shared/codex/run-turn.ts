@@ -35,6 +35,11 @@ export interface TurnOutcome {
   commandOutput: string;
   stderr: string;
   durationMs: number;
+  /**
+   * Resolves once the app-server and every process it started are gone. The turn's results are final
+   * before that, so callers upload outputs meanwhile, and await this before calling the job finished.
+   */
+  closed?: Promise<void>;
 }
 
 /** How long a stopped turn may take to report `interrupted` before its process tree is killed. */
@@ -148,6 +153,7 @@ export async function runTurn(req: TurnRequest): Promise<TurnOutcome> {
   const onAbort = () => void requestStop('cancel');
   req.signal?.addEventListener('abort', onAbort, { once: true });
 
+  const drive = async (): Promise<TurnOutcome> => {
   try {
     const serverGone = server.exited.then(() => {
       throw new AppServerError(`codex app-server exited during the turn${server.stderr ? `: ${server.stderr.trim().split('\n').at(-1)}` : ''}`);
@@ -187,11 +193,21 @@ export async function runTurn(req: TurnRequest): Promise<TurnOutcome> {
   } catch (err) {
     if (stop) return outcome('stopped');
     throw err;
+  }
+  };
+
+  let result: TurnOutcome;
+  try {
+    result = await drive();
+  } catch (err) {
+    await server.stop();
+    throw err;
   } finally {
     clearTimeout(timer);
     req.signal?.removeEventListener('abort', onAbort);
-    await server.stop(); // also kills whatever of its tree (group, sandboxed descendants) is left
   }
+  // stop() also kills whatever of the server's tree (group, sandboxed descendants) is left.
+  return { ...result, closed: server.stop() };
 
   function outcome(status: TurnOutcome['status'], errorMessage?: string): TurnOutcome {
     return {

@@ -1,8 +1,16 @@
 // Job events, batched: Codex can emit many items a second, so events are buffered and written in
-// one batch per flush instead of one write each. seq continues from the last event of the job.
+// one batch per flush instead of one write each. seq grows monotonically across attempts (see eventSeqBase).
 import type { Logger } from '../logging.js';
 import type { JobEvent } from '../jobs/job-document.js';
 import type { JobStore } from '../store/job-store.js';
+
+/** Seqs per attempt: attempt n numbers its events from (n-1)·10^6, so a takeover continues above the
+ *  previous attempt's events without a query for the last one on the job's critical path. */
+export const EVENTS_PER_ATTEMPT = 1_000_000;
+
+export function eventSeqBase(attempt: number): number {
+  return Math.max(0, attempt - 1) * EVENTS_PER_ATTEMPT;
+}
 
 export class EventSink {
   private buffer: JobEvent[] = [];

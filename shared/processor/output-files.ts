@@ -50,28 +50,24 @@ export function outputObjectName(jobId: string, rel: string): string {
   return `jobs/${jobId}/outputs/${rel}`;
 }
 
-/** Streams each file to gs://bucket/jobs/{job_id}/outputs/{rel}, a few at a time. */
-export async function uploadOutputs(
-  blobs: BlobStore,
-  bucket: string,
-  jobId: string,
-  workspace: string,
-  files: string[],
-  sizes: WorkspaceSnapshot,
-  concurrency = 4,
-): Promise<CreatedFile[]> {
-  const out: CreatedFile[] = new Array(files.length);
+/** Where each file goes and how it is described, known before any byte moves (so result.json can be written alongside). */
+export function plannedOutputs(bucket: string, jobId: string, files: string[], sizes: WorkspaceSnapshot): CreatedFile[] {
+  return files.map((rel) => ({
+    filename: rel,
+    size_bytes: sizes.get(rel)?.size ?? 0,
+    content_type: contentTypeOf(rel),
+    storage_path: gsUri(bucket, outputObjectName(jobId, rel)),
+  }));
+}
+
+/** Streams each planned file from the workspace to its object, a few at a time. */
+export async function uploadOutputs(blobs: BlobStore, bucket: string, jobId: string, workspace: string, planned: CreatedFile[], concurrency = 4): Promise<void> {
   let next = 0;
   const worker = async () => {
-    while (next < files.length) {
-      const index = next++;
-      const rel = files[index]!;
-      const contentType = contentTypeOf(rel);
-      const name = outputObjectName(jobId, rel);
-      await blobs.uploadFile(bucket, name, path.join(workspace, rel), contentType);
-      out[index] = { filename: rel, size_bytes: sizes.get(rel)?.size ?? 0, content_type: contentType, storage_path: gsUri(bucket, name) };
+    while (next < planned.length) {
+      const file = planned[next++]!;
+      await blobs.uploadFile(bucket, outputObjectName(jobId, file.filename), path.join(workspace, file.filename), file.content_type);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
-  return out;
+  await Promise.all(Array.from({ length: Math.min(concurrency, planned.length) }, worker));
 }

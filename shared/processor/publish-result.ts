@@ -6,9 +6,14 @@ import type { JobStore } from '../store/job-store.js';
 
 export async function publishResultOnce(store: JobStore, queue: JobQueue, job: JobDocument): Promise<boolean> {
   if (!(await store.markResultPublished(job.job_id))) return false;
+  await publishReservedResult(store, queue, job);
+  return true;
+}
+
+/** Publishes a result already marked as published; a failed publish clears the mark so a redelivery retries it. */
+export async function publishReservedResult(store: JobStore, queue: JobQueue, job: JobDocument): Promise<void> {
   try {
     await queue.publishResult(resultMessageFromJob(job));
-    return true;
   } catch (err) {
     await store.unmarkResultPublished(job.job_id).catch(() => undefined);
     throw err;

@@ -11,11 +11,12 @@ import { JobFailure, type JobErrorInfo } from '../jobs/job-error.js';
 import type { Logger } from '../logging.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { JobStore } from '../store/job-store.js';
-import { EventSink } from './event-sink.js';
+import { EventSink, eventSeqBase } from './event-sink.js';
 import { createJobWorkspace } from './job-workspace.js';
 import { keepLease } from './lease-keeper.js';
-import { changedFiles, snapshotWorkspace, uploadOutputs } from './output-files.js';
-import { publishResultOnce } from './publish-result.js';
+import { changedFiles, plannedOutputs, snapshotWorkspace, uploadOutputs } from './output-files.js';
+import { progressWriter } from './progress-writer.js';
+import { publishReservedResult } from './publish-result.js';
 import { restoreSession, saveSession } from './session-store.js';
 
 export interface ProcessorDeps {
@@ -72,23 +73,33 @@ export async function runClaimedJob(deps: ProcessorDeps, job: JobDocument): Prom
       cancel.abort();
     }
   });
-  const events = new EventSink(store, job.job_id, (await store.lastEventSeq(job.job_id)) + 1, log);
-  const workspace = await createJobWorkspace(job.job_id);
+  const progress = progressWriter(store, job.job_id, log);
   const started = Date.now();
+  // Independent set-up steps run side by side: they are on every job's critical path.
+  let setup;
+  try {
+    setup = await Promise.all([createJobWorkspace(job.job_id), sandboxProbeOnce(config.CODEX_BIN, config.CODEX_SANDBOX)]);
+  } catch (err) {
+    // Nothing ran yet: let the delivery be retried (the lease then expires or is taken over).
+    stopLease();
+    unwatch();
+    throw err;
+  }
+  const [workspace, probe] = setup;
+  const events = new EventSink(store, job.job_id, eventSeqBase(job.attempts), log);
   let outcome: TurnOutcome | undefined;
   try {
     events.push('claimed', { holder, attempt: job.attempts });
-    const probe = await sandboxProbeOnce(config.CODEX_BIN, config.CODEX_SANDBOX);
     if (!probe.ok) throw new JobFailure('internal', probe.message);
     await writeCodexHome(workspace.codexHome, providerFromConfig(config), config.CODEX_SANDBOX);
     const resumeThreadId = job.session_id ? await restoreSession(blobs, config.RESULTS_BUCKET, job.session_id, workspace) : null;
     const before = await snapshotWorkspace(workspace.workspace);
-    await store.setProgress(job.job_id, 'workspace_ready', resumeThreadId ? 'workspace restored from the session' : 'workspace ready');
-    await store.setProgress(job.job_id, 'codex_running', 'codex is working');
+    progress.set('workspace_ready', resumeThreadId ? 'workspace restored from the session' : 'workspace ready');
+    progress.set('codex_running', 'codex is working');
     outcome = await (deps.runTurn ?? realRunTurn)({
       bin: config.CODEX_BIN,
       workspace: workspace.workspace,
-      env: scrubbedEnv(process.env, workspace),
+      env: scrubbedEnv(process.env, workspace, config.OPENAI_API_KEY),
       prompt: job.prompt,
       model: config.CODEX_MODEL,
       sandbox: config.CODEX_SANDBOX,
@@ -101,13 +112,9 @@ export async function runClaimedJob(deps: ProcessorDeps, job: JobDocument): Prom
     });
     if (leaseLost) return null;
     const v = verdict(job, outcome);
-    await store.setProgress(job.job_id, 'uploading', 'uploading created files');
+    progress.set('uploading', 'uploading created files');
     const after = await snapshotWorkspace(workspace.workspace);
-    const files = changedFiles(before, after);
-    const created = await uploadOutputs(blobs, config.OUTPUTS_BUCKET, job.job_id, workspace.workspace, files, after);
-    if (job.session_id && v.status === 'completed' && outcome.threadId) {
-      await saveSession(blobs, config.RESULTS_BUCKET, job.session_id, workspace, outcome.threadId);
-    }
+    const created = plannedOutputs(config.OUTPUTS_BUCKET, job.job_id, changedFiles(before, after), after);
     const exitCode = outcome.status === 'stopped' ? EXIT_CODES[outcome.stop ?? 'cancel'] : EXIT_CODES[v.status === 'completed' ? 'completed' : 'failed'];
     const result: JobResult = {
       exit_code: exitCode,
@@ -121,31 +128,39 @@ export async function runClaimedJob(deps: ProcessorDeps, job: JobDocument): Prom
       usage: outcome.usage,
       thread_id: outcome.threadId,
     };
-    await blobs.writeJson(config.RESULTS_BUCKET, resultObjectName(job.job_id), { job_id: job.job_id, status: v.status, error: v.error, result });
     events.push('finished', { status: v.status, ...(v.error ? { error: v.error } : {}) });
-    await events.flush();
+    await Promise.all([
+      uploadOutputs(blobs, config.OUTPUTS_BUCKET, job.job_id, workspace.workspace, created),
+      blobs.writeJson(config.RESULTS_BUCKET, resultObjectName(job.job_id), { job_id: job.job_id, status: v.status, error: v.error, result }),
+      job.session_id && v.status === 'completed' && outcome.threadId ? saveSession(blobs, config.RESULTS_BUCKET, job.session_id, workspace, outcome.threadId) : undefined,
+      events.flush(),
+      progress.settled(),
+      outcome.closed,
+    ]);
     return await finish(deps, job, v.status, { result, error: v.error });
   } catch (err) {
     if (leaseLost) return null;
     const failure = err instanceof JobFailure ? err : new JobFailure('internal', (err as Error).message);
     log.error('job failed', { error_code: failure.code, error: failure });
     events.push('finished', { status: 'failed', error: { code: failure.code, message: failure.message } });
-    await events.flush();
+    await Promise.all([events.flush(), progress.settled()]);
     return await finish(deps, job, 'failed', { error: { code: failure.code, message: failure.message } });
   } finally {
     stopLease();
     unwatch();
+    await outcome?.closed; // never remove a workspace under a live process
     await workspace.remove().catch((err: Error) => log.error('could not remove the workspace', { error: err, path: workspace.root }));
   }
 }
 
 async function finish(deps: ProcessorDeps, job: JobDocument, status: 'completed' | 'failed' | 'cancelled', patch: { result?: JobResult; error: JobErrorInfo | null }) {
-  const done = await deps.store.finish(job.job_id, status, patch, deps.holder);
+  // The terminal write also reserves the codex-results message (one transaction, not two).
+  const done = await deps.store.finish(job.job_id, status, patch, deps.holder, { markResultPublished: true });
   if (!done) {
     deps.log.warn('job was no longer ours when it ended; result not recorded', { job_id: job.job_id });
     return null;
   }
   deps.log.info(`job ${status}`, { job_id: job.job_id, status, error_code: done.error?.code, execution_time_ms: done.result?.execution_time_ms });
-  await publishResultOnce(deps.store, deps.queue, done);
+  await publishReservedResult(deps.store, deps.queue, done);
   return done;
 }

@@ -116,7 +116,7 @@ export class FirestoreJobStore implements JobStore {
     await this.ref(jobId).update({ progress: { stage, message, ...(percent === undefined ? {} : { percent }), updated_at: at }, updated_at: at });
   }
 
-  async finish(jobId: string, to: 'completed' | 'failed' | 'cancelled', patch: TerminalPatch, holder?: string): Promise<JobDocument | null> {
+  async finish(jobId: string, to: 'completed' | 'failed' | 'cancelled', patch: TerminalPatch, holder?: string, options: { markResultPublished?: boolean } = {}): Promise<JobDocument | null> {
     return this.db.runTransaction(async (tx) => {
       const job = await this.read(tx, jobId);
       if (!job || isTerminal(job.status)) return null;
@@ -136,7 +136,7 @@ export class FirestoreJobStore implements JobStore {
         updated_at: at,
         progress: { stage: 'done', message: to, updated_at: at },
       };
-      tx.set(this.ref(jobId), toFirestore(next));
+      tx.set(this.ref(jobId), { ...toFirestore(next), ...(options.markResultPublished ? { result_published_at: at } : {}) });
       return next;
     });
   }

@@ -40,7 +40,7 @@ export interface JobStore {
   renewLease(jobId: string, holder: string, leaseMs: number): Promise<boolean>;
   setProgress(jobId: string, stage: ProgressStage, message: string, percent?: number): Promise<void>;
   /** Moves a job to a terminal status. With a holder, only while that holder still owns the lease. */
-  finish(jobId: string, to: 'completed' | 'failed' | 'cancelled', patch: TerminalPatch, holder?: string): Promise<JobDocument | null>;
+  finish(jobId: string, to: 'completed' | 'failed' | 'cancelled', patch: TerminalPatch, holder?: string, options?: { markResultPublished?: boolean }): Promise<JobDocument | null>;
   /**
    * Fails a job whose message was dead-lettered (error.code dead_lettered). A queued job takes the two
    * legal moves queued → processing → failed in one transaction; a terminal job is left as it is.

