@@ -77,7 +77,7 @@ export function createApiHandler(deps: ApiDeps, routes: Route[] = API_ROUTES) {
         throw new ApiError('bad_request', 'the request path is not valid URL encoding');
       }
       if (!found) throw new ApiError('not_found', `no route for ${req.method} ${path}`);
-      if ('allowed' in found) throw new ApiError('method_not_allowed', `${req.method} is not allowed on ${path}`, undefined, { allow: found.allowed.join(', ') });
+      if ('allowed' in found) throw new ApiError('bad_request', `${req.method} is not allowed on ${path} (allowed: ${found.allowed.join(', ')})`, undefined, { allow: found.allowed.join(', ') }, 405);
       const isPublic = found.route.public === true;
       const caller = isPublic ? ANONYMOUS : authenticate(deps.config, req.header('x-api-key'));
       const { admit, likelyAllowed, settled } = admission(deps, caller, isPublic);

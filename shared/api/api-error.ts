@@ -1,13 +1,13 @@
-// The HTTP API's error envelope: { error: { code, message, details? } }, one status per code.
+// The HTTP API's error envelope: { error: { code, message, details? } }. The codes are exactly the
+// contract's set; each has its usual status, and a few cases refine the status but keep a contract
+// code (415 and 405 answer with code bad_request).
 export const API_ERROR_STATUS = {
   bad_request: 400,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
-  method_not_allowed: 405,
   conflict: 409,
   payload_too_large: 413,
-  unsupported_media_type: 415,
   rate_limited: 429,
   internal: 500,
   unavailable: 503,
@@ -27,12 +27,14 @@ export class ApiError extends Error {
     message: string,
     readonly details?: ApiErrorDetail[],
     readonly headers: Record<string, string> = {},
+    /** A more specific HTTP status than the code's own (415 unsupported media type, 405 method not allowed). */
+    readonly statusOverride?: 405 | 415,
   ) {
     super(message);
   }
 
   get status(): number {
-    return API_ERROR_STATUS[this.code];
+    return this.statusOverride ?? API_ERROR_STATUS[this.code];
   }
 
   toBody(): { error: { code: ApiErrorCode; message: string; details?: ApiErrorDetail[] } } {

@@ -23,7 +23,6 @@ function frameworkExpress(): ExpressModule {
 
 function codeFor(status: number): ApiErrorCode {
   if (status === 413) return 'payload_too_large';
-  if (status === 415) return 'unsupported_media_type';
   if (status === 404) return 'not_found';
   if (status >= 400 && status < 500) return 'bad_request';
   return 'internal';
@@ -72,7 +71,7 @@ export function installFrameworkErrorEnvelope(): void {
         }
         const e = err as { status?: number; statusCode?: number; type?: string; message?: string };
         const status = e.status ?? e.statusCode ?? 500;
-        answer(res, new ApiError(codeFor(status), messageFor(e, status)));
+        answer(res, new ApiError(codeFor(status), messageFor(e, status), undefined, {}, status === 415 ? 415 : undefined));
       });
     return original.call(this, req, res, final);
   };

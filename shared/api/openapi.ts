@@ -61,7 +61,8 @@ export function buildOpenApiDocument(options: { maxTimeoutMs: number; version: s
     responses: {
       200: json(z.union([refs.SubmitResponse, refs.Job]), 'an idempotent replay (the existing job), or with ?wait the job that ended in time'),
       202: json(refs.SubmitResponse, 'queued'),
-      ...errors('bad_request', 'conflict', 'payload_too_large', 'unsupported_media_type'),
+      ...errors('bad_request', 'conflict', 'payload_too_large'),
+      415: json(refs.Error, 'error: bad_request (the body is not application/json)'),
       ...common,
     },
   });
@@ -97,7 +98,7 @@ export function buildOpenApiDocument(options: { maxTimeoutMs: number; version: s
     responses: { 200: { description: 'the file, streamed with its content type', content: { 'application/octet-stream': { schema: z.string() } } }, ...errors('bad_request', 'not_found'), ...common },
   });
   routes.push({ method: 'get', path: '/queue/stats', summary: 'Job counts per status, priority and source', responses: { 200: json(refs.QueueStats, 'the counts'), ...common } });
-  routes.push({ method: 'get', path: '/openapi.json', summary: 'This document', security: [], responses: { 200: { description: 'the OpenAPI 3.1 document', content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } } } } });
+  routes.push({ method: 'get', path: '/openapi.json', summary: 'This document', responses: { 200: { description: 'the OpenAPI 3.1 document', content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } } }, ...common } });
   routes.push({ method: 'get', path: '/health', summary: 'Health of the API and its dependencies', security: [], responses: { 200: json(refs.Health, 'healthy'), 503: json(refs.Health, 'a dependency is down') } });
   for (const route of routes) registry.registerPath({ security: [{ ApiKey: [] }], ...route });
 

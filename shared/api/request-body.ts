@@ -26,7 +26,7 @@ export function jsonBody(req: Request): unknown {
   if (declaredBodyTooLarge(req.headers) || (raw && raw.length > MAX_BODY_BYTES)) throw tooLargeError();
   if (!isJsonType(req.header('content-type'))) {
     const given = req.header('content-type');
-    throw new ApiError('unsupported_media_type', `the body must be JSON with Content-Type: application/json${given ? ` (got ${given.slice(0, 100)})` : ' (no Content-Type given)'}`);
+    throw new ApiError('bad_request', `the body must be JSON with Content-Type: application/json${given ? ` (got ${given.slice(0, 100)})` : ' (no Content-Type given)'}`, [{ field: 'Content-Type', message: 'must be application/json' }], {}, 415);
   }
   return req.body;
 }

@@ -41,11 +41,13 @@ export type JobRequestInput = z.input<typeof JobRequestSchema>;
 
 /** Each issue as `field: message`, so a client sees every bad field at once. */
 export function describeIssues(error: z.ZodError): { field: string; message: string }[] {
-  return error.issues.map((issue) => {
+  return error.issues.flatMap((issue) => {
+    const prefix = issue.path.length ? `${issue.path.join('.')}.` : '';
     if (issue.code === 'unrecognized_keys') {
-      return { field: issue.keys.join(', '), message: `unknown field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}` };
+      // One detail per unknown field, so each is named on its own.
+      return issue.keys.map((key) => ({ field: `${prefix}${key}`, message: `unknown field: ${prefix}${key}` }));
     }
     const field = issue.path.length ? issue.path.join('.') : '(body)';
-    return { field, message: `${field}: ${issue.message}` };
+    return [{ field, message: `${field}: ${issue.message}` }];
   });
 }

@@ -6,7 +6,7 @@ import { writeCodexHome, providerFromConfig, scrubbedEnv } from '../codex/codex-
 import { sandboxProbeOnce } from '../codex/sandbox-probe.js';
 import { runTurn as realRunTurn, type TurnOutcome, type TurnRequest } from '../codex/run-turn.js';
 import type { Config } from '../config.js';
-import type { JobDocument, JobResult } from '../jobs/job-document.js';
+import type { JobDocument, JobResult, ProgressStage } from '../jobs/job-document.js';
 import { JobFailure, type JobErrorInfo } from '../jobs/job-error.js';
 import type { Logger } from '../logging.js';
 import type { JobQueue } from '../queue/job-queue.js';
@@ -58,6 +58,17 @@ export function verdict(job: JobDocument, outcome: TurnOutcome): { status: 'comp
 }
 
 export async function runClaimedJob(deps: ProcessorDeps, job: JobDocument): Promise<JobDocument | null> {
+  try {
+    return await runJob(deps, job);
+  } catch (err) {
+    // No outcome could be recorded (a dependency failed): give the lease up, so the redelivery this
+    // error asks for takes the job over at once instead of being acked as a duplicate.
+    await deps.store.releaseLease(job.job_id, deps.holder).catch(() => undefined);
+    throw err;
+  }
+}
+
+async function runJob(deps: ProcessorDeps, job: JobDocument): Promise<JobDocument | null> {
   const { config, store, blobs, log: baseLog, holder } = deps;
   const log = baseLog.child({ job_id: job.job_id });
   const cancel = new AbortController();
@@ -87,6 +98,11 @@ export async function runClaimedJob(deps: ProcessorDeps, job: JobDocument): Prom
   }
   const [workspace, probe] = setup;
   const events = new EventSink(store, job.job_id, eventSeqBase(job.attempts), log);
+  // Progress goes to the document (progress field) and, as the contract asks, to the events too.
+  const stage = (name: ProgressStage, message: string) => {
+    progress.set(name, message);
+    events.push('progress', { stage: name, message });
+  };
   let outcome: TurnOutcome | undefined;
   try {
     events.push('claimed', { holder, attempt: job.attempts });
@@ -94,8 +110,8 @@ export async function runClaimedJob(deps: ProcessorDeps, job: JobDocument): Prom
     await writeCodexHome(workspace.codexHome, providerFromConfig(config), config.CODEX_SANDBOX);
     const resumeThreadId = job.session_id ? await restoreSession(blobs, config.RESULTS_BUCKET, job.session_id, workspace) : null;
     const before = await snapshotWorkspace(workspace.workspace);
-    progress.set('workspace_ready', resumeThreadId ? 'workspace restored from the session' : 'workspace ready');
-    progress.set('codex_running', 'codex is working');
+    stage('workspace_ready', resumeThreadId ? 'workspace restored from the session' : 'workspace ready');
+    stage('codex_running', 'codex is working');
     outcome = await (deps.runTurn ?? realRunTurn)({
       bin: config.CODEX_BIN,
       workspace: workspace.workspace,
@@ -112,7 +128,7 @@ export async function runClaimedJob(deps: ProcessorDeps, job: JobDocument): Prom
     });
     if (leaseLost) return null;
     const v = verdict(job, outcome);
-    progress.set('uploading', 'uploading created files');
+    stage('uploading', 'uploading created files');
     const after = await snapshotWorkspace(workspace.workspace);
     const created = plannedOutputs(config.OUTPUTS_BUCKET, job.job_id, changedFiles(before, after), after);
     const exitCode = outcome.status === 'stopped' ? EXIT_CODES[outcome.stop ?? 'cancel'] : EXIT_CODES[v.status === 'completed' ? 'completed' : 'failed'];

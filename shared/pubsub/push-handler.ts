@@ -1,6 +1,7 @@
 // The HTTP shape every push-fed function shares: decode the delivery (Pub/Sub push body or Eventarc
 // CloudEvent), run the handler, and answer as Pub/Sub expects: 204 acks, 503 asks for a redelivery
-// (with backoff), 400 refuses what is not a delivery at all. Trace context reaches the logs.
+// (with backoff). What cannot be decoded at all is logged and acked too: a 4xx would only make Pub/Sub
+// redeliver it until it is dead-lettered. Trace context reaches the logs.
 import type { Request, Response } from '@google-cloud/functions-framework';
 import { traceFromHeader, type LogFields, type Logger } from '../logging.js';
 import { BadDeliveryError, type HttpDelivery } from './pubsub-message.js';
@@ -32,8 +33,8 @@ export function pushHandler<D>(options: PushHandlerOptions<D>) {
     try {
       delivery = options.decode({ headers: req.headers, body: req.body });
     } catch (err) {
-      log.error(`request is not a ${options.what}`, { error: err as Error });
-      res.status(isClientError(err) ? 400 : 500).json({ error: { code: 'bad_request', message: (err as Error).message } });
+      log.error(`request is not a ${options.what}; acked without work`, { error: err as Error, client_error: isClientError(err) });
+      res.status(204).set('x-verdict', 'undecodable').end();
       return;
     }
     try {

@@ -111,6 +111,15 @@ export class FirestoreJobStore implements JobStore {
     });
   }
 
+  async releaseLease(jobId: string, holder: string): Promise<void> {
+    await this.db.runTransaction(async (tx) => {
+      const job = await this.read(tx, jobId);
+      if (!job || job.status !== 'processing' || job.lease?.holder !== holder) return;
+      const at = new Date().toISOString();
+      tx.update(this.ref(jobId), { 'lease.expires_at': at, updated_at: at });
+    });
+  }
+
   async setProgress(jobId: string, stage: ProgressStage, message: string, percent?: number): Promise<void> {
     const at = new Date().toISOString();
     await this.ref(jobId).update({ progress: { stage, message, ...(percent === undefined ? {} : { percent }), updated_at: at }, updated_at: at });

@@ -38,6 +38,8 @@ export interface JobStore {
   claim(spec: JobSpec, options: ClaimOptions): Promise<ClaimOutcome>;
   /** Extends the lease; false when the job is no longer ours (taken over or ended). */
   renewLease(jobId: string, holder: string, leaseMs: number): Promise<boolean>;
+  /** Ends our lease now (a run that failed before recording an outcome), so the redelivery can take over. */
+  releaseLease(jobId: string, holder: string): Promise<void>;
   setProgress(jobId: string, stage: ProgressStage, message: string, percent?: number): Promise<void>;
   /** Moves a job to a terminal status. With a holder, only while that holder still owns the lease. */
   finish(jobId: string, to: 'completed' | 'failed' | 'cancelled', patch: TerminalPatch, holder?: string, options?: { markResultPublished?: boolean }): Promise<JobDocument | null>;

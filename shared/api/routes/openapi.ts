@@ -10,4 +10,5 @@ async function openapi(ctx: RouteContext): Promise<void> {
   await ctx.send(200, cached.doc);
 }
 
-export const openApiRoutes: Route[] = [{ method: 'GET', path: '/openapi.json', public: true, handle: openapi }];
+// Behind the API key like every route but /health (the contract's only open route).
+export const openApiRoutes: Route[] = [{ method: 'GET', path: '/openapi.json', handle: openapi }];

@@ -1,5 +1,5 @@
 // X-API-Key: missing or wrong → 401 with the envelope; the key's name owns the job; another owner's
-// job answers 404 everywhere; admins see every job; only /health and /openapi.json are open.
+// job answers 404 everywhere; admins see every job; only /health is open.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
@@ -36,7 +36,7 @@ test('a missing or wrong key is 401 with the envelope on every protected route',
   }
   const health = await api.call<{ status: string }>('GET', '/health', { key: null });
   assert.equal(health.status, 200);
-  assert.equal((await api.call('GET', '/openapi.json', { key: null })).status, 200);
+  assert.equal((await api.call('GET', '/openapi.json', { key: null })).status, 401, 'the OpenAPI document is behind the key too');
 });
 
 test('a key given as name:sha256:<hex> authenticates, and its name is the owner', async () => {

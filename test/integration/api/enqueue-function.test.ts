@@ -36,7 +36,7 @@ test('the registered function queues a job and answers the framework\'s own erro
   assert.match(path.headers.get('content-type')!, /application\/json/);
   const charset = await fetch(`${url}/jobs`, { method: 'POST', headers: { 'content-type': 'application/json; charset=foo', 'x-api-key': 'alice-key' }, body: '{}' });
   assert.equal(charset.status, 415);
-  assert.equal(((await charset.json()) as { error: { code: string } }).error.code, 'unsupported_media_type');
+  assert.equal(((await charset.json()) as { error: { code: string } }).error.code, 'bad_request');
   const health = await fetch(`${url}/health`);
   assert.equal(health.status, 200);
 });

@@ -53,11 +53,11 @@ test('normal and low go to codex-jobs, high and critical to codex-jobs-priority;
 });
 
 test('400 names every bad field at once; unknown fields are rejected', async () => {
-  const res = await api.call<ErrorBody>('POST', '/jobs', { body: { prompt: '  ', timeout_ms: 5, priority: 'urgent', colour: 'red', metadata: { k: 1 } } });
+  const res = await api.call<ErrorBody>('POST', '/jobs', { body: { prompt: '  ', timeout_ms: 5, priority: 'urgent', colour: 'red', shape: 'round', metadata: { k: 1 } } });
   assert.equal(res.status, 400);
   assert.equal(res.body.error.code, 'bad_request');
   const fields = res.body.error.details!.map((d) => d.field).sort();
-  assert.deepEqual(fields, ['colour', 'metadata.k', 'priority', 'prompt', 'timeout_ms']);
+  assert.deepEqual(fields, ['colour', 'metadata.k', 'priority', 'prompt', 'shape', 'timeout_ms']);
   const big = await api.call<ErrorBody>('POST', '/jobs', { body: { prompt: 'x', timeout_ms: 480_001 } });
   assert.equal(big.status, 400);
   assert.equal(big.body.error.details![0]!.field, 'timeout_ms');
@@ -86,7 +86,7 @@ test('a body over 1 MiB is 413, by Content-Length or by the bytes read', async (
 test('a non-JSON content type is 415; malformed JSON is 400 with the envelope, not an HTML page', async () => {
   const text = await api.call<ErrorBody>('POST', '/jobs', { raw: '{"prompt":"x"}', headers: { 'content-type': 'text/plain' } });
   assert.equal(text.status, 415);
-  assert.equal(text.body.error.code, 'unsupported_media_type');
+  assert.equal(text.body.error.code, 'bad_request');
   const none = await api.call<ErrorBody>('POST', '/jobs', { raw: 'prompt=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
   assert.equal(none.status, 415);
   for (const raw of ['{"prompt": ', '"just a string"', 'null', '[1,']) {

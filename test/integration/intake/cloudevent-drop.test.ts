@@ -175,5 +175,6 @@ test('events for other buckets and non-storage requests', async () => {
   const other = await storageEvent('finalized', { bucket: 'someone-elses-bucket', name: 'x.prompt', generation: '1', size: '3' });
   assert.equal(other.verdict, 'ignored: other bucket');
   const junk = await fn.post({ hello: 'world' });
-  assert.equal(junk.status, 400);
+  assert.equal(junk.status, 204, 'acked: a 4xx would only be redelivered until dead-lettered');
+  assert.equal(junk.verdict, 'undecodable');
 });

@@ -34,12 +34,11 @@ function push(data: string | Buffer, attributes: Record<string, string> = {}) {
   return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 }
 
-test('a request that is not a Pub/Sub delivery is refused with 400 and the error envelope', async () => {
+test('a request that is not a Pub/Sub delivery is logged and acked (a 4xx would be redelivered until dead-lettered)', async () => {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"hello":"world"}' });
-  assert.equal(res.status, 400);
-  const body = (await res.json()) as { error: { code: string; message: string } };
-  assert.equal(body.error.code, 'bad_request');
-  assert.match(body.error.message, /not a Pub\/Sub push body/);
+  assert.equal(res.status, 204);
+  assert.equal(res.headers.get('x-verdict'), 'undecodable');
+  assert.ok(logs.some((l) => l.severity === 'ERROR' && /not a Pub\/Sub delivery/.test(String(l.message)) && /not a Pub\/Sub push body/.test(JSON.stringify(l.error))));
 });
 
 test('data that is not JSON is logged and acked', async () => {

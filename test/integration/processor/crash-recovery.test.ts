@@ -75,3 +75,22 @@ test('past MAX_ATTEMPTS the redelivered message fails the job with max_attempts 
   assert.equal(h.modelRequestsFor('marker-max').length, 0, 'Codex did not run a fourth time');
   await eventually(() => h.results.messages.find((m) => (m.data as { job_id: string }).job_id === stale.job_id), 'the result message');
 });
+
+test('a run that cannot record its outcome (Firestore fails at the end) gives its lease up, so the redelivery takes over at once', async () => {
+  const flaky = h.otherProcessor();
+  const realFinish = flaky.store.finish.bind(flaky.store);
+  let failures = 2; // the terminal write, and the failure record after it
+  flaky.store.finish = async (...args: Parameters<typeof realFinish>) => {
+    if (failures-- > 0) throw new Error('UNAVAILABLE: firestore went away');
+    return realFinish(...args);
+  };
+  const { job, message } = await h.submit({ prompt: 'flaky end marker-fe [[final:second time lucky]]' });
+  await assert.rejects(h.deliver(message, flaky), /firestore went away/);
+  const stranded = await h.deps.store.get(job.job_id);
+  assert.equal(stranded?.status, 'processing');
+  assert.ok(Date.parse(stranded!.lease!.expires_at) <= Date.now(), 'the lease was released');
+  assert.deepEqual(await h.deliver(message, flaky), { ack: true, reason: 'ran' });
+  const done = await h.deps.store.get(job.job_id);
+  assert.equal(done?.status, 'completed');
+  assert.equal(done?.attempts, 2);
+});

@@ -96,6 +96,8 @@ test('progress moves claimed → workspace_ready → codex_running → uploading
   assert.match(commands[0]!.output, /hi/);
   assert.equal(commands[1]!.exit_code, 3, 'a command that fails is recorded with its exit code');
   assert.equal((docs.find((d) => d.data.type === 'agent_message')!.data.data as { text: string }).text, 'all done');
+  const progressEvents = docs.filter((d) => d.data.type === 'progress').map((d) => (d.data.data as { stage: string }).stage);
+  assert.deepEqual(progressEvents, ['workspace_ready', 'codex_running', 'uploading'], 'progress is recorded as events too');
   assert.equal((docs.at(-1)!.data.data as { status: string }).status, 'completed');
   const lastUsage = docs.filter((d) => d.data.type === 'token_usage').at(-1)!.data.data as { total_tokens: number };
   assert.equal(lastUsage.total_tokens, done!.result!.usage.total_tokens, 'the last token_usage event matches the result');
