@@ -6,7 +6,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PubSub } from '@google-cloud/pubsub';
-import { Storage } from '@google-cloud/storage';
+import { emulatorAwareStorage } from '../shared/clients.js';
 import { parseConfig, type Config } from '../shared/config.js';
 import { startProcess, type ManagedProcess } from './child-processes.js';
 import { emulatorBinaries, ensureFakeGcs, startFakeGcs, startFirestoreEmulator, startPubSubEmulator } from './emulators.js';
@@ -72,14 +72,6 @@ export interface Stack {
   processes: ManagedProcess[];
   schedules: LocalSchedules['schedules'];
   stop(): Promise<void>;
-}
-
-/** A Storage client for a fake-gcs-server base URL (its JSON API lives under /storage/v1). */
-function storageFor(host: string, projectId: string): Storage {
-  const base = host.replace(/\/+$/, '').replace(/\/storage\/v1$/, '');
-  const storage = new Storage({ projectId, apiEndpoint: base });
-  storage.baseUrl = `${base}/storage/v1`;
-  return storage;
 }
 
 export const DEV_API_KEY = 'dev-key-codex-jobs-local';
@@ -183,7 +175,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     // Wiring, as Terraform does it in GCP.
     const pubsub = new PubSub({ projectId: project, apiEndpoint: hosts.pubsub });
-    const storage = storageFor(hosts.storage, project);
+    const storage = emulatorAwareStorage(project, hosts.storage);
     await createTopicsAndSubscriptions(pubsub, config, functionUrls);
     await createBuckets(storage, config);
     const schedules =

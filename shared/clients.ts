@@ -21,8 +21,8 @@ export function storageClient(config: Config): Storage {
  * With STORAGE_EMULATOR_HOST set, @google-cloud/storage 7 uses it verbatim as the JSON API base (/b/…),
  * but fake-gcs-server serves the JSON API under /storage/v1: pin both endpoints.
  */
-export function emulatorAwareStorage(projectId: string): Storage {
-  const host = process.env.STORAGE_EMULATOR_HOST?.replace(/\/+$/, '').replace(/\/storage\/v1$/, '');
+export function emulatorAwareStorage(projectId: string, emulatorHost = process.env.STORAGE_EMULATOR_HOST): Storage {
+  const host = emulatorHost?.replace(/\/+$/, '').replace(/\/storage\/v1$/, '');
   if (!host) return new Storage({ projectId });
   const storage = new Storage({ projectId, apiEndpoint: host });
   storage.baseUrl = `${host}/storage/v1`;

@@ -32,19 +32,7 @@ export interface NotifierHarness {
   close(): Promise<void>;
 }
 
-/**
- * @google-cloud/storage 7.22 uses STORAGE_EMULATOR_HOST verbatim as its JSON API base URL, so with
- * the bare `http://host:port` that run-tests exports, testEnv's createBucket goes to `/b` and gets a
- * 404 from fake-gcs-server. The notifier never touches Cloud Storage; this process only needs the
- * buckets testEnv creates, so it points the base URL at the JSON API path. (Reported to the lead.)
- */
-function storageBaseUrlForThisProcess(): void {
-  const host = process.env.STORAGE_EMULATOR_HOST;
-  if (host && !host.endsWith('/storage/v1')) process.env.STORAGE_EMULATOR_HOST = `${host.replace(/\/$/, '')}/storage/v1`;
-}
-
 export async function notifierHarness(overrides: Record<string, string> = {}): Promise<NotifierHarness> {
-  storageBaseUrlForThisProcess();
   const secrets = [newSecret(), newSecret()];
   const env = await testEnv({
     WEBHOOK_SECRET: secrets.join(','),

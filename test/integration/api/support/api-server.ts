@@ -11,7 +11,8 @@ import { FirestoreJobStore } from '../../../../shared/store/firestore-job-store.
 import { randomUUID } from 'node:crypto';
 import { Firestore } from '@google-cloud/firestore';
 import { PubSub } from '@google-cloud/pubsub';
-import { Storage } from '@google-cloud/storage';
+import type { Storage } from '@google-cloud/storage';
+import { emulatorAwareStorage } from '../../../../shared/clients.js';
 import { GcsBlobStore } from '../../../../shared/blobs/gcs-blob-store.js';
 import { parseConfig, type Config } from '../../../../shared/config.js';
 import { requireEmulators } from '../../../support/test-env.js';
@@ -43,22 +44,6 @@ export interface ApiTestEnv {
   close(): Promise<void>;
 }
 
-/**
- * @google-cloud/storage 7 takes STORAGE_EMULATOR_HOST as its JSON API base URL without the
- * `/storage/v1` path fake-gcs-server serves (every bucket call answers 404), so the client is built
- * with the variable hidden and the host passed as apiEndpoint, which gets the right paths.
- */
-export function emulatorStorage(projectId: string): Storage {
-  const host = requireEmulators().storage;
-  const saved = process.env.STORAGE_EMULATOR_HOST;
-  delete process.env.STORAGE_EMULATOR_HOST;
-  try {
-    return new Storage({ projectId, apiEndpoint: host });
-  } finally {
-    process.env.STORAGE_EMULATOR_HOST = saved;
-  }
-}
-
 /** A fresh project on the shared emulators (own Firestore data, topics and buckets). */
 export async function apiTestEnv(overrides: Record<string, string> = {}): Promise<ApiTestEnv> {
   const hosts = requireEmulators();
@@ -74,7 +59,7 @@ export async function apiTestEnv(overrides: Record<string, string> = {}): Promis
   });
   const firestore = new Firestore({ projectId: project, ignoreUndefinedProperties: true });
   const pubsub = new PubSub({ projectId: project });
-  const storage = emulatorStorage(project);
+  const storage = emulatorAwareStorage(project);
   await storage.createBucket(config.OUTPUTS_BUCKET);
   await Promise.all([config.JOBS_TOPIC, config.PRIORITY_JOBS_TOPIC].map((t) => pubsub.createTopic(t)));
   return { project, config, firestore, pubsub, storage, close: async () => void (await Promise.allSettled([firestore.terminate(), pubsub.close()])) };
