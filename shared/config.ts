@@ -84,6 +84,13 @@ export const envSchema = z.object({
     .pipe(z.enum(LOG_LEVELS))
     .default('INFO'),
   K_REVISION: z.string().optional(),
+  /** Workspaces (issue 12): limits of an unpacked input, counted on bytes written and entries. */
+  WORKSPACE_MAX_BYTES: intFrom(1, 64 * 1024 * 1024 * 1024).default(268_435_456),
+  WORKSPACE_MAX_FILES: intFrom(1, 10_000_000).default(20_000),
+  /** `host=token` pairs for the processor's own git (a secret); never reaches the workspace or the agent. */
+  GIT_CREDENTIALS: list.pipe(z.array(z.string().regex(/^[A-Za-z0-9.-]+(:\d+)?=\S+$/, 'each entry must be host=token'))).default([]),
+  GIT_ALLOWLIST: list.default([]),
+  ALLOW_INSECURE_GIT: flag.default(false),
 });
 
 export type Config = Omit<z.output<typeof envSchema>, 'UPLOADS_BUCKET' | 'OUTPUTS_BUCKET' | 'RESULTS_BUCKET' | 'CODEX_BIN'> & {
@@ -108,7 +115,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? '?');
-      const shown = name.includes('KEY') || name.includes('SECRET') ? '(hidden)' : JSON.stringify(input[name]);
+      const shown = name.includes('KEY') || name.includes('SECRET') || name.includes('CREDENTIALS') ? '(hidden)' : JSON.stringify(input[name]);
       return `${name}=${shown}: ${issue.message}`;
     });
     throw new ConfigError(`Invalid configuration: ${lines.join('; ')}`);

@@ -12,8 +12,8 @@ export interface BlobStore {
   uploadFile(bucket: string, name: string, localPath: string, contentType: string): Promise<void>;
   writeJson(bucket: string, name: string, value: unknown): Promise<void>;
   readStream(bucket: string, name: string): Readable;
-  /** Streams gs://bucket/name to a local file. */
-  downloadFile(bucket: string, name: string, localPath: string): Promise<void>;
+  /** Streams gs://bucket/name (that generation, when given) to a local file. */
+  downloadFile(bucket: string, name: string, localPath: string, options?: { generation?: string }): Promise<void>;
   list(bucket: string, prefix: string): Promise<BlobInfo[]>;
   info(bucket: string, name: string): Promise<BlobInfo | null>;
   exists(bucket: string, name: string): Promise<boolean>;

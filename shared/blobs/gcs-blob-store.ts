@@ -22,8 +22,9 @@ export class GcsBlobStore implements BlobStore {
     return this.storage.bucket(bucket).file(name).createReadStream();
   }
 
-  async downloadFile(bucket: string, name: string, localPath: string): Promise<void> {
-    await pipeline(this.readStream(bucket, name), createWriteStream(localPath));
+  async downloadFile(bucket: string, name: string, localPath: string, options: { generation?: string } = {}): Promise<void> {
+    const file = this.storage.bucket(bucket).file(name, options.generation ? { generation: options.generation } : {});
+    await pipeline(file.createReadStream(), createWriteStream(localPath));
   }
 
   async list(bucket: string, prefix: string): Promise<BlobInfo[]> {

@@ -92,7 +92,8 @@ class ArchiveTally {
 const S_IFMT = 0o170000;
 const UNIX_TYPES: Record<number, string> = { 0o120000: 'symbolic link', 0o020000: 'character device', 0o060000: 'block device', 0o010000: 'FIFO', 0o140000: 'socket' };
 
-function zipEntryType(entry: yauzl.Entry): 'directory' | 'file' | string {
+/** A zip entry's kind from its Unix mode: directory, file, or the name of a link or device. */
+export function zipEntryType(entry: yauzl.Entry): 'directory' | 'file' | string {
   const madeByUnix = entry.versionMadeBy >> 8 === 3;
   const mode = (entry.externalFileAttributes >>> 16) & 0xffff;
   if (madeByUnix && mode !== 0) {
@@ -178,14 +179,14 @@ async function readCapped(stream: Readable, cap: number, count: (n: number) => v
 
 // ---- tar.gz (tar's streaming Parser; the gzip layer is metered before it) ----
 
-const TAR_SPECIAL: Partial<Record<ReadEntry['type'], string>> = {
+export const TAR_SPECIAL: Partial<Record<ReadEntry['type'], string>> = {
   SymbolicLink: 'symbolic link',
   Link: 'hard link',
   CharacterDevice: 'character device',
   BlockDevice: 'block device',
   FIFO: 'FIFO',
 };
-const TAR_FILE_TYPES = new Set<ReadEntry['type']>(['File', 'OldFile', 'ContiguousFile']);
+export const TAR_FILE_TYPES = new Set<ReadEntry['type']>(['File', 'OldFile', 'ContiguousFile']);
 /** Room for headers, padding and the end-of-archive records on top of the entry data. */
 const TAR_OVERHEAD_BYTES = 1024 * 1024;
 

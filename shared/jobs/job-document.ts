@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { jobErrorSchema } from './job-error.js';
 import { jobRequestSchema, metadataSchema, prioritySchema, sessionIdSchema, ABSOLUTE_MAX_TIMEOUT_MS } from './job-request.js';
 import { jobStatusSchema } from './job-status.js';
+import { changesSchema, workspaceSourceSchema } from '../workspace/workspace-schemas.js';
 
 export const JOB_SOURCES = ['http', 'storage', 'scheduler'] as const;
 export const jobSourceSchema = z.enum(JOB_SOURCES);
@@ -43,6 +44,8 @@ export const jobResultSchema = z.object({
   created_files: z.array(createdFileSchema),
   usage: usageSchema,
   thread_id: z.string().nullable(),
+  /** What the job changed against its base (see Workspaces); null when it could not be computed. */
+  changes: changesSchema.nullable().optional(),
 });
 export type JobResult = z.infer<typeof jobResultSchema>;
 
@@ -79,6 +82,8 @@ export const jobSpecSchema = z.object({
   session_id: sessionIdSchema.nullable(),
   output_schema: z.record(z.string(), z.unknown()).nullable(),
   max_total_tokens: z.number().int().positive().nullable(),
+  /** What the files start from (absent or null: empty, or the session's). */
+  workspace: workspaceSourceSchema.nullish(),
   source: jobSourceSchema,
   source_ref: z.string().nullable(),
   created_at: isoTime,
@@ -125,6 +130,7 @@ export function specFromRequest(
     session_id: request.session_id ?? null,
     output_schema: request.output_schema ?? null,
     max_total_tokens: request.max_total_tokens ?? null,
+    workspace: request.workspace ?? null,
     source: fields.source,
     source_ref: fields.source_ref,
     created_at: fields.created_at ?? new Date().toISOString(),

@@ -1,5 +1,6 @@
 // JobRequest: body of POST /jobs, prompt-file front matter and schedule payloads. One schema, strict.
 import { z } from 'zod';
+import { workspaceRequestSchema } from '../workspace/workspace-schemas.js';
 
 export const PRIORITIES = ['low', 'normal', 'high', 'critical'] as const;
 export const prioritySchema = z.enum(PRIORITIES);
@@ -31,6 +32,7 @@ export function jobRequestSchema(maxTimeoutMs: number = DEFAULT_MAX_TIMEOUT_MS) 
     session_id: sessionIdSchema.optional(),
     output_schema: z.record(z.string(), z.unknown()).optional(),
     max_total_tokens: z.number().int().positive().optional(),
+    workspace: workspaceRequestSchema.optional(),
   });
 }
 

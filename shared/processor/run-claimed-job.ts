@@ -18,6 +18,8 @@ import { changedFiles, plannedOutputs, snapshotWorkspace, uploadOutputs } from '
 import { progressWriter } from './progress-writer.js';
 import { publishReservedResult } from './publish-result.js';
 import { restoreSession, saveSession } from './session-store.js';
+import { recordJobChanges, skippedEventData } from '../workspace/job-changes.js';
+import { prepareWorkspace } from '../workspace/prepare-workspace.js';
 
 export interface ProcessorDeps {
   config: Config;
@@ -108,7 +110,16 @@ async function runJob(deps: ProcessorDeps, job: JobDocument): Promise<JobDocumen
     events.push('claimed', { holder, attempt: job.attempts });
     if (!probe.ok) throw new JobFailure('internal', probe.message);
     await writeCodexHome(workspace.codexHome, providerFromConfig(config), config.CODEX_SANDBOX);
-    const resumeThreadId = job.session_id ? await restoreSession(blobs, config.RESULTS_BUCKET, job.session_id, workspace) : null;
+    const prepared = await prepareWorkspace({
+      config,
+      blobs,
+      job,
+      ws: workspace,
+      restoreSession: () => restoreSession(blobs, config.RESULTS_BUCKET, job.session_id!, workspace),
+      signal: cancel.signal,
+    });
+    if (prepared.skipped.length) events.push('workspace_skipped', skippedEventData(prepared.skipped));
+    const resumeThreadId = prepared.resumeThreadId;
     const before = await snapshotWorkspace(workspace.workspace);
     stage('workspace_ready', resumeThreadId ? 'workspace restored from the session' : 'workspace ready');
     stage('codex_running', 'codex is working');
@@ -129,8 +140,10 @@ async function runJob(deps: ProcessorDeps, job: JobDocument): Promise<JobDocumen
     if (leaseLost) return null;
     const v = verdict(job, outcome);
     stage('uploading', 'uploading created files');
+    await outcome.closed; // the changes are read only after every process of the turn has ended
     const after = await snapshotWorkspace(workspace.workspace);
-    const created = plannedOutputs(config.OUTPUTS_BUCKET, job.job_id, changedFiles(before, after), after);
+    const changes = await recordJobChanges(blobs, config.OUTPUTS_BUCKET, job.job_id, prepared, log);
+    const created = plannedOutputs(config.OUTPUTS_BUCKET, job.job_id, changes?.outputs ?? changedFiles(before, after), after);
     const exitCode = outcome.status === 'stopped' ? EXIT_CODES[outcome.stop ?? 'cancel'] : EXIT_CODES[v.status === 'completed' ? 'completed' : 'failed'];
     const result: JobResult = {
       exit_code: exitCode,
@@ -143,11 +156,12 @@ async function runJob(deps: ProcessorDeps, job: JobDocument): Promise<JobDocumen
       created_files: created,
       usage: outcome.usage,
       thread_id: outcome.threadId,
+      changes: changes?.inDocument ?? null,
     };
     events.push('finished', { status: v.status, ...(v.error ? { error: v.error } : {}) });
     await Promise.all([
       uploadOutputs(blobs, config.OUTPUTS_BUCKET, job.job_id, workspace.workspace, created),
-      blobs.writeJson(config.RESULTS_BUCKET, resultObjectName(job.job_id), { job_id: job.job_id, status: v.status, error: v.error, result }),
+      blobs.writeJson(config.RESULTS_BUCKET, resultObjectName(job.job_id), { job_id: job.job_id, status: v.status, error: v.error, result: { ...result, changes: changes?.full ?? null } }),
       job.session_id && v.status === 'completed' && outcome.threadId ? saveSession(blobs, config.RESULTS_BUCKET, job.session_id, workspace, outcome.threadId) : undefined,
       events.flush(),
       progress.settled(),
