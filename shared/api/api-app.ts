@@ -15,6 +15,9 @@ import { listJobsRoutes } from './routes/list-jobs.js';
 import { openApiRoutes } from './routes/openapi.js';
 import { queueStatsRoutes } from './routes/queue-stats.js';
 import { submitJobRoutes } from './routes/submit-job.js';
+import { jobChangesRoutes } from './routes/job-changes.js';
+import { rerunJobRoutes } from './routes/rerun-job.js';
+import { uploadRoutes } from './routes/uploads.js';
 
 export const API_ROUTES: Route[] = [
   ...healthRoutes,
@@ -25,6 +28,9 @@ export const API_ROUTES: Route[] = [
   ...cancelJobRoutes,
   ...jobEventsRoutes,
   ...jobOutputsRoutes,
+  ...jobChangesRoutes,
+  ...rerunJobRoutes,
+  ...uploadRoutes,
   ...getJobRoutes,
 ];
 

@@ -90,3 +90,16 @@ export const healthSchema = z.strictObject({
 export const streamEventSchema = jobEventSchema;
 /** The data of the final `event: end`. */
 export const streamEndSchema = z.strictObject({ job_id: z.string(), status: jobStatusSchema, last_seq: z.number().int() });
+
+/** POST /uploads (201). */
+export const uploadCreatedSchema = z.strictObject({
+  upload_id: z.string(),
+  upload_url: z.string().describe('PUT the archive here: a V4 signed URL of the uploads bucket, or PUT /uploads/{upload_id} on this API (with X-API-Key)'),
+  method: z.literal('PUT'),
+  headers: z.record(z.string(), z.string()).describe('headers the PUT must carry'),
+  expires_at: z.string().describe('the upload_url works until then'),
+  max_bytes: z.number().int(),
+});
+
+/** PUT /uploads/{upload_id} (200). */
+export const uploadReceivedSchema = z.strictObject({ upload_id: z.string(), size_bytes: z.number().int().nonnegative() });

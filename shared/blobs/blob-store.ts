@@ -1,5 +1,5 @@
 // The blob store: uploads, outputs and results objects. Files move as streams, never whole buffers.
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 
 export interface BlobInfo {
   name: string;
@@ -11,6 +11,8 @@ export interface BlobStore {
   /** Streams a local file to gs://bucket/name. */
   uploadFile(bucket: string, name: string, localPath: string, contentType: string): Promise<void>;
   writeJson(bucket: string, name: string, value: unknown): Promise<void>;
+  /** A stream that writes gs://bucket/name (one request, not resumable); its 'finish' means the object exists. */
+  writeStream(bucket: string, name: string, contentType: string): Writable;
   readStream(bucket: string, name: string): Readable;
   /** Streams gs://bucket/name (that generation, when given) to a local file. */
   downloadFile(bucket: string, name: string, localPath: string, options?: { generation?: string }): Promise<void>;

@@ -1,6 +1,6 @@
 // BlobStore on Cloud Storage (fake-gcs-server locally, through STORAGE_EMULATOR_HOST).
 import { createReadStream, createWriteStream } from 'node:fs';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Storage } from '@google-cloud/storage';
 import type { BlobInfo, BlobStore } from './blob-store.js';
@@ -16,6 +16,10 @@ export class GcsBlobStore implements BlobStore {
 
   async writeJson(bucket: string, name: string, value: unknown): Promise<void> {
     await this.storage.bucket(bucket).file(name).save(JSON.stringify(value, null, 2), { resumable: false, contentType: 'application/json' });
+  }
+
+  writeStream(bucket: string, name: string, contentType: string): Writable {
+    return this.storage.bucket(bucket).file(name).createWriteStream({ resumable: false, contentType, metadata: { contentType } });
   }
 
   readStream(bucket: string, name: string): Readable {
