@@ -189,13 +189,27 @@ async function unpackTar(source: Readable, gzipped: boolean, u: Unpacker): Promi
   const parser = new Parser({ strict: true, maxMetaEntrySize: 64 * 1024 });
   let failure: unknown;
   let current: ReadEntry | undefined;
+  // The parser is not a stream: this feeds it with backpressure, and fails the pipeline with it.
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      if (failure) return done(failure as Error);
+      if (parser.write(chunk)) done();
+      else parser.once('drain', () => done());
+    },
+    final(done) {
+      if (failure) return done(failure as Error);
+      parser.end(() => done());
+    },
+  });
   const fail = (err: unknown) => {
     if (failure) return;
     failure = err;
     // The entry being written would otherwise wait for data that never comes.
     (current as unknown as { destroy?: (e?: Error) => void } | undefined)?.destroy?.(err as Error);
-    parser.abort(err instanceof Error ? err : new Error(String(err)));
-    source.destroy(err instanceof Error ? err : new Error(String(err)));
+    const error = err instanceof Error ? err : new Error(String(err));
+    parser.abort(error);
+    source.destroy(error);
+    sink.destroy(error);
   };
   // Entries are written one at a time, in order: the parser waits (backpressure) while one is written.
   let chain = Promise.resolve();
@@ -229,15 +243,6 @@ async function unpackTar(source: Readable, gzipped: boolean, u: Unpacker): Promi
       );
   });
   parser.on('error', fail);
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      if (parser.write(chunk)) done();
-      else parser.once('drain', () => done());
-    },
-    final(done) {
-      parser.end(() => done());
-    },
-  });
   const stages: (NodeJS.ReadableStream | NodeJS.WritableStream)[] = [source];
   if (gzipped) stages.push(createGunzip());
   stages.push(meter, sink);
