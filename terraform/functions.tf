@@ -134,6 +134,7 @@ locals {
 
   processor_env = {
     GOOGLE_CLOUD_PROJECT = var.project_id
+    UPLOADS_BUCKET       = local.buckets.uploads
     OUTPUTS_BUCKET       = local.buckets.outputs
     RESULTS_BUCKET       = local.buckets.results
     RESULTS_TOPIC        = local.topics.results

@@ -67,6 +67,19 @@ function uploadGate(onFormat: (f: ArchiveFormat) => void): Transform & { size: (
 }
 
 async function putUpload(ctx: RouteContext): Promise<void> {
+  try {
+    await receiveUpload(ctx);
+  } catch (err) {
+    // Refused before (or while) reading the body: do not keep the connection for the rest of it.
+    if (!ctx.req.complete) {
+      if (!ctx.res.headersSent) ctx.res.setHeader('connection', 'close');
+      ctx.req.resume();
+    }
+    throw err;
+  }
+}
+
+async function receiveUpload(ctx: RouteContext): Promise<void> {
   const { deps, caller, req } = ctx;
   const uploadId = ctx.params.upload_id!;
   const record = await ownUpload(deps.firestore, caller.name, uploadId);
@@ -84,11 +97,7 @@ async function putUpload(ctx: RouteContext): Promise<void> {
     await pipeline(req, gate, deps.blobs.writeStream(bucket, name, UPLOAD_CONTENT_TYPE));
   } catch (err) {
     await deps.blobs.delete(bucket, name).catch(() => undefined);
-    if (err instanceof UploadRefused) {
-      ctx.res.setHeader('connection', 'close');
-      req.resume();
-      throw err.apiError;
-    }
+    if (err instanceof UploadRefused) throw err.apiError;
     if (req.aborted || (err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') throw new ApiError('bad_request', 'the upload was cut off before its end');
     throw err;
   }
