@@ -1,8 +1,8 @@
 // POST /uploads makes an upload of the caller; PUT /uploads/{upload_id} streams its archive bytes
 // (zip, tar, tar.gz, tgz; told by their first bytes) to gs://UPLOADS_BUCKET/inputs/{owner}/{id},
 // at most 32 MiB counted on bytes received. Another owner's upload is not found.
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import { ACCEPTED_FORMATS_TEXT, archiveFormatOf, FORMAT_SNIFF_BYTES, type ArchiveFormat } from '../../workspace/archive-format.js';
 import { UPLOAD_MAX_BYTES, uploadObjectName } from '../../workspace/upload-object.js';
 import { completeUpload, createUploadRecord, ownUpload } from '../../workspace/upload-records.js';
@@ -28,44 +28,6 @@ async function createUpload(ctx: RouteContext): Promise<void> {
   await ctx.send(201, { upload_id: record.upload_id, upload_url: target.url, method: 'PUT', headers: target.headers, expires_at: record.url_expires_at, max_bytes: UPLOAD_MAX_BYTES });
 }
 
-class UploadRefused extends Error {
-  constructor(readonly apiError: ApiError) {
-    super(apiError.message);
-  }
-}
-
-/** Checks the first bytes and counts all of them; refuses the stream as soon as it is wrong. */
-function uploadGate(onFormat: (f: ArchiveFormat) => void): Transform & { size: () => number } {
-  let size = 0;
-  let head: Buffer | null = Buffer.alloc(0);
-  const check = (final: boolean) => {
-    if (!head || (head.length < FORMAT_SNIFF_BYTES && !final)) return null;
-    const format = archiveFormatOf(head);
-    if (!format) return new UploadRefused(new ApiError('bad_request', `the upload is not ${ACCEPTED_FORMATS_TEXT}`, [{ field: 'body', message: `must be ${ACCEPTED_FORMATS_TEXT}` }]));
-    onFormat(format);
-    const pending = head;
-    head = null;
-    return pending;
-  };
-  const gate = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      size += chunk.length;
-      if (size > UPLOAD_MAX_BYTES) return done(new UploadRefused(new ApiError('payload_too_large', `an upload is at most ${UPLOAD_MAX_BYTES} bytes (32 MiB)`)));
-      if (!head) return done(null, chunk);
-      head = Buffer.concat([head, chunk]);
-      const out = check(false);
-      if (out instanceof Error) return done(out);
-      done(null, out ?? undefined);
-    },
-    flush(done) {
-      const out = check(true);
-      if (out instanceof Error) return done(out);
-      done(null, out ?? undefined);
-    },
-  });
-  return Object.assign(gate, { size: () => size });
-}
-
 async function putUpload(ctx: RouteContext): Promise<void> {
   try {
     await receiveUpload(ctx);
@@ -73,6 +35,7 @@ async function putUpload(ctx: RouteContext): Promise<void> {
     // Refused before (or while) reading the body: do not keep the connection for the rest of it.
     if (!ctx.req.complete) {
       if (!ctx.res.headersSent) ctx.res.setHeader('connection', 'close');
+      ctx.res.once('finish', () => ctx.req.destroy());
       ctx.req.resume();
     }
     throw err;
@@ -91,20 +54,68 @@ async function receiveUpload(ctx: RouteContext): Promise<void> {
   await ctx.admit();
   const bucket = deps.config.UPLOADS_BUCKET;
   const name = uploadObjectName(caller.name, uploadId);
-  let format: ArchiveFormat | null = null;
-  const gate = uploadGate((f) => (format = f));
+  const received = await streamUpload(ctx, bucket, name);
+  const { size, format } = received;
+  await completeUpload(deps.firestore, uploadId, size, format);
+  ctx.log.info('upload received', { upload_id: uploadId, owner: caller.name, size_bytes: size, format });
+  await ctx.send(200, { upload_id: uploadId, size_bytes: size });
+}
+
+const tooLarge = () => new ApiError('payload_too_large', `an upload is at most ${UPLOAD_MAX_BYTES} bytes (32 MiB)`);
+
+/**
+ * Reads the request body: the first bytes must be an archive's, then every chunk goes to the object
+ * as it arrives (backpressure from the bucket), counted. Refused streams end their object cleanly
+ * (a destroyed upload request would linger) and the object is removed.
+ */
+async function streamUpload(ctx: RouteContext, bucket: string, name: string): Promise<{ size: number; format: ArchiveFormat }> {
+  const { deps, req } = ctx;
+  const chunks = req.iterator({ destroyOnReturn: false }) as AsyncIterableIterator<Buffer>;
+  let head = Buffer.alloc(0);
+  let size = 0;
+  for (;;) {
+    const next = await chunks.next();
+    if (next.done) break;
+    head = Buffer.concat([head, next.value]);
+    size = head.length;
+    if (head.length >= FORMAT_SNIFF_BYTES) break;
+  }
+  if (req.aborted) throw new ApiError('bad_request', 'the upload was cut off before its end');
+  if (size > UPLOAD_MAX_BYTES) throw tooLarge();
+  const format = archiveFormatOf(head);
+  if (!format) throw new ApiError('bad_request', `the upload is not ${ACCEPTED_FORMATS_TEXT}`, [{ field: 'body', message: `must be ${ACCEPTED_FORMATS_TEXT}` }]);
+  const out = deps.blobs.writeStream(bucket, name, UPLOAD_CONTENT_TYPE);
+  const stored = finished(out);
+  stored.catch(() => undefined);
+  let refusal: ApiError | null = null;
+  const write = async (chunk: Buffer) => {
+    if (!out.write(chunk)) await Promise.race([once(out, 'drain'), stored]);
+  };
   try {
-    await pipeline(req, gate, deps.blobs.writeStream(bucket, name, UPLOAD_CONTENT_TYPE));
+    await write(head);
+    for (;;) {
+      const next = await chunks.next();
+      if (next.done) break;
+      size += next.value.length;
+      if (size > UPLOAD_MAX_BYTES) {
+        refusal = tooLarge();
+        break;
+      }
+      await write(next.value);
+    }
+    if (!refusal && req.aborted) refusal = new ApiError('bad_request', 'the upload was cut off before its end');
+    out.end();
+    await stored;
   } catch (err) {
+    out.destroy();
     await deps.blobs.delete(bucket, name).catch(() => undefined);
-    if (err instanceof UploadRefused) throw err.apiError;
-    if (req.aborted || (err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') throw new ApiError('bad_request', 'the upload was cut off before its end');
     throw err;
   }
-  if (!format) throw new ApiError('bad_request', `the upload is empty; send ${ACCEPTED_FORMATS_TEXT}`);
-  await completeUpload(deps.firestore, uploadId, gate.size(), format);
-  ctx.log.info('upload received', { upload_id: uploadId, owner: caller.name, size_bytes: gate.size(), format });
-  await ctx.send(200, { upload_id: uploadId, size_bytes: gate.size() });
+  if (refusal) {
+    await deps.blobs.delete(bucket, name).catch(() => undefined);
+    throw refusal;
+  }
+  return { size, format };
 }
 
 export const uploadRoutes: Route[] = [
