@@ -5,7 +5,8 @@
 // kills every other member, and the init's exit is reported only after they are all gone. So "the
 // wrapper exited" means "every process of the turn ended", with no walk of parent ids that races
 // their start. Without unshare (not Linux, no permission for namespaces) the fallback is the old
-// process group plus a /proc descendant walk, and start-up says so.
+// process group plus a /proc descendant walk, and start-up says so. (unshare ignores SIGTERM while
+// its child runs: time-outs use SIGKILL, which --kill-child passes on to the namespace.)
 import { execFile } from 'node:child_process';
 import { readFileSync, readlinkSync } from 'node:fs';
 
@@ -19,14 +20,18 @@ export interface ProcessIsolation {
   description: string;
 }
 
-/** `unshare` flags: as root a new PID namespace alone; otherwise inside a user namespace that maps us to root. */
+/**
+ * `unshare` flags: as root a new PID namespace; otherwise inside a user namespace that maps us to root.
+ * --mount-proc gives the namespace a /proc of its own: with the host's /proc, codex's bubblewrap
+ * probe hangs about one run in two (seen here), and the agent could list the processor's processes.
+ */
 export function unshareArgs(euid: number): string[] {
-  return ['unshare', ...(euid === 0 ? [] : ['--user', '--map-root-user']), '--pid', '--fork', '--kill-child', '--'];
+  return ['unshare', ...(euid === 0 ? [] : ['--user', '--map-root-user']), '--mount-proc', '--pid', '--fork', '--kill-child', '--'];
 }
 
 function tryCommand(command: string, args: string[]): Promise<string | null> {
   return new Promise((resolve) => {
-    execFile(command, args, { timeout: 10_000 }, (err, _stdout, stderr) => resolve(err ? (String(stderr).trim() || err.message) : null));
+    execFile(command, args, { timeout: 10_000, killSignal: 'SIGKILL' }, (err, _stdout, stderr) => resolve(err ? (String(stderr).trim() || err.message) : null));
   });
 }
 

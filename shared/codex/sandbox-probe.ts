@@ -26,7 +26,7 @@ export async function probeSandbox(bin: string, sandbox: Config['CODEX_SANDBOX']
     const script = `echo inside > inside.txt; echo outside > '${outside}' 2>/dev/null; exit 0`;
     const [command, ...prefix] = [...(await processIsolation()).prefix, bin];
     const result = await new Promise<{ code: number | string; stderr: string }>((resolve) => {
-      execFile(command!, [...prefix, 'sandbox', '-c', `sandbox_mode="${sandbox}"`, '-c', 'sandbox_workspace_write.exclude_slash_tmp=true', '-c', 'sandbox_workspace_write.exclude_tmpdir_env_var=true', '--', 'sh', '-c', script], { cwd: work, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', CODEX_HOME: dir, HOME: dir }, timeout: 20_000 }, (err, _stdout, stderr) =>
+      execFile(command!, [...prefix, 'sandbox', '-c', `sandbox_mode="${sandbox}"`, '-c', 'sandbox_workspace_write.exclude_slash_tmp=true', '-c', 'sandbox_workspace_write.exclude_tmpdir_env_var=true', '--', 'sh', '-c', script], { cwd: work, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', CODEX_HOME: dir, HOME: dir }, timeout: 20_000, killSignal: 'SIGKILL' }, (err, _stdout, stderr) =>
         resolve({ code: err ? ((err as { code?: number | string }).code ?? 1) : 0, stderr: String(stderr) }),
       );
     });
