@@ -16,6 +16,7 @@ import { createLogger } from '../shared/logging.js';
 import { handleJobMessage } from '../shared/processor/handle-job-message.js';
 import { WORKSPACE_PREFIX } from '../shared/processor/job-workspace.js';
 import { processorDeps } from '../shared/processor/processor-http.js';
+import { recordAim } from './bench-report.js';
 
 export const description = 'cancel during `sleep 30`, N times (BENCH_TEARDOWN_RUNS, default 50): runs that left any process behind';
 
@@ -77,6 +78,8 @@ export async function run(): Promise<void> {
       if ((i + 1) % 10 === 0) console.log(`${i + 1}/${runs} runs, ${leftRuns} left something`);
     }
     console.log(JSON.stringify({ benchmark: 'teardown', runs, runs_that_left_processes: leftRuns, runs_not_cancelled: notCancelled }));
+    recordAim({ benchmark: 'teardown', name: `cancel during sleep 30 (${runs} runs): runs that left a process running`, measured: leftRuns, unit: 'runs', aim: 0 });
+    recordAim({ benchmark: 'teardown', name: `cancel during sleep 30 (${runs} runs): runs not recorded cancelled`, measured: notCancelled, unit: 'runs', aim: 0 });
   } finally {
     await deps.close?.();
     await pubsub.close();
