@@ -91,6 +91,11 @@ export const envSchema = z.object({
   GIT_CREDENTIALS: list.pipe(z.array(z.string().regex(/^[A-Za-z0-9.-]+(:\d+)?=\S+$/, 'each entry must be host=token'))).default([]),
   GIT_ALLOWLIST: list.default([]),
   ALLOW_INSECURE_GIT: flag.default(false),
+  /** Jobs one processor instance runs at once; a push delivery beyond it is answered 429 without work. */
+  PROCESSOR_CONCURRENCY: intFrom(1, 1000).default(1),
+  /** Output caps per job: past either, the job still completes with the outputs flagged truncated. */
+  OUTPUT_MAX_FILES: intFrom(1, 1_000_000).default(2000),
+  OUTPUT_MAX_BYTES: intFrom(1, 2 ** 50).default(1024 ** 3),
 });
 
 export type Config = Omit<z.output<typeof envSchema>, 'UPLOADS_BUCKET' | 'OUTPUTS_BUCKET' | 'RESULTS_BUCKET' | 'CODEX_BIN'> & {

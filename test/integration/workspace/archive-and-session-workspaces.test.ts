@@ -15,6 +15,8 @@ import { processorHarness, pushMessage, type ProcessorHarness } from '../../supp
 let h: ProcessorHarness;
 before(async () => {
   h = await processorHarness();
+  // The storage trigger publishes the jobs it makes (delivered here by hand).
+  for (const topic of [h.env.config.JOBS_TOPIC, h.env.config.PRIORITY_JOBS_TOPIC]) await h.env.pubsub.createTopic(topic).catch(() => undefined);
 });
 after(() => h.close());
 

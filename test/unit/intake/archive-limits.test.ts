@@ -54,7 +54,7 @@ test('zip: every .codex/.prompt entry is read (deflated or stored); other files 
   assert.equal(c.bytesRead, 'First job.'.length + 'Second job.'.length, 'non-prompt entries are never decompressed');
 });
 
-test('tar.gz: every .codex/.prompt entry is read; other files are drained and counted', async () => {
+test('tar.gz: every .codex/.prompt entry is read; other files are drained, not kept, and counted as workspace files', async () => {
   const c = await tgz([
     { path: 'jobs/', type: 'Directory' },
     { path: 'jobs/one.prompt', data: 'First job.' },
@@ -63,7 +63,8 @@ test('tar.gz: every .codex/.prompt entry is read; other files are drained and co
   ]);
   assert.deepEqual(texts(c), { 'jobs/one.prompt': 'First job.', 'jobs/two.codex': 'Second job.' });
   assert.equal(c.entryCount, 4);
-  assert.equal(c.bytesRead, 10 + 11 + 5);
+  assert.equal(c.bytesRead, 10 + 11, 'prompt data read (other data is bounded by maxArchiveDataBytes)');
+  assert.equal(c.workspaceFiles, 1);
 });
 
 test('zip: .., absolute paths, backslashes, symbolic links and devices are skipped and reported', async () => {
