@@ -15,8 +15,10 @@ export interface CollectedOutputs {
   seen: WorkspaceSnapshot;
 }
 
-export async function collectOutputs(config: Pick<Config, 'OUTPUTS_BUCKET' | 'OUTPUT_MAX_FILES' | 'OUTPUT_MAX_BYTES'>, jobId: string, workspace: string, before: WorkspaceSnapshot): Promise<CollectedOutputs> {
+/** `changed`: the added/modified files of the job's changes (workspace/job-changes.ts); else the snapshots' difference. */
+export async function collectOutputs(config: Pick<Config, 'OUTPUTS_BUCKET' | 'OUTPUT_MAX_FILES' | 'OUTPUT_MAX_BYTES'>, jobId: string, workspace: string, before: WorkspaceSnapshot, changed?: string[]): Promise<CollectedOutputs> {
   const seen = await snapshotWorkspace(workspace);
-  const capped = capOutputs(plannedOutputs(config.OUTPUTS_BUCKET, jobId, changedFiles(before, seen), seen), { maxFiles: config.OUTPUT_MAX_FILES, maxBytes: config.OUTPUT_MAX_BYTES });
+  const files = changed ? changed.filter((rel) => seen.has(rel)) : changedFiles(before, seen);
+  const capped = capOutputs(plannedOutputs(config.OUTPUTS_BUCKET, jobId, files, seen), { maxFiles: config.OUTPUT_MAX_FILES, maxBytes: config.OUTPUT_MAX_BYTES });
   return { created: capped.files, truncated: capped.truncated, seen };
 }

@@ -141,14 +141,9 @@ async function runJob(deps: ProcessorDeps, job: JobDocument): Promise<JobDocumen
     if (leaseLost) return events.discard();
     const v = verdict(job, outcome);
     stage('uploading', 'uploading created files');
-<<<<<<< HEAD
-    await outcome.closed; // the changes are read only after every process of the turn has ended
-    const after = await snapshotWorkspace(workspace.workspace);
     const changes = await recordJobChanges(blobs, config.OUTPUTS_BUCKET, job.job_id, prepared, log);
-    const created = plannedOutputs(config.OUTPUTS_BUCKET, job.job_id, changes?.outputs ?? changedFiles(before, after), after);
-=======
-    const { created, truncated, seen } = await collectOutputs(config, job.job_id, workspace.workspace, before);
->>>>>>> main
+    const { created, truncated, seen } = await collectOutputs(config, job.job_id, workspace.workspace, before, changes?.outputs);
+    if (changes && truncated) for (const c of [changes.full, changes.inDocument]) c.truncated = true; // the output caps cut the outputs
     const exitCode = outcome.status === 'stopped' ? EXIT_CODES[outcome.stop ?? 'cancel'] : EXIT_CODES[v.status === 'completed' ? 'completed' : 'failed'];
     const result: JobResult = {
       exit_code: exitCode,
@@ -161,21 +156,13 @@ async function runJob(deps: ProcessorDeps, job: JobDocument): Promise<JobDocumen
       created_files: created,
       usage: outcome.usage,
       thread_id: outcome.threadId,
-<<<<<<< HEAD
+      ...(truncated ? { outputs_truncated: true } : {}),
       changes: changes?.inDocument ?? null,
     };
     events.push('finished', { status: v.status, ...(v.error ? { error: v.error } : {}) });
     await Promise.all([
-      uploadOutputs(blobs, config.OUTPUTS_BUCKET, job.job_id, workspace.workspace, created),
-      blobs.writeJson(config.RESULTS_BUCKET, resultObjectName(job.job_id), { job_id: job.job_id, status: v.status, error: v.error, result: { ...result, changes: changes?.full ?? null } }),
-=======
-      ...(truncated ? { outputs_truncated: true } : {}),
-    };
-    events.push('finished', { status: v.status, ...(v.error ? { error: v.error } : {}) });
-    await Promise.all([
       uploadOutputs(blobs, config.OUTPUTS_BUCKET, job.job_id, workspace.workspace, created, seen, log),
-      blobs.writeJson(config.RESULTS_BUCKET, resultObjectName(job.job_id), { job_id: job.job_id, status: v.status, error: v.error, result }),
->>>>>>> main
+      blobs.writeJson(config.RESULTS_BUCKET, resultObjectName(job.job_id), { job_id: job.job_id, status: v.status, error: v.error, result: { ...result, changes: changes?.full ?? null } }),
       job.session_id && v.status === 'completed' && outcome.threadId ? saveSession(blobs, config.RESULTS_BUCKET, job.session_id, workspace, outcome.threadId) : undefined,
       events.flush(),
       progress.settled(),
