@@ -14,6 +14,7 @@ const main = document.getElementById('main')!;
 const nav = document.getElementById('nav')!;
 const announcer = document.getElementById('announcer')!;
 let dispose: Dispose = () => undefined;
+let firstRender = true;
 
 const ctx: ViewContext = {
   main,
@@ -21,6 +22,9 @@ const ctx: ViewContext = {
     announcer.textContent = '';
     // A fresh text node after clearing makes screen readers read repeated messages too.
     setTimeout(() => (announcer.textContent = text), 50);
+  },
+  focus(el) {
+    if (!firstRender) el.focus();
   },
   navigate(hash) {
     if (location.hash === hash) render();
@@ -53,6 +57,7 @@ function render(reason?: string): void {
     renderNav(undefined);
     document.title = 'Sign in · codex-jobs console';
     renderSignIn(ctx, reason, () => render());
+    firstRender = false;
     return;
   }
   const route = parseRoute(location.hash);
@@ -71,6 +76,7 @@ function render(reason?: string): void {
       dispose = renderQueueStats(ctx);
       break;
   }
+  firstRender = false;
 }
 
 // The skip link moves focus without touching the hash (which holds the route).

@@ -4,6 +4,8 @@ export interface ViewContext {
   /** Polite announcement for screen readers (status changes, errors). */
   announce(text: string): void;
   navigate(hash: string): void;
+  /** Moves focus to a new view's heading, except on the page's first render (focus starts at the top). */
+  focus(el: HTMLElement): void;
 }
 
 export type Dispose = () => void;

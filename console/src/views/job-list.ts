@@ -149,7 +149,7 @@ export function renderJobList(ctx: ViewContext, query: URLSearchParams): Dispose
     empty,
     h('nav', { class: 'pager', 'aria-label': 'Pages' }, newer, pageLabel, older),
   );
-  title.focus();
+  ctx.focus(title);
   document.title = 'Jobs · codex-jobs console';
   return every(REFRESH_MS, load);
 }

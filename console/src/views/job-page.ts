@@ -142,7 +142,7 @@ export function renderJobPage(ctx: ViewContext, jobId: string): Dispose {
     card('Changes', 'changes-title', diffBox),
     card('Webhook', 'webhook-title', webhookBox),
   );
-  title.focus();
+  ctx.focus(title);
   document.title = `Job ${jobId.slice(0, 8)} · codex-jobs console`;
 
   void reread().then(() => {

@@ -63,7 +63,7 @@ export function renderNewJob(ctx: ViewContext): Dispose {
       });
   });
   ctx.main.replaceChildren(title, form);
-  title.focus();
+  ctx.focus(title);
   document.title = 'New job · codex-jobs console';
   return () => undefined;
 }

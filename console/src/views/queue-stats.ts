@@ -29,7 +29,7 @@ export function renderQueueStats(ctx: ViewContext): Dispose {
   const error = h('p', { class: 'error', role: 'alert' });
   const grid = h('div', { class: 'stats-grid' });
   ctx.main.replaceChildren(title, meta, error, grid);
-  title.focus();
+  ctx.focus(title);
   document.title = 'Queue stats · codex-jobs console';
   return every(REFRESH_MS, async () => {
     try {
