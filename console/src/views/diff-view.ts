@@ -51,7 +51,14 @@ export async function loadDiff(el: HTMLElement, jobId: string): Promise<void> {
     patch = await apiText(jobPath(jobId, '/changes.patch'), { headers: { accept: 'text/x-diff' } });
   } catch (err) {
     const f = err instanceof ApiFailure ? err : undefined;
-    const why = f?.status === 404 ? `No changes are available for this job (${f.message}).` : f?.status === 409 ? 'The changes are ready when the job ends.' : `Could not load the changes: ${(err as Error).message}`;
+    const why =
+      f?.status === 404
+        ? /no route/.test(f.message)
+          ? 'This API has no changes.patch route yet, so the diff cannot be shown.'
+          : `No changes were recorded for this job (${f.message}).`
+        : f?.status === 409
+          ? 'The changes are ready when the job ends.'
+          : `Could not load the changes: ${(err as Error).message}`;
     el.replaceChildren(h('p', { class: 'muted', 'data-diff-state': f?.status ?? 'error' }, why));
     return;
   }

@@ -18,7 +18,8 @@ export function elapsedText(job: JobDocument, now = Date.now()): string {
 }
 
 export function summary(job: JobDocument): HTMLElement {
-  const lane = (job as { lane?: string }).lane;
+  // Fields other issues add to the document: shown when the API has them.
+  const { lane, workspace } = job as { lane?: string; workspace?: unknown };
   const metadata = Object.entries(job.metadata);
   return h(
     'dl',
@@ -36,6 +37,7 @@ export function summary(job: JobDocument): HTMLElement {
     row('Finished', timeAgo(job.completed_at)),
     row('Timeout', duration(job.timeout_ms)),
     job.session_id ? row('Session', h('code', {}, job.session_id)) : [],
+    workspace ? row('Workspace', h('code', {}, JSON.stringify(workspace))) : [],
     metadata.length ? row('Metadata', h('ul', { class: 'plain' }, metadata.map(([k, v]) => h('li', {}, h('code', {}, k), ' = ', v)))) : [],
   );
 }
