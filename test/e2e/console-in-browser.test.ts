@@ -184,6 +184,30 @@ test('rerun from the job page makes a new job of the same request', async () => 
   assert.equal(doc.metadata.rerun_of, completedJob);
 });
 
+test('a dropped event stream resumes after the last event seen: no event lost or repeated', async () => {
+  const asked: string[] = [];
+  let events = 0;
+  await page().route('**/events', async (route) => {
+    asked.push(route.request().headers()['last-event-id'] ?? '');
+    if (asked.length > 1) return route.continue();
+    // The first connection ends after three events and before `event: end`, as a dropped connection does.
+    const blocks = (await (await route.fetch()).text()).split('\n\n').filter((b) => b.startsWith('id: '));
+    events = blocks.length;
+    await route.fulfill({ status: 200, headers: { 'content-type': 'text/event-stream' }, body: `retry: 100\n\n${blocks.slice(0, 3).join('\n\n')}\n\n` });
+  });
+  try {
+    await go('#/new'); // away first, so the job's page is drawn anew
+    await go(`#/jobs/${completedJob}`);
+    await page().getByText('Stream ended: the job is completed.').waitFor();
+  } finally {
+    await page().unroute('**/events');
+  }
+  assert.deepEqual(asked, ['-1', '2']);
+  assert.ok(events > 5);
+  const seqs = await page().locator('#timeline li').evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.seq)));
+  assert.deepEqual(seqs, [...Array(events).keys()]);
+});
+
 test('the list filters by status, priority and source and pages with the cursor', async () => {
   // 23 finished scheduler jobs written straight to Firestore: more than one page (20).
   const store = new FirestoreJobStore(firestore, 1);

@@ -21,7 +21,8 @@ export async function openBrowser(): Promise<BrowserSession> {
   const executablePath = await ensureChromium((line) => console.log(line));
   const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, timeout: 120_000 });
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 }, locale: 'en-GB', timezoneId: 'UTC' });
-  context.setDefaultTimeout(120_000);
+  // A guard only: a busy 2-core CI machine can take minutes to start a codex turn.
+  context.setDefaultTimeout(240_000);
   const requests: string[] = [];
   const problems: string[] = [];
   context.on('request', (r) => {
