@@ -162,7 +162,7 @@ data "archive_file" "source" {
     "functions/**", "shared/**", "dev/**", "test/**", "bench/**",
     "dist/dev/**", "dist/test/**", "dist/bench/**",
     "console/**", # the console's sources: the API serves dist/console
-    "*.md", "*.json.bak", ".env*", "firebase.json", "firestore.rules", "firestore.indexes.json",
+    "*.md", "*.json.bak", ".env*", ".gitignore", "firebase.json", "firestore.rules", "firestore.indexes.json",
     "tsconfig.json", "eslint.config.js",
   ]
 
