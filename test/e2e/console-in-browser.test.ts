@@ -3,8 +3,6 @@
 // output, cancel, rerun, read the diff, filter and page the list, read the queue stats, and only
 // ever talk to 127.0.0.1 with no CSP violation and no serious axe-core finding.
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +13,7 @@ import { startStack, type Stack } from '../../dev/stack.js';
 import { newJobDocument, specFromRequest } from '../../shared/jobs/job-document.js';
 import { JobRequestSchema } from '../../shared/jobs/job-request.js';
 import { FirestoreJobStore } from '../../shared/store/firestore-job-store.js';
+import { prefixProxy } from '../support/prefix-proxy.js';
 import { openBrowser, seriousAxeViolations, type BrowserSession } from '../support/browser.js';
 import { requireEmulators } from '../support/test-env.js';
 import { waitForJob } from '../support/wait-for-job.js';
@@ -284,33 +283,20 @@ test('keyboard only: the skip link, then Tab to a job link and Enter opens the j
 });
 
 test('under a path prefix (as at a GCP function URL) the same page works unchanged', async (t) => {
-  // A reverse proxy that serves the API under /enqueue/, as https://REGION-PROJECT.cloudfunctions.net/enqueue/ does.
-  const seen: string[] = [];
-  const api = new URL(stack.apiUrl);
-  const proxy = http.createServer((req, res) => {
-    seen.push(req.url!);
-    if (!req.url!.startsWith('/enqueue/')) return void res.writeHead(404).end();
-    const up = http.request({ host: '127.0.0.1', port: api.port, path: req.url!.slice('/enqueue'.length), method: req.method, headers: req.headers }, (r) => {
-      res.writeHead(r.statusCode!, r.headers);
-      r.pipe(res);
-    });
-    up.on('error', () => res.destroy());
-    req.pipe(up);
-  });
-  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
+  const proxy = await prefixProxy(stack.apiUrl, '/enqueue');
   const prefixed = await browser.context.newPage();
   t.after(async () => {
     await prefixed.close();
-    await new Promise<void>((r) => proxy.close(() => r()).closeAllConnections());
+    await proxy.close();
   });
-  await prefixed.goto(`http://127.0.0.1:${(proxy.address() as AddressInfo).port}/enqueue/console`);
+  await prefixed.goto(`${proxy.url}/console`);
   await prefixed.getByLabel('API key').fill(stack.devApiKey);
   await prefixed.getByRole('button', { name: 'Sign in' }).click();
   await prefixed.locator(`tr[data-job-id="${completedJob}"] a`).click();
   await prefixed.getByText('Stream ended: the job is completed.').waitFor();
   await prefixed.getByRole('button', { name: 'Download notes.md' }).waitFor();
-  assert.ok(seen.length > 5);
-  assert.deepEqual(seen.filter((u) => !u.startsWith('/enqueue/')), [], 'every URL of the page is relative to the prefix');
+  assert.ok(proxy.paths.length > 5);
+  assert.deepEqual(proxy.paths.filter((u) => !u.startsWith('/enqueue/')), [], 'every URL of the page is relative to the prefix');
 });
 
 test('the new-job form submits a job and opens it; sign-out forgets the key', async () => {
