@@ -41,7 +41,9 @@ export function renderNewJob(ctx: ViewContext): Dispose {
     errors,
   );
   title.id = 'new-job-title';
-  prompt.addEventListener('input', () => (idempotencyKey = crypto.randomUUID()));
+  // Another body needs another key (the same key with another body is a 409).
+  form.addEventListener('input', () => (idempotencyKey = crypto.randomUUID()));
+  form.addEventListener('change', () => (idempotencyKey = crypto.randomUUID()));
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     const body: JobRequestInput = { prompt: prompt.value, priority: priority.value as JobRequestInput['priority'] };
