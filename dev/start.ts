@@ -75,6 +75,7 @@ async function main(): Promise<void> {
   say('');
   say(`codex-jobs local stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   say(`  API (enqueue):  ${stack.apiUrl}`);
+  say(`  web console:    ${stack.apiUrl}/console  (sign in with the key ${stack.devApiKey})`);
   for (const [name, url] of Object.entries(stack.functionUrls)) if (name !== 'enqueue') say(`  ${name.padEnd(15)} ${url}`);
   say(`  Firestore emulator ${stack.hosts.firestore} · Pub/Sub emulator ${stack.hosts.pubsub} · fake-gcs-server ${stack.hosts.storage}`);
   say(`  buckets: ${stack.config.UPLOADS_BUCKET} (drop .prompt/.codex files here), ${stack.config.OUTPUTS_BUCKET}, ${stack.config.RESULTS_BUCKET}`);

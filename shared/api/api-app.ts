@@ -7,6 +7,7 @@ import type { ApiDeps } from './api-deps.js';
 import { authenticate, type Caller } from './auth.js';
 import { compile, match, type Route, type RouteContext } from './router.js';
 import { cancelJobRoutes } from './routes/cancel-job.js';
+import { consoleRoutes } from './routes/console.js';
 import { getJobRoutes } from './routes/get-job.js';
 import { healthRoutes } from './routes/health.js';
 import { jobEventsRoutes } from './routes/job-events.js';
@@ -32,6 +33,7 @@ export const API_ROUTES: Route[] = [
   ...rerunJobRoutes,
   ...uploadRoutes,
   ...getJobRoutes,
+  ...consoleRoutes,
 ];
 
 function baseUrlOf(req: Request): string {

@@ -135,6 +135,16 @@ export function buildOpenApiDocument(options: { maxTimeoutMs: number; version: s
   routes.push({ method: 'get', path: '/queue/stats', summary: 'Job counts per status, priority and source', responses: { 200: json(refs.QueueStats, 'the counts'), ...common } });
   routes.push({ method: 'get', path: '/openapi.json', summary: 'This document', responses: { 200: { description: 'the OpenAPI 3.1 document', content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } } }, ...common } });
   routes.push({ method: 'get', path: '/health', summary: 'Health of the API and its dependencies', security: [], responses: { 200: json(refs.Health, 'healthy'), 503: json(refs.Health, 'a dependency is down') } });
+  // The web console (console/): public pages; the page asks for the key itself.
+  routes.push({ method: 'get', path: '/console', summary: 'The web console (HTML)', security: [], responses: { 200: { description: 'the console page', content: { 'text/html': { schema: z.string() } } }, 302: { description: '/console/ redirects to ../console' }, ...errors('unavailable') } });
+  routes.push({
+    method: 'get',
+    path: '/console/{path}',
+    summary: 'A file of the web console (script, stylesheet, icon)',
+    security: [],
+    request: { params: z.object({ path: z.string().describe('the file path under /console/') }) },
+    responses: { 200: { description: 'the file with its content type', content: { 'application/octet-stream': { schema: z.string() } } }, ...errors('not_found', 'unavailable') },
+  });
   for (const route of routes) registry.registerPath({ security: [{ ApiKey: [] }], ...route });
 
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
