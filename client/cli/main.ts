@@ -31,7 +31,6 @@ export async function main(argv: string[]): Promise<number> {
       if (debug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
     },
   );
-  program.configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith('error:') ? `codex-jobs: ${s.slice('error: '.length)}` : s) });
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {

@@ -22,7 +22,9 @@ export function buildProgram(onResult: (code: number) => void, onError: (err: un
     .option('--debug', 'show stack traces of errors')
     .enablePositionalOptions()
     .showSuggestionAfterError(true)
-    .exitOverride();
+    .exitOverride()
+    // One line per usage error, in the CLI's own voice.
+    .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith('error: ') ? `codex-jobs: ${s.slice('error: '.length)}` : s) });
 
   const run: Runner = async (fn) => {
     let ctx: Ctx | undefined;
