@@ -2,7 +2,7 @@
 // file (.zip, .tar, .tar.gz, .tgz) is sent as it is. POST /uploads, then the bytes to upload_url.
 import { createReadStream, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { uploadCreatedSchema, uploadStoredSchema, type UploadCreated } from '../../shared/jobs/api-responses.js';
+import { uploadCreatedSchema, uploadReceivedSchema, type UploadCreated } from '../../shared/jobs/api-responses.js';
 import { CodexJobsError } from './errors.js';
 import { parseJson, type HttpTransport } from './http-transport.js';
 import { packFolder } from './pack-folder.js';
@@ -68,6 +68,6 @@ export class UploadsApi {
       signal: o.signal,
     });
     if (!sameOrigin) return { upload_id: ticket.upload_id, size_bytes: size };
-    return uploadStoredSchema.parse(parseJson(stored.text, stored.requestId, 'PUT /uploads/{id}'));
+    return uploadReceivedSchema.parse(parseJson(stored.text, stored.requestId, 'PUT /uploads/{id}'));
   }
 }

@@ -18,6 +18,8 @@ export {
   healthSchema,
   streamEventSchema,
   streamEndSchema,
+  uploadCreatedSchema,
+  uploadReceivedSchema,
 } from '../jobs/api-responses.js';
 
 export const errorEnvelopeSchema = z.strictObject({

@@ -54,17 +54,17 @@ export const streamEventSchema = jobEventSchema;
 /** The data of the final `event: end`. */
 export const streamEndSchema = z.strictObject({ job_id: z.string(), status: jobStatusSchema, last_seq: z.number().int() });
 
-/** POST /uploads: where and how to send the archive bytes (see Workspaces). */
-export const uploadCreatedSchema = z.object({
+/** POST /uploads (201). */
+export const uploadCreatedSchema = z.strictObject({
   upload_id: z.string(),
-  upload_url: z.string(),
+  upload_url: z.string().describe('PUT the archive here: a V4 signed URL of the uploads bucket, or PUT /uploads/{upload_id} on this API (with X-API-Key)'),
   method: z.literal('PUT'),
-  headers: z.record(z.string(), z.string()),
-  expires_at: z.string(),
+  headers: z.record(z.string(), z.string()).describe('headers the PUT must carry'),
+  expires_at: z.string().describe('the upload_url works until then'),
   max_bytes: z.number().int(),
 });
 export type UploadCreated = z.infer<typeof uploadCreatedSchema>;
 
-/** PUT /uploads/{upload_id}: the archive is stored. */
-export const uploadStoredSchema = z.object({ upload_id: z.string(), size_bytes: z.number().int() });
-export type UploadStored = z.infer<typeof uploadStoredSchema>;
+/** PUT /uploads/{upload_id} (200). */
+export const uploadReceivedSchema = z.strictObject({ upload_id: z.string(), size_bytes: z.number().int().nonnegative() });
+export type UploadReceived = z.infer<typeof uploadReceivedSchema>;
