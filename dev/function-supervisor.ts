@@ -1,8 +1,11 @@
-// Keeps one function of the local stack running, as Cloud Run keeps a service: when its process dies
-// (a crash, an OOM, a SIGKILL), everything it started dies with it, as with a container, and a new
-// process takes its port. Each death and each return is said in the stack's output.
+// Keeps one function of the local stack running, as Cloud Run keeps a service: its URL is a front
+// (function-front.ts) before the instance serving now; when the instance's process dies (a crash,
+// an OOM, a SIGKILL), everything it started dies with it, as with a container, and a new process
+// takes over behind the same URL. Each death and each return is said in the stack's output.
 import { EventEmitter } from 'node:events';
 import type { ManagedProcess } from './child-processes.js';
+import { startFunctionFront } from './function-front.js';
+import { freePort } from './free-port.js';
 
 export interface SupervisedFunction {
   name: string;
@@ -19,9 +22,10 @@ export interface SupervisedFunction {
 
 export interface SuperviseOptions {
   name: string;
+  /** The function's port (its front). */
   port: number;
-  /** Starts the process and resolves once it serves on its port. */
-  start(): Promise<ManagedProcess>;
+  /** Starts an instance on `instancePort` and resolves once it serves there. */
+  start(instancePort: number): Promise<ManagedProcess>;
   log(line: string): void;
   /** Called with the old and the new process after each restart. */
   onRestart?(previous: ManagedProcess, next: ManagedProcess): void;
@@ -41,13 +45,28 @@ function killGroup(proc: ManagedProcess): void {
 export async function superviseFunction(options: SuperviseOptions): Promise<SupervisedFunction> {
   const { name, port, log } = options;
   const events = new EventEmitter();
-  let proc = await options.start();
+  const front = await startFunctionFront(port);
+  const startInstance = async () => {
+    const instancePort = await freePort();
+    const started = await options.start(instancePort);
+    return { started, instancePort };
+  };
+  let first: Awaited<ReturnType<typeof startInstance>>;
+  try {
+    first = await startInstance();
+  } catch (err) {
+    await front.close();
+    throw err;
+  }
+  let proc = first.started;
+  front.setInstance(first.instancePort);
   let stopping = false;
   let restarts = 0;
 
   const watch = (watched: ManagedProcess) => {
     watched.child.once('exit', (code, signal) => {
       if (stopping) return;
+      front.setInstance(undefined); // requests wait for the next instance
       // What the process started goes with it, as everything in a container does.
       killGroup(watched);
       void watched.stop(); // forget it
@@ -59,12 +78,13 @@ export async function superviseFunction(options: SuperviseOptions): Promise<Supe
   const restart = async (previous: ManagedProcess) => {
     for (let attempt = 0; !stopping; attempt++) {
       try {
-        const next = await options.start();
+        const { started: next, instancePort } = await startInstance();
         if (stopping) {
           await next.stop();
           return;
         }
         proc = next;
+        front.setInstance(instancePort);
         restarts++;
         log(`function ${name} is back on port ${port} (pid ${next.child.pid}, restart ${restarts})`);
         options.onRestart?.(previous, next);
@@ -95,6 +115,7 @@ export async function superviseFunction(options: SuperviseOptions): Promise<Supe
     stop: async () => {
       stopping = true;
       await proc.stop();
+      await front.close();
     },
   };
 }

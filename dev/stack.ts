@@ -165,8 +165,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await Promise.all(
       wanted.map(async (fn) => {
         const port = fnPorts[fn.name];
-        const start = () =>
-          startProcess(fn.name, process.execPath, [serveFunction, fn.target, path.join(DIST_ROOT, fn.source), String(port)], {
+        const start = (instancePort: number) =>
+          startProcess(fn.name, process.execPath, [serveFunction, fn.target, path.join(DIST_ROOT, fn.source), String(instancePort)], {
             env: { ...process.env, ...env, HOST: '127.0.0.1', FUNCTION_TARGET: fn.target, K_SERVICE: fn.name },
             echo: options.echo ?? false,
             readyPattern: /^function \S+ listening on /m,

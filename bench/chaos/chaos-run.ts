@@ -242,7 +242,15 @@ export async function runChaos(options: Partial<ChaosOptions> = {}): Promise<Cha
       const d = docs.get(j.jobId!);
       return d && (d.callback === null || d.callback?.state === 'delivered' || d.callback?.state === 'failed');
     });
-    const stalled = () => Date.now() - Math.max(changed, lastActivity) > o.stallMs;
+    let seenRequests = 0;
+    const stalled = () => {
+      // Any model request, result, webhook or job end is progress; a stuck job makes none.
+      if (model.requests.length !== seenRequests) {
+        seenRequests = model.requests.length;
+        touch();
+      }
+      return Date.now() - Math.max(changed, lastActivity) > o.stallMs;
+    };
     const tick = () => new Promise((r) => setTimeout(r, 200));
     let stallSeen = false;
 
