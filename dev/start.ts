@@ -105,6 +105,7 @@ async function main(): Promise<void> {
     say('  schedules (terraform/schedules.json, published to codex-schedules on their crons):');
     for (const sch of stack.schedules) say(`    ${sch.name.padEnd(24)} ${sch.cron.padEnd(16)} next ${sch.next?.toISOString() ?? 'never'}`);
   }
+  say(`  processors: ${stack.env.PROCESSOR_CONCURRENCY || '1'} job(s) at once each (PROCESSOR_CONCURRENCY); a function process that dies is started again`);
   if (stack.sweeps) say(`  sweeper: a message to ${stack.sweeps.topic} every ${stack.sweeps.intervalMs} ms (SWEEP_INTERVAL_MS)`);
   say(`  project: ${stack.config.GOOGLE_CLOUD_PROJECT}${stack.defaulted.includes('GOOGLE_CLOUD_PROJECT') ? ' (local default; set GOOGLE_CLOUD_PROJECT to choose)' : ' (your GOOGLE_CLOUD_PROJECT)'}`);
   say(`  webhooks signed with ${stack.defaulted.includes('WEBHOOK_SECRET') ? 'the local dev secret (set WEBHOOK_SECRET to use yours)' : 'your WEBHOOK_SECRET'}`);
