@@ -30,6 +30,7 @@ export async function startLocalSweeps(opts: { pubsub: PubSub; topic: string; in
   await ensureTopic(pubsub, topic);
   let count = 0;
   let failing = false;
+  let stopped = false;
   // The body Cloud Scheduler sends (terraform: the sweeper job's pubsub_target data).
   const fire = async () => {
     const id = await pubsub.topic(topic).publishMessage({ json: { source: 'local-stack', at: new Date().toISOString() }, attributes: { source: 'local-stack' } });
@@ -43,6 +44,7 @@ export async function startLocalSweeps(opts: { pubsub: PubSub; topic: string; in
         failing = false;
       },
       (err: Error) => {
+        if (stopped) return; // a tick in flight while the stack stops
         // Said once per outage, not every period.
         if (!failing) log(`sweep message could not be published to ${topic}: ${err.message}`);
         failing = true;
@@ -50,5 +52,9 @@ export async function startLocalSweeps(opts: { pubsub: PubSub; topic: string; in
     );
   }, intervalMs);
   timer.unref();
-  return { topic, intervalMs, fire, published: () => count, stop: () => clearInterval(timer) };
+  return { topic, intervalMs, fire, published: () => count, stop: () => {
+      stopped = true;
+      clearInterval(timer);
+    },
+  };
 }

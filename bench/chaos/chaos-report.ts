@@ -99,7 +99,7 @@ export function buildReport(jobs: ObservedJob[], extra: { submitRefused: number;
     differingWebhooks: jobs.filter((j) => new Set(j.webhooks.map((w) => `${w.webhookId}\n${w.body}`)).size > 1).map((j) => j.jobId),
     resultRedeliveries: jobs.reduce((n, j) => n + Math.max(0, j.results.length - 1), 0),
     webhookRedeliveries: jobs.reduce((n, j) => n + Math.max(0, j.webhooks.length - 1), 0),
-    jobsWithoutWebhook: terminal.filter((j) => j.webhooks.length === 0).map((j) => j.jobId),
+    jobsWithoutWebhook: terminal.filter((j) => j.webhooks.length === 0).map((j) => `${j.jobId} ${j.status} callback=${j.callbackState ?? 'none'} results=${j.results.length}`),
     sessionOrderViolations,
     latencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) ?? 0 },
     faults: extra.faults,
@@ -116,7 +116,7 @@ export function violations(r: ChaosReport): string[] {
   if (r.duplicateRuns.length) out.push(`${r.duplicateRuns.length} jobs with more Codex runs than claims: ${r.duplicateRuns.slice(0, 5).join(', ')}`);
   if (r.differingResults.length) out.push(`${r.differingResults.length} jobs with differing codex-results messages`);
   if (r.differingWebhooks.length) out.push(`${r.differingWebhooks.length} jobs with differing webhook deliveries`);
-  if (r.jobsWithoutWebhook.length) out.push(`${r.jobsWithoutWebhook.length} terminal jobs without a webhook delivery`);
+  if (r.jobsWithoutWebhook.length) out.push(`${r.jobsWithoutWebhook.length} terminal jobs without a webhook delivery: ${r.jobsWithoutWebhook.slice(0, 5).join('; ')}`);
   const noResult = r.resultsPerJob['0'] ?? 0;
   if (noResult) out.push(`${noResult} jobs without a codex-results message`);
   return out;
