@@ -86,6 +86,11 @@ export const envSchema = z.object({
   /** The local stack's sweep period: how often it publishes to SWEEPS_TOPIC, as Cloud Scheduler does every minute. */
   SWEEP_INTERVAL_MS: intFrom(100, 86_400_000).default(60_000),
   K_REVISION: z.string().optional(),
+  /** Jobs one processor instance runs at once; a push delivery beyond it is answered 429 without work. */
+  PROCESSOR_CONCURRENCY: intFrom(1, 1000).default(1),
+  /** Output caps per job: past either, the job still completes with the outputs flagged truncated. */
+  OUTPUT_MAX_FILES: intFrom(1, 1_000_000).default(2000),
+  OUTPUT_MAX_BYTES: intFrom(1, 2 ** 50).default(1024 ** 3),
 });
 
 export type Config = Omit<z.output<typeof envSchema>, 'UPLOADS_BUCKET' | 'OUTPUTS_BUCKET' | 'RESULTS_BUCKET' | 'CODEX_BIN'> & {
