@@ -83,6 +83,8 @@ export const envSchema = z.object({
     .transform((v) => v.toUpperCase())
     .pipe(z.enum(LOG_LEVELS))
     .default('INFO'),
+  /** The local stack's sweep period: how often it publishes to SWEEPS_TOPIC, as Cloud Scheduler does every minute. */
+  SWEEP_INTERVAL_MS: intFrom(100, 86_400_000).default(60_000),
   K_REVISION: z.string().optional(),
   /** Workspaces (issue 12): limits of an unpacked input, counted on bytes written and entries. */
   WORKSPACE_MAX_BYTES: intFrom(1, 64 * 1024 * 1024 * 1024).default(268_435_456),
