@@ -48,7 +48,7 @@ export interface JobStore {
    * legal moves queued → processing → failed in one transaction; a terminal job is left as it is.
    */
   failDeadLettered(spec: JobSpec, message: string, ttlDays: number): Promise<JobDocument>;
-  /** queued → cancelled at once; processing → cancel_requested for the processor to act on. */
+  /** queued (or processing under an expired lease) → cancelled at once; processing → cancel_requested for the processor to act on. */
   cancel(jobId: string): Promise<CancelOutcome>;
   /** Calls back on every change of the document until the returned function is called. */
   watch(jobId: string, onChange: (job: JobDocument) => void): () => void;
