@@ -5,6 +5,14 @@ import { assertTransition, isTerminal } from '../jobs/job-status.js';
 import { fromFirestore, JOBS_COLLECTION } from './firestore-job-store.js';
 import type { CandidatePage, RecoveryAction, RecoveryCandidate, RecoveryStore, SettleOutcome } from './recovery-store.js';
 
+/** The composite indexes the queries below run on (firestore.indexes.json; a unit test checks it). */
+export const RECOVERY_INDEXES: readonly (readonly [string, 'ASCENDING' | 'DESCENDING'])[][] = [
+  [['status', 'ASCENDING'], ['lease.expires_at', 'ASCENDING']],
+  [['status', 'ASCENDING'], ['requeue_at', 'ASCENDING']],
+  [['status', 'ASCENDING'], ['started_at', 'ASCENDING']],
+  [['status', 'ASCENDING'], ['created_at', 'DESCENDING']],
+];
+
 function candidateOf(data: DocumentData): RecoveryCandidate {
   return {
     job: fromFirestore(data),
