@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import { createLogger } from '../logging.js';
 import { PubSubJobQueue } from '../queue/pubsub-job-queue.js';
 import { FirestoreJobStore } from '../store/firestore-job-store.js';
+import { FirestoreRecoveryStore } from '../store/firestore-recovery-store.js';
 import { DEFAULT_API_TUNING, type ApiDeps } from './api-deps.js';
 import { FirestoreRateLimiter } from './rate-limit.js';
 
@@ -31,6 +32,7 @@ export function apiDeps(config: Config, overrides: Partial<ApiDeps> = {}): ApiDe
     pubsub,
     store: new FirestoreJobStore(firestore, config.JOB_TTL_DAYS),
     queue: new PubSubJobQueue(pubsub, config),
+    recovery: new FirestoreRecoveryStore(firestore),
     blobs: new GcsBlobStore(storageClient(config)),
     limiter: new FirestoreRateLimiter(firestore, config.RATE_LIMIT_PER_MINUTE, Date.now, (err) => log.warn('rate limit count not written', { error: err })),
     log,
