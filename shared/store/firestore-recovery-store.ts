@@ -1,6 +1,6 @@
 // RecoveryStore on Firestore: the sweeper's indexed queries (firestore.indexes.json) and the one
 // transaction that requeues or ends a job through the status machine.
-import { FieldPath, FieldValue, type DocumentData, type Firestore, type Query } from '@google-cloud/firestore';
+import { FieldPath, FieldValue, type DocumentData, type Firestore, type Query, type QueryDocumentSnapshot } from '@google-cloud/firestore';
 import { assertTransition, isTerminal } from '../jobs/job-status.js';
 import { fromFirestore, JOBS_COLLECTION } from './firestore-job-store.js';
 import type { CandidatePage, RecoveryAction, RecoveryCandidate, RecoveryStore, SettleOutcome } from './recovery-store.js';
@@ -20,6 +20,19 @@ function candidateOf(data: DocumentData): RecoveryCandidate {
   };
 }
 
+/** Documents that no longer parse as a job are left out: they cannot be moved through the status machine safely. */
+function candidatesOf(docs: QueryDocumentSnapshot[]): RecoveryCandidate[] {
+  const out: RecoveryCandidate[] = [];
+  for (const doc of docs) {
+    try {
+      out.push(candidateOf(doc.data()));
+    } catch {
+      // not a job document we can reason about
+    }
+  }
+  return out;
+}
+
 function encodeCursor(startedAt: string, jobId: string): string {
   return Buffer.from(JSON.stringify([startedAt, jobId])).toString('base64url');
 }
@@ -35,18 +48,8 @@ export class FirestoreRecoveryStore implements RecoveryStore {
     return this.db.collection(JOBS_COLLECTION);
   }
 
-  /** Documents that no longer parse as a job are skipped here (and logged by nobody): they cannot be moved safely. */
   private async run(query: Query): Promise<RecoveryCandidate[]> {
-    const snap = await query.get();
-    const out: RecoveryCandidate[] = [];
-    for (const doc of snap.docs) {
-      try {
-        out.push(candidateOf(doc.data()));
-      } catch {
-        // not a job document we can reason about
-      }
-    }
-    return out;
+    return candidatesOf((await query.get()).docs);
   }
 
   expiredLeases(now: Date, limit: number): Promise<RecoveryCandidate[]> {
@@ -61,14 +64,7 @@ export class FirestoreRecoveryStore implements RecoveryStore {
     let query = this.jobs.where('status', '==', 'processing').where('started_at', '<', before.toISOString()).orderBy('started_at').orderBy(FieldPath.documentId()).limit(limit);
     if (cursor) query = query.startAfter(...decodeCursor(cursor));
     const snap = await query.get();
-    const candidates: RecoveryCandidate[] = [];
-    for (const doc of snap.docs) {
-      try {
-        candidates.push(candidateOf(doc.data()));
-      } catch {
-        // not a job document we can reason about
-      }
-    }
+    const candidates = candidatesOf(snap.docs);
     const last = snap.docs.at(-1);
     return { candidates, cursor: snap.size === limit && last ? encodeCursor(String(last.get('started_at')), last.id) : null };
   }
