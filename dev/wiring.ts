@@ -3,8 +3,9 @@
 import { PubSub } from '@google-cloud/pubsub';
 import { Storage } from '@google-cloud/storage';
 import type { Config } from '../shared/config.js';
-import { allTopics, MAX_DELIVERY_ATTEMPTS, pushEndpoint, subscriptions, type FunctionSpec } from './topology.js';
+import { allTopics, pushEndpoint, subscriptions, type FunctionSpec } from './topology.js';
 
+/** `retry` shortens the table's backoff locally (seconds); the attempts and retention are the table's. */
 export async function createTopicsAndSubscriptions(pubsub: PubSub, config: Config, functionUrls: Partial<Record<FunctionSpec['name'], string>>, retry = { min: 1, max: 10 }): Promise<void> {
   const project = config.GOOGLE_CLOUD_PROJECT;
   await Promise.all(
@@ -23,8 +24,9 @@ export async function createTopicsAndSubscriptions(pubsub: PubSub, config: Confi
       enableMessageOrdering: sub.ordered,
       retryPolicy: { minimumBackoff: { seconds: retry.min }, maximumBackoff: { seconds: retry.max } },
       ...(url ? { pushConfig: { pushEndpoint: pushEndpoint(url, project, sub.topic) } } : {}),
-      ...(sub.deadLetterTopic
-        ? { deadLetterPolicy: { deadLetterTopic: `projects/${project}/topics/${sub.deadLetterTopic}`, maxDeliveryAttempts: MAX_DELIVERY_ATTEMPTS } }
+      messageRetentionDuration: { seconds: sub.messageRetentionSeconds },
+      ...(sub.deadLetterTopic && sub.maxDeliveryAttempts
+        ? { deadLetterPolicy: { deadLetterTopic: `projects/${project}/topics/${sub.deadLetterTopic}`, maxDeliveryAttempts: sub.maxDeliveryAttempts } }
         : {}),
     });
   }

@@ -6,6 +6,7 @@ const MODULES: Record<string, string> = {
   'storage-trigger': './storage-trigger/index.js',
   scheduler: './scheduler/index.js',
   notifier: './notifier/index.js',
+  sweeper: './sweeper/index.js',
 };
 
 const target = process.env.FUNCTION_TARGET;

@@ -24,6 +24,9 @@ const list = z.string().transform((v) =>
     .filter(Boolean),
 );
 
+/** A push request lives at most 600 s (the ack deadline): a push-lane job gets 540 s of it at most. */
+export const PUSH_LANE_MAX_JOB_TIMEOUT_MS = 540_000;
+
 export const SANDBOX_MODES = ['read-only', 'workspace-write', 'danger-full-access'] as const;
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARNING', 'ERROR'] as const;
 
@@ -66,7 +69,9 @@ export const envSchema = z.object({
   WEBHOOK_RETRY_DELAYS: list.pipe(z.array(intFrom(0, 3_600_000))).default([1000, 5000, 15000]),
   /** Per-attempt timeout of a webhook delivery (the contract's 15 s; tests lower it). */
   WEBHOOK_TIMEOUT_MS: intFrom(100, 60_000).default(15_000),
-  MAX_JOB_TIMEOUT_MS: intFrom(1000, 3_300_000).default(480_000),
+  MAX_JOB_TIMEOUT_MS: intFrom(1000, Number.MAX_SAFE_INTEGER)
+    .pipe(z.number().max(PUSH_LANE_MAX_JOB_TIMEOUT_MS, `at most ${PUSH_LANE_MAX_JOB_TIMEOUT_MS} on the push lanes (Pub/Sub holds a push request for at most 600 s); longer jobs belong to the long lane`))
+    .default(480_000),
   MAX_ATTEMPTS: intFrom(1, 100).default(3),
   JOB_TTL_DAYS: intFrom(1, 3650).default(30),
   /** How long a claim holds a job before another delivery may take it over (renewed while running). */
@@ -98,6 +103,9 @@ export const envSchema = z.object({
   /** Output caps per job: past either, the job still completes with the outputs flagged truncated. */
   OUTPUT_MAX_FILES: intFrom(1, 1_000_000).default(2000),
   OUTPUT_MAX_BYTES: intFrom(1, 2 ** 50).default(1024 ** 3),
+  /** The sweeper (shared/sweeper/): its topic, the most jobs each rule handles per sweep, and the local stack's sweep period. */
+  SWEEPS_TOPIC: z.string().min(1).default('codex-sweeps'),
+  SWEEP_BATCH: intFrom(1, 10_000).default(500),
 });
 
 export type Config = Omit<z.output<typeof envSchema>, 'UPLOADS_BUCKET' | 'OUTPUTS_BUCKET' | 'RESULTS_BUCKET' | 'CODEX_BIN'> & {

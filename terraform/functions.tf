@@ -1,4 +1,4 @@
-# The six deployments of dev/topology.ts FUNCTIONS, all built from the same source archive
+# The seven deployments of dev/topology.ts FUNCTIONS, all built from the same source archive
 # (package.json main = dist/functions/index.js, which loads only FUNCTION_TARGET's module).
 # Build first: `npm ci && npm run build` at the repository root.
 
@@ -15,8 +15,8 @@ locals {
       concurrency   = 80
       min_instances = 0
       max_instances = 20
-      # SSE streams stay open until the job ends.
-      timeout_seconds = var.job_timeout_seconds
+      # SSE streams stay open until the job ends (an HTTP function's longest request).
+      timeout_seconds = 3600
       ingress         = "ALLOW_ALL"
       env = {
         GOOGLE_CLOUD_PROJECT  = var.project_id
@@ -44,7 +44,7 @@ locals {
       concurrency     = 1
       min_instances   = 0
       max_instances   = var.max_concurrent_jobs
-      timeout_seconds = var.job_timeout_seconds
+      timeout_seconds = local.push_request_seconds
       ingress         = "ALLOW_INTERNAL_ONLY"
       env             = local.processor_env
       secrets         = local.processor_secrets
@@ -58,7 +58,7 @@ locals {
       concurrency     = 1
       min_instances   = 0
       max_instances   = var.max_priority_jobs
-      timeout_seconds = var.job_timeout_seconds
+      timeout_seconds = local.push_request_seconds
       ingress         = "ALLOW_INTERNAL_ONLY"
       env             = local.processor_env
       secrets         = local.processor_secrets
@@ -129,6 +129,29 @@ locals {
       secrets = {
         WEBHOOK_SECRET = var.webhook_secret_secret
       }
+    }
+
+    # Cloud Scheduler publishes to codex-sweeps every minute; one instance at a time sweeps.
+    sweeper = {
+      entry_point     = "sweeper"
+      description     = "codex-jobs sweeper: requeues or ends stuck jobs"
+      memory          = "512Mi"
+      cpu             = "0.333"
+      concurrency     = 1
+      min_instances   = 0
+      max_instances   = 1
+      timeout_seconds = 300
+      ingress         = "ALLOW_INTERNAL_ONLY"
+      env = {
+        GOOGLE_CLOUD_PROJECT = var.project_id
+        JOBS_TOPIC           = local.topics.jobs
+        PRIORITY_JOBS_TOPIC  = local.topics.priority_jobs
+        RESULTS_TOPIC        = local.topics.results
+        SWEEPS_TOPIC         = local.topics.sweeps
+        MAX_ATTEMPTS         = local.settings.MAX_ATTEMPTS
+        LOG_LEVEL            = local.settings.LOG_LEVEL
+      }
+      secrets = {}
     }
   }
 

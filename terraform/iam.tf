@@ -64,6 +64,16 @@ locals {
       topic_roles  = [{ topic = local.dead_letter_topics.results, role = "roles/pubsub.publisher" }]
       bucket_roles = []
     }
+    # Republishes stuck jobs to their lane and announces the jobs it ends on codex-results.
+    sweeper = {
+      project_roles = ["roles/datastore.user"]
+      topic_roles = [
+        { topic = local.topics.jobs, role = "roles/pubsub.publisher" },
+        { topic = local.topics.priority_jobs, role = "roles/pubsub.publisher" },
+        { topic = local.topics.results, role = "roles/pubsub.publisher" },
+      ]
+      bucket_roles = []
+    }
   }
 
   project_bindings = merge([

@@ -30,13 +30,15 @@ locals {
     environment = var.environment
   }
 
-  # Topic names: the config defaults (JOBS_TOPIC, PRIORITY_JOBS_TOPIC, RESULTS_TOPIC, SCHEDULES_TOPIC, STORAGE_EVENTS_TOPIC).
+  # Topic names: the config defaults (JOBS_TOPIC, PRIORITY_JOBS_TOPIC, RESULTS_TOPIC, SCHEDULES_TOPIC,
+  # STORAGE_EVENTS_TOPIC, SWEEPS_TOPIC); a key `k` is the config's `K_TOPIC` (subscriptions.json uses the keys).
   topics = {
     jobs           = "codex-jobs"
     priority_jobs  = "codex-jobs-priority"
     results        = "codex-results"
     schedules      = "codex-schedules"
     storage_events = "codex-storage-events"
+    sweeps         = "codex-sweeps"
   }
   # Every topic has `<topic>-dead-letter` (dev/topology.ts deadLetterTopic).
   dead_letter_topics = {
@@ -45,6 +47,7 @@ locals {
     results        = "codex-results-dead-letter"
     schedules      = "codex-schedules-dead-letter"
     storage_events = "codex-storage-events-dead-letter"
+    sweeps         = "codex-sweeps-dead-letter"
   }
 
   # Bucket names: the config defaults `${GOOGLE_CLOUD_PROJECT}-codex-uploads|outputs|results`.
@@ -54,12 +57,10 @@ locals {
     results = "${var.project_id}-codex-results"
   }
 
-  # Pub/Sub gives up on a message after this many deliveries (dev/topology.ts MAX_DELIVERY_ATTEMPTS).
-  max_delivery_attempts = 5
-
-  # Jobs may run up to the function timeout minus 5 minutes kept for uploads and bookkeeping
-  # (the contract's 3 300 000 ms at the 3600 s maximum).
-  max_job_timeout_ms = tostring((var.job_timeout_seconds - 300) * 1000)
+  # The longest push-lane job (MAX_JOB_TIMEOUT_MS). A push request lives at most 600 s (the ack
+  # deadline), which is also the processors' function timeout.
+  max_job_timeout_ms   = tostring(var.job_timeout_seconds * 1000)
+  push_request_seconds = 600
 
   # Tunable settings passed as plain environment variables. Unset variables take the defaults of
   # shared/config.ts; add ADMIN_KEYS, CALLBACK_ALLOWLIST or CODEX_PROVIDER_BASE_URL here when needed.

@@ -1,74 +1,43 @@
-# Topics, dead-letter topics and subscriptions: the same table as dev/topology.ts subscriptions(),
-# which the local stack builds (test/unit/terraform checks that both stay equal).
+# Topics, dead-letter topics and subscriptions from subscriptions.json, the table dev/topology.ts
+# subscriptions() reads too, so the local stack builds the same (test/unit/terraform checks both).
 
 locals {
-  push_subscriptions = {
-    "codex-jobs-processor" = {
-      topic                = local.topics.jobs
-      function             = "processor"
-      dead_letter_topic    = local.dead_letter_topics.jobs
-      ack_deadline_seconds = 600
-      ordered              = true
-    }
-    "codex-jobs-priority-processor-priority" = {
-      topic                = local.topics.priority_jobs
-      function             = "processor-priority"
-      dead_letter_topic    = local.dead_letter_topics.priority_jobs
-      ack_deadline_seconds = 600
-      ordered              = true
-    }
-    "codex-results-notifier" = {
-      topic                = local.topics.results
-      function             = "notifier"
-      dead_letter_topic    = local.dead_letter_topics.results
-      ack_deadline_seconds = 120
-      ordered              = false
-    }
-    "codex-schedules-scheduler" = {
-      topic                = local.topics.schedules
-      function             = "scheduler"
-      dead_letter_topic    = local.dead_letter_topics.schedules
-      ack_deadline_seconds = 60
-      ordered              = false
-    }
-    "codex-storage-events-storage-trigger" = {
-      topic                = local.topics.storage_events
-      function             = "storage-trigger"
-      dead_letter_topic    = local.dead_letter_topics.storage_events
-      ack_deadline_seconds = 120
-      ordered              = false
-    }
-    # A dead-lettered job message goes back to a processor, which marks the job failed (dead_lettered).
-    "codex-jobs-dead-letter-processor" = {
-      topic                = local.dead_letter_topics.jobs
-      function             = "processor"
-      dead_letter_topic    = null
-      ack_deadline_seconds = 60
-      ordered              = false
-    }
-    "codex-jobs-priority-dead-letter-processor-priority" = {
-      topic                = local.dead_letter_topics.priority_jobs
-      function             = "processor-priority"
-      dead_letter_topic    = null
-      ack_deadline_seconds = 60
-      ordered              = false
-    }
-  }
+  # subscriptions.json: per topic key (local.topics), the function it pushes to, its retry and
+  # dead-letter policy (job lanes: 100 attempts; the others: 5), and where its dead letters go.
+  subscription_table = jsondecode(file("${path.module}/subscriptions.json"))
+
+  push_subscriptions = merge(
+    {
+      for key, s in local.subscription_table.push : "${local.topics[key]}-${s.function}" => {
+        topic                = local.topics[key]
+        function             = s.function
+        dead_letter_topic    = local.dead_letter_topics[key]
+        ack_deadline_seconds = s.ack_deadline_seconds
+        ordered              = s.ordered
+        policy               = s.policy
+      }
+    },
+    # A dead-lettered job message goes back to its processor, which ends the job (dead_lettered). Its
+    # own policy is bounded (retry with backoff, one day of retention) and has no dead-letter topic,
+    # so a dead letter never loops back into its source topic.
+    {
+      for key, s in local.subscription_table.push : "${local.dead_letter_topics[key]}-${s.function}" => {
+        topic                = local.dead_letter_topics[key]
+        function             = s.function
+        dead_letter_topic    = null
+        ack_deadline_seconds = 60
+        ordered              = false
+        policy               = "dead_letter"
+      } if s.dead_letters == "push"
+    },
+  )
 
   # The other dead letters are kept for inspection (and alerted on, see monitoring.tf).
   hold_subscriptions = {
-    "codex-results-dead-letter-hold" = {
-      topic                = local.dead_letter_topics.results
+    for key, s in local.subscription_table.push : "${local.dead_letter_topics[key]}-hold" => {
+      topic                = local.dead_letter_topics[key]
       ack_deadline_seconds = 60
-    }
-    "codex-schedules-dead-letter-hold" = {
-      topic                = local.dead_letter_topics.schedules
-      ack_deadline_seconds = 60
-    }
-    "codex-storage-events-dead-letter-hold" = {
-      topic                = local.dead_letter_topics.storage_events
-      ack_deadline_seconds = 60
-    }
+    } if s.dead_letters == "hold"
   }
 
   dead_lettering_subscriptions = { for name, s in local.push_subscriptions : name => s if s.dead_letter_topic != null }
@@ -90,7 +59,7 @@ resource "google_pubsub_subscription" "push" {
 
   ack_deadline_seconds       = each.value.ack_deadline_seconds
   enable_message_ordering    = each.value.ordered
-  message_retention_duration = "604800s"
+  message_retention_duration = "${local.subscription_table.policies[each.value.policy].message_retention_seconds}s"
 
   push_config {
     # The same path as the local stack (dev/topology.ts pushEndpoint) on the function's run.app URL.
@@ -102,15 +71,15 @@ resource "google_pubsub_subscription" "push" {
   }
 
   retry_policy {
-    minimum_backoff = "10s"
-    maximum_backoff = "600s"
+    minimum_backoff = "${local.subscription_table.policies[each.value.policy].minimum_backoff_seconds}s"
+    maximum_backoff = "${local.subscription_table.policies[each.value.policy].maximum_backoff_seconds}s"
   }
 
   dynamic "dead_letter_policy" {
     for_each = each.value.dead_letter_topic == null ? [] : [each.value.dead_letter_topic]
     content {
       dead_letter_topic     = google_pubsub_topic.all[dead_letter_policy.value].id
-      max_delivery_attempts = local.max_delivery_attempts
+      max_delivery_attempts = local.subscription_table.policies[each.value.policy].max_delivery_attempts
     }
   }
 

@@ -23,3 +23,22 @@ resource "google_cloud_scheduler_job" "schedule" {
 
   depends_on = [google_project_service.apis]
 }
+
+# The sweeper's clock: every minute a message on codex-sweeps (shared/sweeper/ runs its rules).
+resource "google_cloud_scheduler_job" "sweep" {
+  name        = "codex-sweep"
+  region      = var.region
+  description = "codex-jobs sweep of stuck jobs"
+  schedule    = "* * * * *"
+  time_zone   = "Etc/UTC"
+
+  pubsub_target {
+    topic_name = google_pubsub_topic.all[local.topics.sweeps].id
+    data       = base64encode(jsonencode({ sweep = true }))
+    attributes = {
+      sweep = "scheduled"
+    }
+  }
+
+  depends_on = [google_project_service.apis]
+}

@@ -64,12 +64,12 @@ variable "openai_api_key_secret" {
 }
 
 variable "job_timeout_seconds" {
-  description = "Processor function timeout (at most 3600 s for HTTP functions). Jobs may ask for up to this minus 300 s (kept for uploads and bookkeeping), which becomes MAX_JOB_TIMEOUT_MS."
+  description = "Longest job the push lanes run, in seconds (becomes MAX_JOB_TIMEOUT_MS). At most 540: Pub/Sub holds a push request for at most 600 s; longer jobs belong to the long lane."
   type        = number
-  default     = 3600
+  default     = 480
 
   validation {
-    condition     = var.job_timeout_seconds >= 360 && var.job_timeout_seconds <= 3600
-    error_message = "job_timeout_seconds must be between 360 and 3600."
+    condition     = var.job_timeout_seconds >= 1 && var.job_timeout_seconds <= 540
+    error_message = "job_timeout_seconds must be between 1 and 540 (MAX_JOB_TIMEOUT_MS is at most 540000 on the push lanes, whose requests live at most 600 s)."
   }
 }

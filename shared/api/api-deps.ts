@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logging.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { JobStore } from '../store/job-store.js';
+import type { RecoveryStore } from '../store/recovery-store.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { UploadSigner } from '../workspace/upload-signer.js';
 
@@ -25,6 +26,8 @@ export interface ApiDeps {
   config: Config;
   store: JobStore;
   queue: JobQueue;
+  /** Undoes or resends a submitted job whose message did not go out (the submit guarantee). */
+  recovery: RecoveryStore;
   blobs: BlobStore;
   log: Logger;
   firestore: Firestore;

@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import { createLogger } from '../logging.js';
 import { PubSubJobQueue } from '../queue/pubsub-job-queue.js';
 import { FirestoreJobStore } from '../store/firestore-job-store.js';
+import { FirestoreRecoveryStore } from '../store/firestore-recovery-store.js';
 import { DEFAULT_API_TUNING, type ApiDeps } from './api-deps.js';
 import { FirestoreRateLimiter } from './rate-limit.js';
 import { gcsUploadSigner } from '../workspace/upload-signer.js';
@@ -33,6 +34,7 @@ export function apiDeps(config: Config, overrides: Partial<ApiDeps> = {}): ApiDe
     pubsub,
     store: new FirestoreJobStore(firestore, config.JOB_TTL_DAYS),
     queue: new PubSubJobQueue(pubsub, config),
+    recovery: new FirestoreRecoveryStore(firestore),
     blobs: new GcsBlobStore(storage),
     // The emulator cannot check signatures: locally, uploads go through the API route.
     ...(process.env.STORAGE_EMULATOR_HOST ? {} : { uploadSigner: gcsUploadSigner(storage) }),

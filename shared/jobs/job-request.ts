@@ -1,6 +1,7 @@
 // JobRequest: body of POST /jobs, prompt-file front matter and schedule payloads. One schema, strict.
 import { z } from 'zod';
 import { workspaceRequestSchema } from '../workspace/workspace-schemas.js';
+import { storableField, storableRequest } from './firestore-limits.js';
 
 export const PRIORITIES = ['low', 'normal', 'high', 'critical'] as const;
 export const prioritySchema = z.enum(PRIORITIES);
@@ -30,10 +31,11 @@ export function jobRequestSchema(maxTimeoutMs: number = DEFAULT_MAX_TIMEOUT_MS) 
     priority: prioritySchema.default('normal'),
     metadata: metadataSchema.default({}),
     session_id: sessionIdSchema.optional(),
-    output_schema: z.record(z.string(), z.unknown()).optional(),
+    output_schema: z.record(z.string(), z.unknown()).superRefine(storableField).optional(),
     max_total_tokens: z.number().int().positive().optional(),
     workspace: workspaceRequestSchema.optional(),
-  });
+    // Firestore limits (depth, keys, size): a request it cannot store is a 400, never a poison message.
+  }).superRefine(storableRequest);
 }
 
 /** The request schema with the contract's default ceiling; use jobRequestSchema(config.MAX_JOB_TIMEOUT_MS) at run time. */

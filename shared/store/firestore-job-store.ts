@@ -4,6 +4,7 @@ import { jobDocumentSchema, newJobDocument, type CallbackRecord, type JobDocumen
 import { assertTransition, isTerminal } from '../jobs/job-status.js';
 import type { CancelOutcome, ClaimOptions, ClaimOutcome, JobStore, TerminalPatch } from './job-store.js';
 import { resultForDocument } from './document-limits.js';
+import { initialRequeueMarks } from './recovery-store.js';
 
 export const JOBS_COLLECTION = 'jobs';
 export const EVENTS_COLLECTION = 'events';
@@ -51,7 +52,7 @@ export class FirestoreJobStore implements JobStore {
 
   async create(job: JobDocument): Promise<{ created: boolean; job: JobDocument }> {
     try {
-      await this.ref(job.job_id).create(toFirestore(job));
+      await this.ref(job.job_id).create({ ...toFirestore(job), ...initialRequeueMarks(job) });
       return { created: true, job };
     } catch (err) {
       if ((err as { code?: number }).code !== 6 /* ALREADY_EXISTS */) throw err;
@@ -187,9 +188,11 @@ export class FirestoreJobStore implements JobStore {
       if (!job) return { outcome: 'missing' };
       if (isTerminal(job.status)) return { outcome: 'terminal', job };
       const at = new Date().toISOString();
-      if (job.status === 'queued') {
-        assertTransition(jobId, 'queued', 'cancelled');
-        const next: JobDocument = { ...job, status: 'cancelled', cancel_requested: true, completed_at: at, updated_at: at, progress: { stage: 'done', message: 'cancelled', updated_at: at } };
+      // A queued job, or one whose holder's lease expired (the holder is gone): nobody will act on a request.
+      const holderGone = job.status === 'processing' && (!job.lease || Date.parse(job.lease.expires_at) <= Date.now());
+      if (job.status === 'queued' || holderGone) {
+        assertTransition(jobId, job.status, 'cancelled');
+        const next: JobDocument = { ...job, status: 'cancelled', cancel_requested: true, lease: null, completed_at: at, updated_at: at, progress: { stage: 'done', message: 'cancelled', updated_at: at } };
         tx.set(this.ref(jobId), toFirestore(next));
         return { outcome: 'cancelled', job: next };
       }

@@ -49,7 +49,7 @@ export interface JobStore {
    * under a live lease (its holder finishes it), are left as they are.
    */
   failDeadLettered(spec: JobSpec, message: string, ttlDays: number): Promise<JobDocument>;
-  /** queued → cancelled at once; processing → cancel_requested for the processor to act on. */
+  /** queued (or processing under an expired lease) → cancelled at once; processing → cancel_requested for the processor to act on. */
   cancel(jobId: string): Promise<CancelOutcome>;
   /** Calls back on every change of the document until the returned function is called. */
   watch(jobId: string, onChange: (job: JobDocument) => void): () => void;

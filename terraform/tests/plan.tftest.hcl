@@ -77,10 +77,30 @@ run "max_priority_jobs_at_most_1000" {
   expect_failures = [var.max_priority_jobs]
 }
 
+# MAX_JOB_TIMEOUT_MS is at most 540000 on the push lanes (a push request lives at most 600 s).
 run "job_timeout_seconds_bounded" {
   command = plan
   variables {
-    job_timeout_seconds = 30
+    job_timeout_seconds = 541
   }
   expect_failures = [var.job_timeout_seconds]
+}
+
+run "sweeper_every_minute" {
+  command = plan
+
+  assert {
+    condition     = google_cloud_scheduler_job.sweep.schedule == "* * * * *" && length(google_pubsub_subscription.push["codex-sweeps-sweeper"].push_config) == 1
+    error_message = "Cloud Scheduler ticks codex-sweeps every minute and the sweeper gets the push"
+  }
+
+  assert {
+    condition     = google_pubsub_subscription.push["codex-jobs-processor"].dead_letter_policy[0].max_delivery_attempts == 100 && google_pubsub_subscription.push["codex-results-notifier"].dead_letter_policy[0].max_delivery_attempts == 5
+    error_message = "job subscriptions dead-letter after 100 attempts, the others after 5"
+  }
+
+  assert {
+    condition     = length(google_pubsub_subscription.push["codex-jobs-dead-letter-processor"].dead_letter_policy) == 0 && google_pubsub_subscription.push["codex-jobs-dead-letter-processor"].message_retention_duration == "86400s"
+    error_message = "the dead-letter subscription back to the processor has no dead-letter topic and keeps a message at most a day"
+  }
 }

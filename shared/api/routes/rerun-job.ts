@@ -8,7 +8,8 @@ import { ApiError } from '../api-error.js';
 import { bodyHash, claimIdempotencyKey, parseIdempotencyKey, releaseIdempotencyKey } from '../idempotency.js';
 import type { Route, RouteContext } from '../router.js';
 import { visibleJob } from './get-job.js';
-import { answer, queueJob } from './submit-job.js';
+import { queueSubmittedJob, SubmitUnavailable } from '../queue-submitted-job.js';
+import { answer } from './submit-job.js';
 
 async function rerunJob(ctx: RouteContext): Promise<void> {
   const { deps, caller } = ctx;
@@ -42,9 +43,10 @@ async function rerunJob(ctx: RouteContext): Promise<void> {
   const spec = { ...specFromRequest(parsed.data, { job_id: jobId, owner: original.owner, source: 'http', source_ref: null }), workspace: original.workspace ?? null };
   const job = newJobDocument(spec, deps.config.JOB_TTL_DAYS);
   try {
-    await queueJob(ctx, job);
+    await queueSubmittedJob(ctx, job, idempotencyKey !== undefined);
   } catch (err) {
-    if (idempotencyKey) await releaseIdempotencyKey(deps.firestore, caller.name, idempotencyKey, jobId).catch(() => undefined);
+    // The submit guarantee, as for POST /jobs: once a publish was tried, the key stays.
+    if (idempotencyKey && err instanceof SubmitUnavailable && err.nothingMade) await releaseIdempotencyKey(deps.firestore, caller.name, idempotencyKey, jobId).catch(() => undefined);
     throw err;
   }
   ctx.log.info('job queued (rerun)', { job_id: jobId, rerun_of: original.job_id, owner: original.owner });

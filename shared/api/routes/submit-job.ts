@@ -1,17 +1,17 @@
-// POST /jobs (alias POST /enqueue): validate, write the document and publish the message at once.
+// POST /jobs (alias POST /enqueue): validate, write the document, then publish the message (the
+// submit guarantee: queue-submitted-job.ts).
 // Idempotency-Key makes a retry return the first job; ?wait=N waits for the job to end.
 import { newJobDocument, specFromRequest, type JobDocument } from '../../jobs/job-document.js';
 import { newJobId } from '../../jobs/job-id.js';
-import { messageFromJob } from '../../jobs/job-message.js';
 import { describeIssues, jobRequestSchema } from '../../jobs/job-request.js';
 import { isTerminal } from '../../jobs/job-status.js';
-import { JOBS_COLLECTION } from '../../store/firestore-job-store.js';
 import { ApiError } from '../api-error.js';
 import { submitQuerySchema, type SubmitResponse } from '../api-schemas.js';
 import { checkCallbackUrl } from '../callback-check.js';
 import { bodyHash, claimIdempotencyKey, parseIdempotencyKey, releaseIdempotencyKey } from '../idempotency.js';
 import { clientGone, waitForJob } from '../job-wait.js';
 import { queryOf } from '../query.js';
+import { queueSubmittedJob, resendIfUnsent, SubmitUnavailable } from '../queue-submitted-job.js';
 import { jsonBody } from '../request-body.js';
 import type { Route, RouteContext } from '../router.js';
 import { checkWorkspace } from '../workspace-check.js';
@@ -28,18 +28,6 @@ export function submitResponse(ctx: RouteContext, job: Pick<JobDocument, 'job_id
     estimated_completion: new Date(Date.parse(job.created_at) + job.timeout_ms).toISOString(),
     ...jobLinks(ctx.baseUrl, job.job_id),
   };
-}
-
-/** Writes the document and publishes the message concurrently; the processor copes with either arriving first. */
-export async function queueJob(ctx: RouteContext, job: JobDocument): Promise<void> {
-  const { deps } = ctx;
-  const [created, published] = await Promise.allSettled([deps.store.create(job), deps.queue.publishJob(messageFromJob(job))]);
-  if (created.status === 'fulfilled' && published.status === 'fulfilled') return;
-  const reason = (created.status === 'rejected' ? created.reason : (published as PromiseRejectedResult).reason) as Error;
-  ctx.log.error('could not queue the job', { job_id: job.job_id, error: reason, firestore: created.status, pubsub: published.status });
-  // A document without a message would stay queued for ever: remove it, so a retry starts clean.
-  if (published.status === 'rejected') await deps.firestore.collection(JOBS_COLLECTION).doc(job.job_id).delete().catch(() => undefined);
-  throw new ApiError('unavailable', 'the job could not be queued; retry shortly', undefined, { 'retry-after': '1' });
 }
 
 async function submitJob(ctx: RouteContext): Promise<void> {
@@ -70,9 +58,10 @@ async function submitJob(ctx: RouteContext): Promise<void> {
 
   const job = newJobDocument(specFromRequest(request, { job_id: jobId, owner: caller.name, source: 'http', source_ref: null }), deps.config.JOB_TTL_DAYS);
   try {
-    await queueJob(ctx, job);
+    await queueSubmittedJob(ctx, job, idempotencyKey !== undefined);
   } catch (err) {
-    if (idempotencyKey) await releaseIdempotencyKey(deps.firestore, caller.name, idempotencyKey, jobId).catch(() => undefined);
+    // Only when no document and no message can exist: once a publish was tried, the key stays.
+    if (idempotencyKey && err instanceof SubmitUnavailable && err.nothingMade) await releaseIdempotencyKey(deps.firestore, caller.name, idempotencyKey, jobId).catch(() => undefined);
     throw err;
   }
   ctx.log.info('job queued', { job_id: jobId, owner: caller.name, priority: job.priority, source: 'http' });
@@ -86,8 +75,11 @@ async function replay(ctx: RouteContext, jobId: string, request: Parameters<type
   if (!job) {
     // The first request claimed the key but never wrote its job: queue it now under the claimed id.
     const fresh = newJobDocument(specFromRequest(request, { job_id: jobId, owner: caller.name, source: 'http', source_ref: null }), deps.config.JOB_TTL_DAYS);
-    await queueJob(ctx, fresh);
+    await queueSubmittedJob(ctx, fresh, true);
     job = fresh;
+  } else if (job.status === 'queued') {
+    // The first request may have been answered 503 after its publish failed: send the message now.
+    await resendIfUnsent(ctx, jobId);
   }
   ctx.log.info('idempotent replay', { job_id: jobId, owner: caller.name });
   await answer(ctx, job, 200, 'existing job for this Idempotency-Key', waitSeconds);

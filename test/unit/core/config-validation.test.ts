@@ -65,12 +65,27 @@ describe('parseConfig defaults', () => {
   });
 
   it('parses given values', () => {
-    const e = parseConfig({ MAX_JOB_TIMEOUT_MS: '3300000', WEBHOOK_RETRY_DELAYS: '10, 20 30', LOG_LEVEL: 'debug', CODEX_SANDBOX: 'read-only', ALLOW_INSECURE_CALLBACKS: '1' });
-    assert.equal(e.MAX_JOB_TIMEOUT_MS, 3_300_000);
+    const e = parseConfig({ MAX_JOB_TIMEOUT_MS: '540000', WEBHOOK_RETRY_DELAYS: '10, 20 30', LOG_LEVEL: 'debug', CODEX_SANDBOX: 'read-only', ALLOW_INSECURE_CALLBACKS: '1' });
+    assert.equal(e.MAX_JOB_TIMEOUT_MS, 540_000);
     assert.deepEqual(e.WEBHOOK_RETRY_DELAYS, [10, 20, 30]);
     assert.equal(e.LOG_LEVEL, 'DEBUG');
     assert.equal(e.CODEX_SANDBOX, 'read-only');
     assert.equal(e.ALLOW_INSECURE_CALLBACKS, true);
+  });
+});
+
+describe('MAX_JOB_TIMEOUT_MS on the push lanes', () => {
+  it('is at most 540 000: above it the error names the variable and the push-request limit', () => {
+    assert.equal(parseConfig({ MAX_JOB_TIMEOUT_MS: '540000' }).MAX_JOB_TIMEOUT_MS, 540_000);
+    const err = configError({ MAX_JOB_TIMEOUT_MS: '600000' });
+    assert.match(err.message, /MAX_JOB_TIMEOUT_MS="600000": at most 540000 on the push lanes/);
+  });
+
+  it('has the sweeper settings of the contract by default', () => {
+    const c = parseConfig({});
+    assert.equal(c.SWEEPS_TOPIC, 'codex-sweeps');
+    assert.equal(c.SWEEP_BATCH, 500);
+    assert.equal(c.SWEEP_INTERVAL_MS, 60_000);
   });
 });
 
@@ -79,6 +94,9 @@ describe('parseConfig bad values', () => {
     ['MAX_JOB_TIMEOUT_MS', 'abc'],
     ['MAX_JOB_TIMEOUT_MS', '99999999'],
     ['MAX_JOB_TIMEOUT_MS', '999'],
+    ['MAX_JOB_TIMEOUT_MS', '540001'],
+    ['SWEEP_BATCH', '0'],
+    ['SWEEP_INTERVAL_MS', 'often'],
     ['MAX_ATTEMPTS', '0'],
     ['CODEX_SANDBOX', 'bogus'],
     ['LOG_LEVEL', 'loud'],

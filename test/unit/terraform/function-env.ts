@@ -33,6 +33,10 @@ export const FUNCTION_ENV: Record<FunctionSpec['name'], readonly EnvName[]> = {
     'GOOGLE_CLOUD_PROJECT', 'WEBHOOK_SECRET', 'WEBHOOK_RETRY_DELAYS', 'WEBHOOK_TIMEOUT_MS', 'CALLBACK_ALLOWLIST',
     'ALLOW_INSECURE_CALLBACKS', 'RESULTS_TOPIC', 'JOB_TTL_DAYS', 'LOG_LEVEL',
   ],
+  sweeper: [
+    'GOOGLE_CLOUD_PROJECT', 'JOBS_TOPIC', 'PRIORITY_JOBS_TOPIC', 'RESULTS_TOPIC', 'SWEEPS_TOPIC', 'SWEEP_BATCH',
+    'JOB_LEASE_MS', 'MAX_ATTEMPTS', 'JOB_TTL_DAYS', 'LOG_LEVEL',
+  ],
 };
 
 /** Values that must come from Secret Manager, never from a plain environment variable. */

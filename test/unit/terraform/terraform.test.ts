@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { FUNCTIONS, MAX_DELIVERY_ATTEMPTS, allTopics, deadLetterTopic, subscriptions } from '../../../dev/topology.js';
+import { FUNCTIONS, allTopics, deadLetterTopic, subscriptionTable, subscriptions } from '../../../dev/topology.js';
 import { envSchema, parseConfig } from '../../../shared/config.js';
 import { FUNCTION_ENV, OPTIONAL_IN_GCP, REQUIRED_IN_GCP, SECRET_ENV, type EnvName } from './function-env.js';
 import { dynamicBlock, loadTerraform, nested, repoRoot, resolve, resource, table, terraformDir, withProject, type Block, type TerraformConfig } from './terraform-config.js';
@@ -22,14 +22,6 @@ interface FunctionEntry {
   ingress: string;
   env: Record<string, string>;
   secrets: Record<string, string>;
-}
-
-interface PushSubscription {
-  topic: string;
-  function: string;
-  dead_letter_topic: string | null;
-  ack_deadline_seconds: number;
-  ordered: boolean;
 }
 
 /** Targets registered with the Functions Framework in functions/<name>/index.ts. */
@@ -108,17 +100,31 @@ describe('terraform/ matches the code', () => {
     assert.equal(service.service_account_email, '${google_service_account.fn[each.key].email}', 'one identity per function');
   });
 
-  it('runs one job per processor instance, capped per lane, for up to an hour; the API takes many requests per instance', () => {
+  it('runs one job per processor instance, capped per lane, inside one push request; the API takes many requests per instance', () => {
     for (const [name, cap] of [['processor', '${var.max_concurrent_jobs}'], ['processor-priority', '${var.max_priority_jobs}']] as const) {
       const p = functions[name]!;
       assert.equal(p.concurrency, 1, `${name}: one request (job) per instance`);
       assert.equal(p.max_instances, cap, `${name}: instance cap`);
-      assert.equal(p.timeout_seconds, '${var.job_timeout_seconds}', `${name}: timeout`);
+      assert.equal(resolve(tf, p.timeout_seconds), 600, `${name}: a push request lives at most 600 s`);
       assert.ok(/^\d+Gi$/.test(p.memory) && parseInt(p.memory, 10) >= 2, `${name}: memory sized for Codex (got ${p.memory})`);
     }
+    // job_timeout_seconds is MAX_JOB_TIMEOUT_MS in seconds, with the config's own ceiling.
     const timeoutRule = String(nested(tf.variables.job_timeout_seconds!, 'validation').condition);
-    assert.match(timeoutRule, /<= 3600/, 'HTTP functions time out after at most 3600 s');
+    assert.match(timeoutRule, /<= 540\b/, 'job_timeout_seconds follows MAX_JOB_TIMEOUT_MS ≤ 540000');
+    assert.equal(tf.locals.max_job_timeout_ms, '${tostring(var.job_timeout_seconds * 1000)}');
+    assert.equal(tf.variables.job_timeout_seconds!.default, defaults.MAX_JOB_TIMEOUT_MS / 1000);
+    assert.throws(() => parseConfig({ MAX_JOB_TIMEOUT_MS: String(541 * 1000) }), /MAX_JOB_TIMEOUT_MS/);
     assert.ok(functions.enqueue!.concurrency > 1, 'enqueue takes concurrent requests');
+  });
+
+  it('runs the sweeper alone, every minute from Cloud Scheduler through codex-sweeps', () => {
+    const sweeper = functions.sweeper!;
+    assert.equal(sweeper.max_instances, 1);
+    assert.equal(sweeper.concurrency, 1);
+    const job = resource(tf, 'google_cloud_scheduler_job', 'sweep');
+    assert.equal(job.schedule, '* * * * *');
+    assert.equal(nested(job, 'pubsub_target').topic_name, '${google_pubsub_topic.all[local.topics.sweeps].id}');
+    assert.equal(table<string>(tf, 'topics').sweeps, defaults.SWEEPS_TOPIC);
   });
 
   it('sets or secret-wires every variable a function needs, only for the functions that read it', () => {
@@ -149,12 +155,12 @@ describe('terraform/ matches the code', () => {
 
   it('names topics and buckets as the config defaults do, and passes those names to the functions', () => {
     const topics = table<string>(tf, 'topics');
-    const base = [defaults.JOBS_TOPIC, defaults.PRIORITY_JOBS_TOPIC, defaults.RESULTS_TOPIC, defaults.SCHEDULES_TOPIC, defaults.STORAGE_EVENTS_TOPIC];
+    const base = [defaults.JOBS_TOPIC, defaults.PRIORITY_JOBS_TOPIC, defaults.RESULTS_TOPIC, defaults.SCHEDULES_TOPIC, defaults.STORAGE_EVENTS_TOPIC, defaults.SWEEPS_TOPIC];
     assert.deepEqual(Object.values(topics).sort(), [...base].sort());
     assert.deepEqual(Object.values(table<string>(tf, 'dead_letter_topics')).sort(), base.map(deadLetterTopic).sort());
     const created = resource(tf, 'google_pubsub_topic', 'all');
     assert.equal(created.for_each, '${toset(concat(values(local.topics), values(local.dead_letter_topics)))}');
-    assert.equal(allTopics(defaults).length, 10);
+    assert.deepEqual(allTopics(defaults).sort(), [...base, ...base.map(deadLetterTopic)].sort());
 
     const buckets = table<string>(tf, 'buckets');
     assert.deepEqual(
@@ -169,6 +175,7 @@ describe('terraform/ matches the code', () => {
       RESULTS_TOPIC: defaults.RESULTS_TOPIC,
       SCHEDULES_TOPIC: defaults.SCHEDULES_TOPIC,
       STORAGE_EVENTS_TOPIC: defaults.STORAGE_EVENTS_TOPIC,
+      SWEEPS_TOPIC: defaults.SWEEPS_TOPIC,
       UPLOADS_BUCKET: defaults.UPLOADS_BUCKET,
       OUTPUTS_BUCKET: defaults.OUTPUTS_BUCKET,
       RESULTS_BUCKET: defaults.RESULTS_BUCKET,
@@ -184,43 +191,63 @@ describe('terraform/ matches the code', () => {
     }
   });
 
-  it('creates exactly the subscriptions of dev/topology.ts', () => {
-    const push = table<PushSubscription>(tf, 'push_subscriptions');
-    const hold = table<{ topic: string; ack_deadline_seconds: number }>(tf, 'hold_subscriptions');
-    const actual = [
-      ...Object.entries(push).map(([subscription, s]) => ({
-        subscription, topic: s.topic, pushTo: s.function, deadLetterTopic: s.dead_letter_topic ?? undefined, ackDeadlineSeconds: s.ack_deadline_seconds, ordered: s.ordered,
-      })),
-      ...Object.entries(hold).map(([subscription, s]) => ({
-        subscription, topic: s.topic, pushTo: undefined, deadLetterTopic: undefined, ackDeadlineSeconds: s.ack_deadline_seconds, ordered: false,
-      })),
-    ];
-    const wanted = subscriptions(defaults).map((s) => ({
-      subscription: s.subscription, topic: s.topic, pushTo: s.pushTo, deadLetterTopic: s.deadLetterTopic, ackDeadlineSeconds: s.ackDeadlineSeconds, ordered: s.ordered,
-    }));
-    const bySubscription = (a: { subscription: string }, b: { subscription: string }) => a.subscription.localeCompare(b.subscription);
-    assert.deepEqual(actual.sort(bySubscription), wanted.sort(bySubscription));
-    for (const name of ['codex-jobs-processor', 'codex-jobs-priority-processor-priority']) {
-      assert.equal(push[name]!.ack_deadline_seconds, 600, `${name}: ack deadline`);
-      assert.equal(push[name]!.ordered, true, `${name}: ordering`);
+  it('builds its subscriptions from terraform/subscriptions.json, the table dev/topology.ts reads', () => {
+    assert.equal(tf.locals.subscription_table, '${jsondecode(file("${path.module}/subscriptions.json"))}');
+    const pushExpr = String(tf.locals.push_subscriptions);
+    assert.match(pushExpr, /for key, s in local\.subscription_table\.push : "\$\{local\.topics\[key\]\}-\$\{s\.function\}"/);
+    assert.match(pushExpr, /"\$\{local\.dead_letter_topics\[key\]\}-\$\{s\.function\}"[\s\S]*dead_letter_topic\s*=\s*null[\s\S]*policy\s*=\s*"dead_letter"[\s\S]*if s\.dead_letters == "push"/);
+    assert.match(String(tf.locals.hold_subscriptions), /"\$\{local\.dead_letter_topics\[key\]\}-hold"[\s\S]*if s\.dead_letters == "hold"/);
+    // Every key of the table is a topic of local.topics, named as the config names it.
+    const topics = table<string>(tf, 'topics');
+    const t = subscriptionTable();
+    for (const key of Object.keys(t.push)) {
+      assert.ok(key in topics, `subscriptions.json key ${key} is not in local.topics`);
+      assert.equal(topics[key], (defaults as unknown as Record<string, string>)[`${key.toUpperCase()}_TOPIC`], `local.topics.${key}`);
     }
+    const fed = new Set(Object.values(t.push).map((s) => s.function));
+    for (const name of Object.keys(functions)) assert.equal(fed.has(name as never), name !== 'enqueue', `${name}: fed by a push subscription`);
+
+    const subs = subscriptions(defaults);
+    const by = new Map(subs.map((s) => [s.subscription, s]));
+    assert.equal(by.size, subs.length, 'subscription names are unique');
+    for (const name of ['codex-jobs-processor', 'codex-jobs-priority-processor-priority']) {
+      const s = by.get(name)!;
+      assert.equal(s.ackDeadlineSeconds, 600, `${name}: ack deadline`);
+      assert.equal(s.ordered, true, `${name}: ordering`);
+      assert.equal(s.maxDeliveryAttempts, 100, `${name}: waiting for capacity is not a failure`);
+      assert.deepEqual([s.minimumBackoffSeconds, s.maximumBackoffSeconds], [10, 600], `${name}: backoff`);
+    }
+    for (const name of ['codex-results-notifier', 'codex-schedules-scheduler', 'codex-storage-events-storage-trigger', 'codex-sweeps-sweeper']) {
+      const s = by.get(name)!;
+      assert.ok(s, `${name} is missing`);
+      assert.equal(s.maxDeliveryAttempts, 5, `${name}: dead-letters after 5 attempts`);
+      assert.deepEqual([s.minimumBackoffSeconds, s.maximumBackoffSeconds], [10, 600], `${name}: backoff`);
+      assert.equal(s.deadLetterTopic, deadLetterTopic(s.topic));
+    }
+    // The dead-letter subscriptions cannot loop: none has a dead-letter topic, none pushes into a
+    // source topic, and the ones that push (to the processors) keep a message at most a day.
+    for (const s of subs.filter((x) => x.topic.endsWith('-dead-letter'))) {
+      assert.equal(s.deadLetterTopic, undefined, `${s.subscription}: no dead-letter topic of its own`);
+      if (s.pushTo) {
+        assert.ok(['processor', 'processor-priority'].includes(s.pushTo), `${s.subscription}: only job dead letters go back to a function`);
+        assert.ok(s.messageRetentionSeconds <= 86_400, `${s.subscription}: bounded retention`);
+        assert.ok(s.minimumBackoffSeconds >= 10, `${s.subscription}: backoff`);
+      }
+    }
+    assert.deepEqual(subs.filter((s) => s.topic.endsWith('-dead-letter') && s.pushTo).map((s) => s.subscription).sort(), ['codex-jobs-dead-letter-processor', 'codex-jobs-priority-dead-letter-processor-priority']);
+    assert.deepEqual(subs.filter((s) => !s.pushTo).map((s) => s.subscription).sort(), ['codex-results-dead-letter-hold', 'codex-schedules-dead-letter-hold', 'codex-storage-events-dead-letter-hold', 'codex-sweeps-dead-letter-hold']);
   });
 
-  it('gives every push subscription OIDC auth, retry backoff and (on source topics) a 5-attempt dead-letter policy the Pub/Sub agent can use', () => {
-    const push = table<PushSubscription>(tf, 'push_subscriptions');
-    const deadLetterTopics = new Set(Object.values(table<string>(tf, 'dead_letter_topics')));
-    for (const [name, s] of Object.entries(push)) {
-      if (!deadLetterTopics.has(s.topic)) assert.equal(s.dead_letter_topic, deadLetterTopic(s.topic), `${name}: dead-letter topic`);
-    }
+  it('gives every push subscription OIDC auth and the retry, retention and dead-letter policy of its table row', () => {
     const sub = resource(tf, 'google_pubsub_subscription', 'push');
     assert.equal(sub.for_each, '${local.push_subscriptions}');
     const policy = dynamicBlock(sub, 'dead_letter_policy');
     assert.equal(policy.forEach, '${each.value.dead_letter_topic == null ? [] : [each.value.dead_letter_topic]}');
-    assert.equal(resolve(tf, policy.content.max_delivery_attempts), MAX_DELIVERY_ATTEMPTS);
-    assert.equal(MAX_DELIVERY_ATTEMPTS, 5);
+    assert.equal(policy.content.max_delivery_attempts, '${local.subscription_table.policies[each.value.policy].max_delivery_attempts}');
     const retry = nested(sub, 'retry_policy');
-    const seconds = (d: unknown) => Number(/^(\d+)s$/.exec(String(d))?.[1] ?? NaN);
-    assert.ok(seconds(retry.minimum_backoff) > 0 && seconds(retry.maximum_backoff) > seconds(retry.minimum_backoff), 'exponential backoff between a minimum and a maximum');
+    assert.equal(retry.minimum_backoff, '${local.subscription_table.policies[each.value.policy].minimum_backoff_seconds}s');
+    assert.equal(retry.maximum_backoff, '${local.subscription_table.policies[each.value.policy].maximum_backoff_seconds}s');
+    assert.equal(sub.message_retention_duration, '${local.subscription_table.policies[each.value.policy].message_retention_seconds}s');
     const pushConfig = nested(sub, 'push_config');
     assert.match(String(pushConfig.push_endpoint), /service_config\[0\]\.uri\}\/projects\/\$\{var\.project_id\}\/topics\/\$\{each\.value\.topic\}$/);
     assert.equal(nested(pushConfig, 'oidc_token').service_account_email, '${google_service_account.push.email}');
@@ -241,7 +268,7 @@ describe('terraform/ matches the code', () => {
   });
 
   it('lets only the push identity invoke the pushed functions, and everyone the API', () => {
-    const pushedTargets = new Set(Object.values(table<PushSubscription>(tf, 'push_subscriptions')).map((s) => s.function));
+    const pushedTargets = new Set<string>(subscriptions(defaults).flatMap((s) => (s.pushTo ? [s.pushTo] : [])));
     for (const [name, fn] of Object.entries(functions)) {
       assert.equal(fn.ingress, name === 'enqueue' ? 'ALLOW_ALL' : 'ALLOW_INTERNAL_ONLY', `${name}: ingress`);
       assert.equal(pushedTargets.has(name), name !== 'enqueue', `${name}: fed by a push subscription`);
@@ -278,6 +305,8 @@ describe('terraform/ matches the code', () => {
     assert.deepEqual(topicsOf('notifier', 'roles/pubsub.publisher'), [deadLetterTopic(defaults.RESULTS_TOPIC)]);
     assert.deepEqual(bucketsOf('notifier'), []);
     assert.deepEqual(bucketsOf('scheduler'), []);
+    assert.deepEqual(topicsOf('sweeper', 'roles/pubsub.publisher'), [defaults.JOBS_TOPIC, defaults.PRIORITY_JOBS_TOPIC, defaults.RESULTS_TOPIC].sort());
+    assert.deepEqual(bucketsOf('sweeper'), []);
   });
 
   it('makes the buckets private, versions outputs, expires them after 30/90/365 days and notifies codex-storage-events of uploads', () => {

@@ -1,0 +1,161 @@
+// In-memory fakes of the sweeper's interfaces (RecoveryStore, the result mark, the queue) for the
+// pure tests of the rules. The Firestore implementation runs the same rules in test/integration/sweeper.
+import { newJobDocument, type JobDocument, type JobSpec } from '../../../shared/jobs/job-document.js';
+import { newJobId } from '../../../shared/jobs/job-id.js';
+import type { JobMessage } from '../../../shared/jobs/job-message.js';
+import type { ResultMessage } from '../../../shared/jobs/result-message.js';
+import { assertTransition, isTerminal } from '../../../shared/jobs/job-status.js';
+import { createLogger } from '../../../shared/logging.js';
+import { initialRequeueMarks, type CandidatePage, type RecoveryAction, type RecoveryCandidate, type RecoveryStore, type RequeueMarks, type SettleOutcome } from '../../../shared/store/recovery-store.js';
+import type { SweepDeps } from '../../../shared/sweeper/run-sweep.js';
+
+export class MemoryRecoveryStore implements RecoveryStore {
+  readonly rows = new Map<string, { job: JobDocument; marks: RequeueMarks; resultPublished: boolean }>();
+
+  put(job: JobDocument, marks?: Partial<RequeueMarks>): JobDocument {
+    this.rows.set(job.job_id, { job, marks: { requeues: 0, requeue_at: null, ...initialRequeueMarks(job), ...marks }, resultPublished: false });
+    return job;
+  }
+
+  job(jobId: string): JobDocument {
+    return this.rows.get(jobId)!.job;
+  }
+
+  private all(): RecoveryCandidate[] {
+    return [...this.rows.values()].map(({ job, marks }) => ({ job, marks }));
+  }
+
+  async expiredLeases(now: Date, limit: number) {
+    return this.all().filter((c) => c.job.status === 'processing' && c.job.lease && c.job.lease.expires_at < now.toISOString()).slice(0, limit);
+  }
+
+  async dueQueued(now: Date, limit: number) {
+    return this.all().filter((c) => c.job.status === 'queued' && c.marks.requeue_at !== null && c.marks.requeue_at <= now.toISOString()).slice(0, limit);
+  }
+
+  async processingStartedBefore(before: Date, limit: number, cursor: string | null): Promise<CandidatePage> {
+    const all = this.all()
+      .filter((c) => c.job.status === 'processing' && c.job.started_at !== null && c.job.started_at < before.toISOString())
+      .sort((a, b) => a.job.started_at!.localeCompare(b.job.started_at!));
+    const start = cursor ? Number(cursor) : 0;
+    const page = all.slice(start, start + limit);
+    return { candidates: page, cursor: start + limit < all.length ? String(start + limit) : null };
+  }
+
+  async queuedCreatedBefore(before: Date, limit: number) {
+    return this.all().filter((c) => c.job.status === 'queued' && c.job.created_at < before.toISOString()).slice(0, limit);
+  }
+
+  async settle(jobId: string, decide: (c: RecoveryCandidate) => RecoveryAction): Promise<SettleOutcome | null> {
+    const row = this.rows.get(jobId);
+    if (!row) return null;
+    const action = isTerminal(row.job.status) ? ({ action: 'skip', reason: row.job.status } as const) : decide({ job: row.job, marks: row.marks });
+    if (action.action === 'skip') return { action, job: row.job };
+    if (action.action === 'requeue') {
+      row.marks = { requeues: row.marks.requeues + 1, requeue_at: action.next_requeue_at };
+      return { action, job: row.job };
+    }
+    if (row.job.status === 'queued' && action.to === 'failed') assertTransition(jobId, 'queued', 'processing');
+    else assertTransition(jobId, row.job.status, action.to);
+    const at = new Date().toISOString();
+    row.job = { ...row.job, status: action.to, error: action.error, lease: null, completed_at: at, updated_at: at };
+    return { action, job: row.job };
+  }
+
+  async markUnsent(jobId: string) {
+    const row = this.rows.get(jobId);
+    if (row && !isTerminal(row.job.status)) row.marks = { ...row.marks, requeue_at: new Date(0).toISOString() };
+  }
+}
+
+export interface MemorySweep {
+  recovery: MemoryRecoveryStore;
+  published: JobMessage[];
+  results: ResultMessage[];
+  logs: Record<string, unknown>[];
+  deps(now: Date, overrides?: Partial<SweepDeps['config']>): SweepDeps;
+  /** Makes the next `n` job publishes fail. */
+  failPublishes(n: number): void;
+}
+
+export function memorySweep(): MemorySweep {
+  const recovery = new MemoryRecoveryStore();
+  const published: JobMessage[] = [];
+  const results: ResultMessage[] = [];
+  const logs: Record<string, unknown>[] = [];
+  let failing = 0;
+  const log = createLogger('DEBUG', {}, (line) => logs.push(JSON.parse(line) as Record<string, unknown>));
+  return {
+    recovery,
+    published,
+    results,
+    logs,
+    failPublishes: (n) => void (failing = n),
+    deps: (now, overrides = {}) => ({
+      recovery,
+      store: {
+        markResultPublished: async (id) => {
+          const row = recovery.rows.get(id)!;
+          if (row.resultPublished) return false;
+          row.resultPublished = true;
+          return true;
+        },
+        unmarkResultPublished: async (id) => void (recovery.rows.get(id)!.resultPublished = false),
+      },
+      queue: {
+        publishJob: async (m) => {
+          if (failing > 0) {
+            failing--;
+            throw new Error('injected publish failure');
+          }
+          published.push(m);
+          return String(published.length);
+        },
+        publishResult: async (r) => {
+          results.push(r);
+          return String(results.length);
+        },
+      },
+      config: { SWEEP_BATCH: 500, JOB_LEASE_MS: 60_000, MAX_ATTEMPTS: 3, ...overrides },
+      log,
+      now: () => now,
+    }),
+  };
+}
+
+export function spec(overrides: Partial<JobSpec> = {}): JobSpec {
+  return {
+    job_id: newJobId(),
+    owner: 'alice',
+    prompt: 'write result.md',
+    timeout_ms: 30_000,
+    priority: 'normal',
+    metadata: {},
+    callback_url: null,
+    session_id: null,
+    output_schema: null,
+    max_total_tokens: null,
+    source: 'http',
+    source_ref: null,
+    created_at: new Date().toISOString(),
+    ...overrides,
+  };
+}
+
+/** A processing job started `startedAgoMs` before `now` whose lease ends `leaseEndsInMs` after it. */
+export function processingJob(now: Date, startedAgoMs: number, leaseEndsInMs: number, extra: Partial<JobDocument> = {}): JobDocument {
+  const doc = newJobDocument(spec({ created_at: new Date(now.getTime() - startedAgoMs - 1000).toISOString() }), 30, new Date(now.getTime() - startedAgoMs - 1000));
+  return {
+    ...doc,
+    status: 'processing',
+    attempts: 1,
+    started_at: new Date(now.getTime() - startedAgoMs).toISOString(),
+    lease: { holder: 'holder-1', expires_at: new Date(now.getTime() + leaseEndsInMs).toISOString() },
+    ...extra,
+  };
+}
+
+export function queuedJob(now: Date, createdAgoMs: number): JobDocument {
+  const at = new Date(now.getTime() - createdAgoMs);
+  return newJobDocument(spec({ created_at: at.toISOString() }), 30, at);
+}
