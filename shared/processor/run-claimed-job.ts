@@ -108,7 +108,7 @@ async function runJob(deps: ProcessorDeps, job: JobDocument): Promise<JobDocumen
     events.push('claimed', { holder, attempt: job.attempts });
     if (!probe.ok) throw new JobFailure('internal', probe.message);
     await writeCodexHome(workspace.codexHome, providerFromConfig(config), config.CODEX_SANDBOX);
-    const resumeThreadId = job.session_id ? await restoreSession(blobs, config.RESULTS_BUCKET, job.session_id, workspace) : null;
+    const resumeThreadId = job.session_id ? await restoreSession(blobs, config.RESULTS_BUCKET, { owner: job.owner, session_id: job.session_id }, workspace) : null;
     const before = await snapshotWorkspace(workspace.workspace);
     stage('workspace_ready', resumeThreadId ? 'workspace restored from the session' : 'workspace ready');
     stage('codex_running', 'codex is working');
@@ -148,7 +148,7 @@ async function runJob(deps: ProcessorDeps, job: JobDocument): Promise<JobDocumen
     await Promise.all([
       uploadOutputs(blobs, config.OUTPUTS_BUCKET, job.job_id, workspace.workspace, created),
       blobs.writeJson(config.RESULTS_BUCKET, resultObjectName(job.job_id), { job_id: job.job_id, status: v.status, error: v.error, result }),
-      job.session_id && v.status === 'completed' && outcome.threadId ? saveSession(blobs, config.RESULTS_BUCKET, job.session_id, workspace, outcome.threadId) : undefined,
+      job.session_id && v.status === 'completed' && outcome.threadId ? saveSession(blobs, config.RESULTS_BUCKET, { owner: job.owner, session_id: job.session_id }, workspace, outcome.threadId) : undefined,
       events.flush(),
       progress.settled(),
       outcome.closed,
