@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { z } from 'zod';
+import { isReservedOwnerName } from './jobs/reserved-owners.js';
 
 const intFrom = (min: number, max: number) =>
   z
@@ -34,6 +35,10 @@ export const apiKeyEntry = z.string().transform((entry, ctx) => {
   const rest = idx > 0 ? entry.slice(idx + 1) : '';
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(name) || rest.length === 0) {
     ctx.addIssue({ code: 'custom', message: 'each entry must be name:key or name:sha256:<hex>' });
+    return z.NEVER;
+  }
+  if (isReservedOwnerName(name)) {
+    ctx.addIssue({ code: 'custom', message: `the key name "${name}" is reserved (storage, scheduler and system* own the system's own jobs); rename that key` });
     return z.NEVER;
   }
   const hashed = /^sha256:([0-9a-fA-F]{64})$/.exec(rest);
