@@ -9,8 +9,8 @@ import { messageFromRequest } from '../pubsub/pubsub-message.js';
 import { pushHandler } from '../pubsub/push-handler.js';
 import { PubSubJobQueue } from '../queue/pubsub-job-queue.js';
 import { FirestoreJobStore } from '../store/firestore-job-store.js';
-import { sandboxProbeOnce } from '../codex/sandbox-probe.js';
 import { handleJobMessage } from './handle-job-message.js';
+import { requireWorkingSandbox } from './sandbox-startup.js';
 import type { ProcessorDeps } from './run-claimed-job.js';
 
 export function processorDeps(config: Config): ProcessorDeps {
@@ -31,11 +31,12 @@ export function processorDeps(config: Config): ProcessorDeps {
   };
 }
 
-/** Runs the sandbox probe at start-up so a host where the sandbox cannot work is reported at once. */
-export function reportSandbox(deps: ProcessorDeps): void {
-  void sandboxProbeOnce(deps.config.CODEX_BIN, deps.config.CODEX_SANDBOX).then((probe) =>
-    probe.ok ? deps.log.info(`sandbox probe: ${probe.message}`) : deps.log.error(`sandbox probe: ${probe.message}`),
-  );
+/**
+ * Runs the sandbox probe at start-up; rejects (so the processor refuses to start) when the sandbox
+ * cannot work. There is no fallback to danger-full-access; see sandbox-startup.ts.
+ */
+export function reportSandbox(deps: ProcessorDeps): Promise<void> {
+  return requireWorkingSandbox(deps.config, deps.log);
 }
 
 export function processorHandler(deps: ProcessorDeps) {
