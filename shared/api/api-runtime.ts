@@ -32,7 +32,7 @@ export function apiDeps(config: Config, overrides: Partial<ApiDeps> = {}): ApiDe
     store: new FirestoreJobStore(firestore, config.JOB_TTL_DAYS),
     queue: new PubSubJobQueue(pubsub, config),
     blobs: new GcsBlobStore(storageClient(config)),
-    limiter: new FirestoreRateLimiter(firestore, config.RATE_LIMIT_PER_MINUTE, Date.now, (err) => log.warn('rate limit count not written', { error: err })),
+    limiter: new FirestoreRateLimiter(firestore, config.RATE_LIMIT_PER_MINUTE),
     log,
     version: config.K_REVISION ?? packageVersion(),
     tuning: DEFAULT_API_TUNING,

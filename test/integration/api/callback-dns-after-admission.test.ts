@@ -11,6 +11,7 @@ let api: ApiServer;
 before(async () => {
   api = await startApi({
     env: { RATE_LIMIT_PER_MINUTE: '3' },
+    limiterNow: () => Date.parse('2031-04-04T10:00:30.000Z'),
     tuning: { dnsLookupTimeoutMs: 100 },
     resolveHost: (host) => {
       lookups.push(host);
