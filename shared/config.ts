@@ -89,6 +89,10 @@ export const envSchema = z.object({
     .pipe(z.enum(LOG_LEVELS))
     .default('INFO'),
   K_REVISION: z.string().optional(),
+  /** Open SSE streams one key may hold on one API instance; past it, 429. */
+  SSE_MAX_STREAMS_PER_OWNER: intFrom(1, 10_000).default(10),
+  /** The longest one SSE stream stays open; the client then reconnects with Last-Event-ID. */
+  SSE_MAX_STREAM_MS: intFrom(1000, 3_600_000).default(300_000),
 });
 
 export type Config = Omit<z.output<typeof envSchema>, 'UPLOADS_BUCKET' | 'OUTPUTS_BUCKET' | 'RESULTS_BUCKET' | 'CODEX_BIN'> & {
