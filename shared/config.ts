@@ -93,6 +93,11 @@ export const envSchema = z.object({
   SSE_MAX_STREAMS_PER_OWNER: intFrom(1, 10_000).default(10),
   /** The longest one SSE stream stays open; the client then reconnects with Last-Event-ID. */
   SSE_MAX_STREAM_MS: intFrom(1000, 3_600_000).default(300_000),
+  /** Jobs one processor instance runs at once; a push delivery beyond it is answered 429 without work. */
+  PROCESSOR_CONCURRENCY: intFrom(1, 1000).default(1),
+  /** Output caps per job: past either, the job still completes with the outputs flagged truncated. */
+  OUTPUT_MAX_FILES: intFrom(1, 1_000_000).default(2000),
+  OUTPUT_MAX_BYTES: intFrom(1, 2 ** 50).default(1024 ** 3),
 });
 
 export type Config = Omit<z.output<typeof envSchema>, 'UPLOADS_BUCKET' | 'OUTPUTS_BUCKET' | 'RESULTS_BUCKET' | 'CODEX_BIN'> & {

@@ -10,6 +10,8 @@ export interface BlobInfo {
 export interface BlobStore {
   /** Streams a local file to gs://bucket/name. */
   uploadFile(bucket: string, name: string, localPath: string, contentType: string): Promise<void>;
+  /** Streams an already open source (a file opened without following links) to gs://bucket/name. */
+  uploadStream(bucket: string, name: string, source: Readable, contentType: string): Promise<void>;
   writeJson(bucket: string, name: string, value: unknown): Promise<void>;
   readStream(bucket: string, name: string): Readable;
   /** Streams gs://bucket/name to a local file. */

@@ -14,6 +14,11 @@ export class GcsBlobStore implements BlobStore {
     await pipeline(createReadStream(localPath), out);
   }
 
+  async uploadStream(bucket: string, name: string, source: Readable, contentType: string): Promise<void> {
+    const out = this.storage.bucket(bucket).file(name).createWriteStream({ resumable: false, contentType, metadata: { contentType } });
+    await pipeline(source, out);
+  }
+
   async writeJson(bucket: string, name: string, value: unknown): Promise<void> {
     await this.storage.bucket(bucket).file(name).save(JSON.stringify(value, null, 2), { resumable: false, contentType: 'application/json' });
   }

@@ -43,6 +43,12 @@ export const jobResultSchema = z.object({
   created_files: z.array(createdFileSchema),
   usage: usageSchema,
   thread_id: z.string().nullable(),
+  /** true when OUTPUT_MAX_FILES or OUTPUT_MAX_BYTES left files out (to be folded into result.changes.truncated). */
+  outputs_truncated: z.boolean().optional(),
+  /** The document holds at most DOC_CREATED_FILES_LIMIT created_files; this counts them all (result.json lists them). */
+  created_files_total: z.number().int().optional(),
+  /** true when structured_output was too big or too deep for the document (result.json keeps it). */
+  structured_output_truncated: z.boolean().optional(),
 });
 export type JobResult = z.infer<typeof jobResultSchema>;
 

@@ -9,7 +9,9 @@ import { messageFromRequest } from '../pubsub/pubsub-message.js';
 import { pushHandler } from '../pubsub/push-handler.js';
 import { PubSubJobQueue } from '../queue/pubsub-job-queue.js';
 import { FirestoreJobStore } from '../store/firestore-job-store.js';
+import { processIsolation } from '../codex/process-isolation.js';
 import { handleJobMessage } from './handle-job-message.js';
+import { concurrencyGate } from './concurrency-gate.js';
 import { requireWorkingSandbox } from './sandbox-startup.js';
 import type { ProcessorDeps } from './run-claimed-job.js';
 
@@ -36,15 +38,17 @@ export function processorDeps(config: Config): ProcessorDeps {
  * cannot work. There is no fallback to danger-full-access; see sandbox-startup.ts.
  */
 export function reportSandbox(deps: ProcessorDeps): Promise<void> {
+  void processIsolation().then((iso) => (iso.mode === 'pid-namespace' ? deps.log.info(`process isolation: ${iso.description}`) : deps.log.warn(`process isolation: ${iso.description}`)));
   return requireWorkingSandbox(deps.config, deps.log);
 }
 
 export function processorHandler(deps: ProcessorDeps) {
-  return pushHandler({
+  const gate = concurrencyGate(deps.config.PROCESSOR_CONCURRENCY, () => deps.log);
+  return gate.wrap(pushHandler({
     deps,
     what: 'Pub/Sub delivery',
     decode: messageFromRequest,
     handle: (message, log) => handleJobMessage({ ...deps, log }, message),
     describe: (message) => ({ job_id: message.attributes.job_id, message_id: message.messageId }),
-  });
+  }));
 }
