@@ -30,6 +30,9 @@ export async function probeSandbox(bin: string, sandbox: Config['CODEX_SANDBOX']
         resolve({ code: err ? ((err as { code?: number | string }).code ?? 1) : 0, stderr: String(stderr) }),
       );
     });
+    // Started through a wrapper (unshare), a missing binary shows as exit 127 and the wrapper's message.
+    const wrapped = /failed to execute .*: (No such file or directory|Permission denied)/.exec(result.stderr);
+    if (wrapped) result.code = wrapped[1] === 'Permission denied' ? 'EACCES' : 'ENOENT';
     if (result.code === 'ENOENT' || result.code === 'EACCES') {
       return { ok: false, sandbox, message: `cannot run the codex binary ${bin} (${result.code}): check CODEX_BIN or reinstall @openai/codex` };
     }
