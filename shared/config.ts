@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { z } from 'zod';
+import { isReservedOwnerName } from './jobs/reserved-owners.js';
 
 const intFrom = (min: number, max: number) =>
   z
@@ -37,6 +38,10 @@ export const apiKeyEntry = z.string().transform((entry, ctx) => {
   const rest = idx > 0 ? entry.slice(idx + 1) : '';
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(name) || rest.length === 0) {
     ctx.addIssue({ code: 'custom', message: 'each entry must be name:key or name:sha256:<hex>' });
+    return z.NEVER;
+  }
+  if (isReservedOwnerName(name)) {
+    ctx.addIssue({ code: 'custom', message: `the key name "${name}" is reserved (storage, scheduler and system* own the system's own jobs); rename that key` });
     return z.NEVER;
   }
   const hashed = /^sha256:([0-9a-fA-F]{64})$/.exec(rest);
@@ -98,6 +103,10 @@ export const envSchema = z.object({
   GIT_CREDENTIALS: list.pipe(z.array(z.string().regex(/^[A-Za-z0-9.-]+(:\d+)?=\S+$/, 'each entry must be host=token'))).default([]),
   GIT_ALLOWLIST: list.default([]),
   ALLOW_INSECURE_GIT: flag.default(false),
+  /** Open SSE streams one key may hold on one API instance; past it, 429. */
+  SSE_MAX_STREAMS_PER_OWNER: intFrom(1, 10_000).default(10),
+  /** The longest one SSE stream stays open; the client then reconnects with Last-Event-ID. */
+  SSE_MAX_STREAM_MS: intFrom(1000, 3_600_000).default(300_000),
   /** Jobs one processor instance runs at once; a push delivery beyond it is answered 429 without work. */
   PROCESSOR_CONCURRENCY: intFrom(1, 1000).default(1),
   /** Output caps per job: past either, the job still completes with the outputs flagged truncated. */

@@ -2,15 +2,16 @@
 # identity Pub/Sub pushes with (the only one allowed to invoke the internal functions).
 
 locals {
-  # What each function touches. Firestore access is project-wide (datastore.user has no narrower scope).
+  # What each function's code calls, and no more (test/unit/terraform/iam-matches-code.test.ts checks
+  # each binding against the code). Firestore access is project-wide (datastore.user has no narrower
+  # scope); every function here reads or writes Firestore. objectUser (create, read, overwrite) where
+  # a retry rewrites its own objects; never objectAdmin (object ACLs and IAM are not the code's business).
   function_access = {
     enqueue = {
       project_roles = ["roles/datastore.user"]
       topic_roles = [
         { topic = local.topics.jobs, role = "roles/pubsub.publisher" },
         { topic = local.topics.priority_jobs, role = "roles/pubsub.publisher" },
-        # A queued job cancelled through the API is terminal: its result message goes out from here.
-        { topic = local.topics.results, role = "roles/pubsub.publisher" },
         # GET /health checks that the jobs topic exists.
         { topic = local.topics.jobs, role = "roles/pubsub.viewer" },
       ]
@@ -23,9 +24,10 @@ locals {
     processor = {
       project_roles = ["roles/datastore.user"]
       topic_roles   = [{ topic = local.topics.results, role = "roles/pubsub.publisher" }]
+      # Outputs and result.json are rewritten by a takeover attempt; sessions are read and replaced.
       bucket_roles = [
-        { bucket = "outputs", role = "roles/storage.objectAdmin" },
-        { bucket = "results", role = "roles/storage.objectAdmin" },
+        { bucket = "outputs", role = "roles/storage.objectUser" },
+        { bucket = "results", role = "roles/storage.objectUser" },
         # Workspace inputs: uploads and dropped archives.
         { bucket = "uploads", role = "roles/storage.objectViewer" },
       ]
@@ -33,9 +35,10 @@ locals {
     "processor-priority" = {
       project_roles = ["roles/datastore.user"]
       topic_roles   = [{ topic = local.topics.results, role = "roles/pubsub.publisher" }]
+      # Outputs and result.json are rewritten by a takeover attempt; sessions are read and replaced.
       bucket_roles = [
-        { bucket = "outputs", role = "roles/storage.objectAdmin" },
-        { bucket = "results", role = "roles/storage.objectAdmin" },
+        { bucket = "outputs", role = "roles/storage.objectUser" },
+        { bucket = "results", role = "roles/storage.objectUser" },
         { bucket = "uploads", role = "roles/storage.objectViewer" },
       ]
     }
@@ -117,7 +120,8 @@ resource "google_storage_bucket_iam_member" "fn" {
   member   = google_service_account.fn[each.value.fn].member
 }
 
-# The API signs output download URLs with its own identity (signBlob), where signing is available.
+# The API signs V4 upload URLs (POST /uploads) with its own identity through signBlob, which needs
+# token-creator on itself; nothing else in the code signs.
 resource "google_service_account_iam_member" "enqueue_signs_urls" {
   service_account_id = google_service_account.fn["enqueue"].name
   role               = "roles/iam.serviceAccountTokenCreator"

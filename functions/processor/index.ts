@@ -4,5 +4,6 @@ import { loadConfig } from '../../shared/config.js';
 import { processorDeps, processorHandler, reportSandbox } from '../../shared/processor/processor-http.js';
 
 const deps = processorDeps(loadConfig());
-reportSandbox(deps);
+// A host where the Codex sandbox cannot work stops start-up here (no job is ever run unconfined).
+await reportSandbox(deps);
 functions.http('processor', processorHandler(deps));

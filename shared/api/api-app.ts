@@ -5,6 +5,7 @@ import { traceFromHeader } from '../logging.js';
 import { ApiError } from './api-error.js';
 import type { ApiDeps } from './api-deps.js';
 import { authenticate, type Caller } from './auth.js';
+import type { RateDecision } from './rate-limit.js';
 import { compile, match, type Route, type RouteContext } from './router.js';
 import { cancelJobRoutes } from './routes/cancel-job.js';
 import { consoleRoutes } from './routes/console.js';
@@ -44,17 +45,23 @@ function baseUrlOf(req: Request): string {
 
 const ANONYMOUS: Caller = { name: '', admin: false };
 
+function rateLimited(d: RateDecision): ApiError {
+  return new ApiError('rate_limited', `rate limit of ${d.limit} requests per minute exceeded; retry in ${d.retryAfterSeconds} s`, undefined, { 'retry-after': String(d.retryAfterSeconds) });
+}
+
 /**
- * Counts the caller's request. Far below the limit the request is admitted at once and the count is
- * written alongside (`settled`); near it, admit() waits for the stored count's decision.
+ * Counts the caller's request against its rate limit. With budget in hand (the usual case) the
+ * decision is immediate; otherwise it waits for a lease, while the handler's reads overlap with it.
  */
 function admission(deps: ApiDeps, caller: Caller, isPublic: boolean): Pick<RouteContext, 'admit' | 'likelyAllowed'> & { settled: Promise<unknown> } {
   if (isPublic) return { admit: async () => undefined, likelyAllowed: true, settled: Promise.resolve() };
-  if (deps.limiter.likelyAllowed(caller.name)) {
-    return { admit: async () => undefined, likelyAllowed: true, settled: deps.limiter.record(caller.name) };
+  const now = deps.limiter.decideNow(caller.name);
+  if (now) {
+    if (!now.allowed) throw rateLimited(now);
+    return { admit: async () => undefined, likelyAllowed: true, settled: Promise.resolve() };
   }
   const decision = deps.limiter.take(caller.name).then(
-    (d) => (d.allowed ? undefined : new ApiError('rate_limited', `rate limit of ${d.limit} requests per minute exceeded; retry in ${d.retryAfterSeconds} s`, undefined, { 'retry-after': String(d.retryAfterSeconds) })),
+    (d) => (d.allowed ? undefined : rateLimited(d)),
     (err: Error) => {
       deps.log.error('rate limiter unavailable', { error: err });
       return new ApiError('unavailable', 'the rate limiter is unavailable; retry shortly', undefined, { 'retry-after': '1' });

@@ -18,9 +18,11 @@ export interface ApiTuning {
   healthCheckTimeoutMs: number;
   /** How long an idempotent replay waits for the first request's job document to appear. */
   replayWaitMs: number;
+  /** Longest wait for DNS when checking a callback_url. */
+  dnsLookupTimeoutMs: number;
 }
 
-export const DEFAULT_API_TUNING: ApiTuning = { sseHeartbeatMs: 15_000, healthCheckTimeoutMs: 3_000, replayWaitMs: 10_000 };
+export const DEFAULT_API_TUNING: ApiTuning = { sseHeartbeatMs: 15_000, healthCheckTimeoutMs: 3_000, replayWaitMs: 10_000, dnsLookupTimeoutMs: 3_000 };
 
 export interface ApiDeps {
   config: Config;

@@ -38,7 +38,7 @@ export function apiDeps(config: Config, overrides: Partial<ApiDeps> = {}): ApiDe
     blobs: new GcsBlobStore(storage),
     // The emulator cannot check signatures: locally, uploads go through the API route.
     ...(process.env.STORAGE_EMULATOR_HOST ? {} : { uploadSigner: gcsUploadSigner(storage) }),
-    limiter: new FirestoreRateLimiter(firestore, config.RATE_LIMIT_PER_MINUTE, Date.now, (err) => log.warn('rate limit count not written', { error: err })),
+    limiter: new FirestoreRateLimiter(firestore, config.RATE_LIMIT_PER_MINUTE),
     log,
     version: config.K_REVISION ?? packageVersion(),
     tuning: DEFAULT_API_TUNING,

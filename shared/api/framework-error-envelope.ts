@@ -2,14 +2,14 @@
 // (malformed JSON, an unknown charset or encoding, bad percent-encoding in the path) would reach
 // Express's default final handler, which answers an HTML page (with a stack trace outside
 // production). This installs a final handler that answers those with the API's error envelope, and
-// refuses a declared Content-Length over 1 MiB before the framework buffers the body.
+// puts the body limit (body-limit.ts) ahead of the framework's parsers.
 // It hooks the Express instance the framework itself resolves, and must run before the framework
 // builds its server (at function registration, which happens first in both the CLI and tests).
 import { createRequire } from 'node:module';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, type ApiErrorCode } from './api-error.js';
-import { declaredBodyTooLarge, tooLargeError } from './request-body.js';
-import { hideUploadBodyFromParsers, isStreamedUploadRequest } from './upload-body-bypass.js';
+import { limitRequestBody, tooLargeError } from './body-limit.js';
+import { hideUploadBodyFromParsers } from './upload-body-bypass.js';
 
 type Handle = (req: IncomingMessage, res: ServerResponse, callback?: (err?: unknown) => void) => void;
 interface ExpressModule {
@@ -59,12 +59,8 @@ export function installFrameworkErrorEnvelope(): void {
   app.handle = function (this: unknown, req, res, callback) {
     // PUT /uploads/{id} streams its own body with its own limit (upload-body-bypass.ts).
     hideUploadBodyFromParsers(req);
-    if (!isStreamedUploadRequest(req) && declaredBodyTooLarge(req.headers)) {
-      res.setHeader('connection', 'close');
-      answer(res, tooLargeError());
-      req.resume(); // drain what the client keeps sending; the connection closes after
-      return;
-    }
+    // Before any of the framework's middleware: the body limit counts bytes as they arrive.
+    if (limitRequestBody(req, res, answer)) return;
     const final =
       callback ??
       ((err?: unknown) => {

@@ -4,6 +4,7 @@
 import { FieldPath, type Firestore, type Query } from '@google-cloud/firestore';
 import { z } from 'zod';
 import type { JobDocument } from '../jobs/job-document.js';
+import { JOB_ID_PATTERN } from '../jobs/job-id.js';
 import { fromFirestore, JOBS_COLLECTION } from '../store/firestore-job-store.js';
 import { ApiError } from './api-error.js';
 import type { ListQuery } from './api-schemas.js';
@@ -11,7 +12,9 @@ import type { ListQuery } from './api-schemas.js';
 export const LIST_FILTER_FIELDS = ['owner', 'status', 'priority', 'source'] as const;
 type Filters = Partial<Record<(typeof LIST_FILTER_FIELDS)[number], string>>;
 
-const cursorSchema = z.tuple([z.string().min(1).max(64), z.string().min(1).max(128)]);
+// Both parts go into a Firestore startAfter: a job id must be a job id (a `/` would name a path and
+// make Firestore throw), and created_at an ISO time.
+const cursorSchema = z.tuple([z.iso.datetime({ offset: false }), z.string().regex(JOB_ID_PATTERN)]);
 
 export function encodeCursor(job: Pick<JobDocument, 'created_at' | 'job_id'>): string {
   return Buffer.from(JSON.stringify([job.created_at, job.job_id])).toString('base64url');

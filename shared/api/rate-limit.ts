@@ -1,153 +1,115 @@
-// Per-key rate limit shared by every instance: a fixed one-minute window counted in Firestore
-// (rate_limits/{key}@{minute}, a server-side increment: no transaction, so requests never contend).
+// Per-key rate limit shared by every instance, as budgets leased from Firestore.
 //
-// Two paths, so the limiter costs no latency while a key is far from its limit:
-// - fast (the instance's estimate of the key's count, plus what it sent since, is under half the
-//   limit): the request goes ahead at once; its increment is written in the background, coalesced
-//   with the other increments of the key that arrive meanwhile (one write per round trip), and the
-//   count is re-read at most once a second per key to keep the estimate fresh.
-// - exact (near or past the limit): increment, then read the count; over the limit → 429.
-// Per request: one increment (fewer under load, coalesced) plus, near the limit, one read.
-// Instances never exceed the limit on their own; several instances can overshoot it only by what
-// they admit on the fast path within one estimate refresh, and only while under half the limit.
-import { FieldValue, Timestamp, type Firestore } from '@google-cloud/firestore';
+// A key's minute has one counter document, rate_limits/{key}@{minute}, holding `leased`: how many
+// of the minute's RATE_LIMIT_PER_MINUTE requests some instance has taken. An instance admits
+// requests from its own budget in memory, with no Firestore call. When its budget is spent it leases
+// more in one transaction: grant = min(lease size, limit − leased). So the instances together never
+// admit more than the limit, and requests do not wait on a shared document while budget is left.
+// - Lease size starts small and doubles with each lease in the minute, up to a tenth of the limit,
+//   so a quiet instance holds little that others cannot use, and a busy one leases rarely.
+// - Concurrent requests of one instance share one lease in flight.
+// - When the minute's budget is all leased, the instance refuses the key until the minute ends
+//   (429 with Retry-After), without asking Firestore again.
+// Cost: one transaction per lease, not per request. Left-over budget on an instance lapses with
+// its minute, so a key spread thin over many instances may get somewhat less than the limit, never more.
+import { Timestamp, type Firestore } from '@google-cloud/firestore';
 
 export const RATE_LIMITS_COLLECTION = 'rate_limits';
 const WINDOW_MS = 60_000;
 /** Counter documents outlive their window briefly, then the TTL policy (expire_at) removes them. */
 const KEEP_MS = 60 * 60_000;
-const REFRESH_MS = 1000;
 
 export interface RateDecision {
   allowed: boolean;
-  /** The key's request count in this window, this request included. */
-  count: number;
   limit: number;
   /** Seconds until the window ends (the Retry-After of a 429). */
   retryAfterSeconds: number;
 }
 
 export interface RateLimiter {
-  /** Counts one request and decides with the stored count (increment, then read). */
+  /** The decision now, if it needs no Firestore call (budget in hand, or the minute is spent). */
+  decideNow(key: string): RateDecision | undefined;
+  /** The decision, leasing budget from Firestore when the instance has none. */
   take(key: string): Promise<RateDecision>;
-  /** Counts one request without waiting for a decision; the promise settles when it is written (never rejects). */
-  record(key: string): Promise<void>;
-  /** Far enough below the limit that record() may stand in for take(). */
-  likelyAllowed(key: string): boolean;
 }
 
-interface Estimate {
+interface Budget {
   window: number;
-  /** The stored count at the last read. */
-  stored: number;
-  /** Requests this instance counted since that read began. */
-  since: number;
-  readAt: number;
-  reading: boolean;
+  left: number;
+  /** The size of the next lease. */
+  nextLease: number;
+  /** Nothing left to lease in this window. */
+  spent: boolean;
+  leasing?: Promise<void>;
+}
+
+/** The largest lease: one instance never holds more than a tenth of a key's minute. */
+export function maxLease(limit: number): number {
+  return Math.max(1, Math.ceil(limit / 10));
+}
+
+function firstLease(limit: number): number {
+  return Math.max(1, Math.min(maxLease(limit), Math.floor(limit / 50)));
 }
 
 export class FirestoreRateLimiter implements RateLimiter {
-  private readonly estimates = new Map<string, Estimate>();
-  private readonly inFlight = new Map<string, number>();
-  private readonly openBatches = new Map<string, { count: number; written: Promise<void> }>();
-  private readonly writes = new Map<string, Promise<void>>();
+  private readonly budgets = new Map<string, Budget>();
 
   constructor(
     private readonly db: Firestore,
     readonly limit: number,
     private readonly now: () => number = Date.now,
-    private readonly onError: (err: Error) => void = () => undefined,
   ) {}
 
-  private window(): { window: number; windowEnd: number } {
+  private budget(key: string): Budget {
     const window = Math.floor(this.now() / WINDOW_MS);
-    return { window, windowEnd: (window + 1) * WINDOW_MS };
-  }
-
-  private ref(key: string, window: number) {
-    return this.db.collection(RATE_LIMITS_COLLECTION).doc(`${key}@${window}`);
-  }
-
-  private estimate(key: string, window: number): Estimate {
-    let e = this.estimates.get(key);
-    if (!e || e.window !== window) {
-      e = { window, stored: 0, since: 0, readAt: 0, reading: false };
-      this.estimates.set(key, e);
+    let b = this.budgets.get(key);
+    if (!b || b.window !== window) {
+      b = { window, left: 0, nextLease: firstLease(this.limit), spent: false };
+      this.budgets.set(key, b);
+      // Only the current window matters: forget other keys' old windows as they come by.
+      if (this.budgets.size > 10_000) for (const [k, old] of this.budgets) if (old.window !== window) this.budgets.delete(k);
     }
-    return e;
+    return b;
   }
 
-  private increment(key: string, window: number, by: number): Promise<unknown> {
-    return this.ref(key, window).set(
-      { key, window_start: new Date(window * WINDOW_MS).toISOString(), count: FieldValue.increment(by), expire_at: Timestamp.fromMillis((window + 1) * WINDOW_MS + KEEP_MS) },
-      { merge: true },
-    );
+  private decision(allowed: boolean, window: number): RateDecision {
+    return { allowed, limit: this.limit, retryAfterSeconds: Math.max(1, Math.ceil(((window + 1) * WINDOW_MS - this.now()) / 1000)) };
   }
 
-  likelyAllowed(key: string): boolean {
-    const e = this.estimate(key, this.window().window);
-    return e.stored + e.since + (this.inFlight.get(key) ?? 0) < this.limit / 2;
+  decideNow(key: string): RateDecision | undefined {
+    const b = this.budget(key);
+    if (b.left > 0) {
+      b.left--;
+      return this.decision(true, b.window);
+    }
+    return b.spent ? this.decision(false, b.window) : undefined;
   }
 
   async take(key: string): Promise<RateDecision> {
-    const { window, windowEnd } = this.window();
-    this.inFlight.set(key, (this.inFlight.get(key) ?? 0) + 1);
-    try {
-      await this.increment(key, window, 1);
-      const count = Number((await this.ref(key, window).get()).get('count') ?? 1);
-      const e = this.estimate(key, window);
-      if (count > e.stored) e.stored = count;
-      return { allowed: count <= this.limit, count, limit: this.limit, retryAfterSeconds: Math.max(1, Math.ceil((windowEnd - this.now()) / 1000)) };
-    } finally {
-      const left = (this.inFlight.get(key) ?? 1) - 1;
-      if (left > 0) this.inFlight.set(key, left);
-      else this.inFlight.delete(key);
+    for (;;) {
+      const now = this.decideNow(key);
+      if (now) return now;
+      const b = this.budget(key);
+      b.leasing ??= this.lease(key, b).finally(() => (b.leasing = undefined));
+      await b.leasing;
     }
   }
 
-  record(key: string): Promise<void> {
-    const { window } = this.window();
-    const e = this.estimate(key, window);
-    e.since++;
-    const id = `${key}@${window}`;
-    const open = this.openBatches.get(id);
-    if (open) {
-      open.count++;
-      return open.written;
-    }
-    // A new batch waits for the key's write in progress; requests arriving meanwhile join it.
-    const batch = { count: 1, written: Promise.resolve() };
-    const previous = this.writes.get(id) ?? Promise.resolve();
-    batch.written = previous
-      .then(async () => {
-        this.openBatches.delete(id);
-        const write = this.increment(key, window, batch.count).then(() => undefined);
-        this.writes.set(id, write);
-        try {
-          await write;
-        } finally {
-          if (this.writes.get(id) === write) this.writes.delete(id);
-        }
-        this.refresh(key, window, e);
-      })
-      .catch((err: Error) => this.onError(err));
-    this.openBatches.set(id, batch);
-    return batch.written;
-  }
-
-  /** Re-reads the stored count in the background, at most once a second per key. */
-  private refresh(key: string, window: number, e: Estimate): void {
-    if (e.reading || this.now() - e.readAt < REFRESH_MS) return;
-    e.reading = true;
-    e.readAt = this.now();
-    const sinceAtStart = e.since;
-    void this.ref(key, window)
-      .get()
-      .then((snap) => {
-        e.stored = Math.max(e.stored, Number(snap.get('count') ?? 0));
-        e.since -= sinceAtStart;
-      })
-      .catch((err: Error) => this.onError(err))
-      .finally(() => (e.reading = false));
+  private async lease(key: string, b: Budget): Promise<void> {
+    const ref = this.db.collection(RATE_LIMITS_COLLECTION).doc(`${key}@${b.window}`);
+    const want = b.nextLease;
+    const granted = await this.db.runTransaction(async (tx) => {
+      const snap = await tx.get(ref);
+      const leased = Number(snap.get('leased') ?? 0);
+      const grant = Math.max(0, Math.min(want, this.limit - leased));
+      if (grant > 0) {
+        tx.set(ref, { key, window_start: new Date(b.window * WINDOW_MS).toISOString(), leased: leased + grant, expire_at: Timestamp.fromMillis((b.window + 1) * WINDOW_MS + KEEP_MS) }, { merge: true });
+      }
+      return grant;
+    });
+    if (granted === 0) b.spent = true;
+    b.left += granted;
+    b.nextLease = Math.min(maxLease(this.limit), want * 2);
   }
 }

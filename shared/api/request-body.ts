@@ -2,18 +2,11 @@
 // read and parsed it (malformed JSON is answered by framework-error-envelope.ts before we run).
 import type { Request } from '@google-cloud/functions-framework';
 import { ApiError } from './api-error.js';
+import { declaredBodyTooLarge, MAX_BODY_BYTES, tooLargeError } from './body-limit.js';
 
-export const MAX_BODY_BYTES = 1024 * 1024;
-
-/** Content-Length above the limit: reject before anything reads the body. */
-export function declaredBodyTooLarge(headers: Record<string, string | string[] | undefined>): boolean {
-  const length = Number(headers['content-length']);
-  return Number.isFinite(length) && length > MAX_BODY_BYTES;
-}
-
-export function tooLargeError(): ApiError {
-  return new ApiError('payload_too_large', `the request body is larger than ${MAX_BODY_BYTES} bytes (1 MiB)`);
-}
+// The limit itself is enforced on the bytes received, before the framework's parsers (body-limit.ts);
+// the checks here are a second line for a body that reached the handler.
+export { MAX_BODY_BYTES, declaredBodyTooLarge, tooLargeError } from './body-limit.js';
 
 function isJsonType(contentType: string | undefined): boolean {
   const mediaType = contentType?.split(';')[0]?.trim().toLowerCase();

@@ -16,10 +16,10 @@ export interface RouteContext {
   /**
    * Resolves when the caller's rate limit admits this request; throws a 429 ApiError otherwise.
    * The count starts as soon as the caller is known, so reads overlap with it; a handler awaits
-   * this before it answers or changes anything. Far below the limit it resolves at once.
+   * this before it answers or changes anything. With rate-limit budget in hand it resolves at once.
    */
   admit(): Promise<void>;
-  /** The request was admitted without waiting for the stored count (far below the limit). */
+  /** The request was admitted from the instance's leased budget, without waiting on Firestore. */
   likelyAllowed: boolean;
   /** Answers JSON once admitted. */
   send(status: number, body: unknown, headers?: Record<string, string>): Promise<void>;

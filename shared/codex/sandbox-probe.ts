@@ -30,13 +30,17 @@ export async function probeSandbox(bin: string, sandbox: Config['CODEX_SANDBOX']
         resolve({ code: err ? ((err as { code?: number | string }).code ?? 1) : 0, stderr: String(stderr) }),
       );
     });
+    // Started through a wrapper (unshare), a missing binary shows as exit 127 and the wrapper's message.
+    const wrapped = /failed to execute .*: (No such file or directory|Permission denied)/.exec(result.stderr);
+    if (wrapped) result.code = wrapped[1] === 'Permission denied' ? 'EACCES' : 'ENOENT';
     if (result.code === 'ENOENT' || result.code === 'EACCES') {
       return { ok: false, sandbox, message: `cannot run the codex binary ${bin} (${result.code}): check CODEX_BIN or reinstall @openai/codex` };
     }
     const inside = await readFile(path.join(work, 'inside.txt'), 'utf8').catch(() => '');
     const escaped = await readFile(outside, 'utf8').catch(() => '');
     if (sandbox === 'workspace-write' && !inside) {
-      return { ok: false, sandbox, message: `CODEX_SANDBOX=workspace-write cannot work on this host: a sandboxed command could not write its workspace (exit ${result.code}: ${result.stderr.trim().split('\n').at(-1) ?? ''}). Allow unprivileged user namespaces (bubblewrap), or set CODEX_SANDBOX=danger-full-access only where the host itself is an isolated sandbox.` };
+      const said = result.stderr.trim().split('\n').at(-1) ?? '';
+      return { ok: false, sandbox, message: `CODEX_SANDBOX=workspace-write cannot work on this host: it lacks ${hostLacks(said)} (a sandboxed command could not write its workspace; exit ${result.code}: ${said}). Run the processor on a host that provides it (docs/DEPLOY.md, "The Codex sandbox").` };
     }
     if (escaped) {
       return { ok: false, sandbox, message: `CODEX_SANDBOX=${sandbox} does not confine commands on this host: a sandboxed command wrote outside its workspace.` };
@@ -45,6 +49,16 @@ export async function probeSandbox(bin: string, sandbox: Config['CODEX_SANDBOX']
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** What the Codex sandbox (bubblewrap + seccomp/landlock) needs that the host's answer says is missing. */
+function hostLacks(stderr: string): string {
+  if (/namespace|unshare|clone|uid_map|setgroups/i.test(stderr)) return 'unprivileged user namespaces (bubblewrap needs them to isolate commands)';
+  if (/seccomp/i.test(stderr)) return 'seccomp filtering (the sandbox blocks network syscalls with it)';
+  if (/landlock/i.test(stderr)) return 'Landlock (the sandbox restricts file writes with it)';
+  if (/bwrap|bubblewrap/i.test(stderr)) return 'a working bubblewrap (the sandbox the agent’s commands run in)';
+  if (/mount|proc/i.test(stderr)) return 'permission to mount /proc and bind mounts inside a user namespace';
+  return 'what the Codex sandbox needs (unprivileged user namespaces for bubblewrap, seccomp)';
 }
 
 const cache = new Map<string, Promise<SandboxProbe>>();

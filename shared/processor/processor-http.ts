@@ -9,10 +9,10 @@ import { messageFromRequest } from '../pubsub/pubsub-message.js';
 import { pushHandler } from '../pubsub/push-handler.js';
 import { PubSubJobQueue } from '../queue/pubsub-job-queue.js';
 import { FirestoreJobStore } from '../store/firestore-job-store.js';
-import { sandboxProbeOnce } from '../codex/sandbox-probe.js';
 import { processIsolation } from '../codex/process-isolation.js';
 import { handleJobMessage } from './handle-job-message.js';
 import { concurrencyGate } from './concurrency-gate.js';
+import { requireWorkingSandbox } from './sandbox-startup.js';
 import type { ProcessorDeps } from './run-claimed-job.js';
 
 export function processorDeps(config: Config): ProcessorDeps {
@@ -33,12 +33,13 @@ export function processorDeps(config: Config): ProcessorDeps {
   };
 }
 
-/** Runs the sandbox probe at start-up so a host where the sandbox cannot work is reported at once. */
-export function reportSandbox(deps: ProcessorDeps): void {
+/**
+ * Runs the sandbox probe at start-up; rejects (so the processor refuses to start) when the sandbox
+ * cannot work. There is no fallback to danger-full-access; see sandbox-startup.ts.
+ */
+export function reportSandbox(deps: ProcessorDeps): Promise<void> {
   void processIsolation().then((iso) => (iso.mode === 'pid-namespace' ? deps.log.info(`process isolation: ${iso.description}`) : deps.log.warn(`process isolation: ${iso.description}`)));
-  void sandboxProbeOnce(deps.config.CODEX_BIN, deps.config.CODEX_SANDBOX).then((probe) =>
-    probe.ok ? deps.log.info(`sandbox probe: ${probe.message}`) : deps.log.error(`sandbox probe: ${probe.message}`),
-  );
+  return requireWorkingSandbox(deps.config, deps.log);
 }
 
 export function processorHandler(deps: ProcessorDeps) {

@@ -115,7 +115,7 @@ async function runJob(deps: ProcessorDeps, job: JobDocument): Promise<JobDocumen
       blobs,
       job,
       ws: workspace,
-      restoreSession: () => restoreSession(blobs, config.RESULTS_BUCKET, job.session_id!, workspace),
+      restoreSession: () => restoreSession(blobs, config.RESULTS_BUCKET, { owner: job.owner, session_id: job.session_id! }, workspace),
       signal: cancel.signal,
     });
     if (prepared.skipped.length) events.push('workspace_skipped', skippedEventData(prepared.skipped));
@@ -163,7 +163,7 @@ async function runJob(deps: ProcessorDeps, job: JobDocument): Promise<JobDocumen
     await Promise.all([
       uploadOutputs(blobs, config.OUTPUTS_BUCKET, job.job_id, workspace.workspace, created, seen, log),
       blobs.writeJson(config.RESULTS_BUCKET, resultObjectName(job.job_id), { job_id: job.job_id, status: v.status, error: v.error, result: { ...result, changes: changes?.full ?? null } }),
-      job.session_id && v.status === 'completed' && outcome.threadId ? saveSession(blobs, config.RESULTS_BUCKET, job.session_id, workspace, outcome.threadId) : undefined,
+      job.session_id && v.status === 'completed' && outcome.threadId ? saveSession(blobs, config.RESULTS_BUCKET, { owner: job.owner, session_id: job.session_id }, workspace, outcome.threadId) : undefined,
       events.flush(),
       progress.settled(),
       outcome.closed,

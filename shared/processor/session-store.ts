@@ -1,22 +1,20 @@
 // Sessions: a job with a session_id continues the Codex thread and the workspace files of the
-// session's last completed job. Both are kept as tarballs under gs://RESULTS_BUCKET/sessions/{id}/.
+// session's last completed job. Both are kept as tarballs under the owner's session prefix
+// (gs://RESULTS_BUCKET/sessions/{sha256(owner)}/{session_id}/, see session-scope.ts).
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import * as tar from 'tar';
 import { z } from 'zod';
 import type { BlobStore } from '../blobs/blob-store.js';
+import { sessionPrefix, type SessionRef } from '../jobs/session-scope.js';
 import type { JobWorkspace } from './job-workspace.js';
 
 const sessionRecordSchema = z.object({ thread_id: z.string(), updated_at: z.string() });
 
-export function sessionPrefix(sessionId: string): string {
-  return `sessions/${sessionId}/`;
-}
-
 /** Restores workspace files and the Codex rollout; returns the thread to resume, or null for a new session. */
-export async function restoreSession(blobs: BlobStore, bucket: string, sessionId: string, ws: JobWorkspace): Promise<string | null> {
-  const prefix = sessionPrefix(sessionId);
+export async function restoreSession(blobs: BlobStore, bucket: string, session: SessionRef, ws: JobWorkspace): Promise<string | null> {
+  const prefix = sessionPrefix(session);
   if (!(await blobs.exists(bucket, `${prefix}session.json`))) return null;
   const chunks: Buffer[] = [];
   for await (const chunk of blobs.readStream(bucket, `${prefix}session.json`)) chunks.push(chunk as Buffer);
@@ -32,8 +30,8 @@ export async function restoreSession(blobs: BlobStore, bucket: string, sessionId
   return record.thread_id;
 }
 
-export async function saveSession(blobs: BlobStore, bucket: string, sessionId: string, ws: JobWorkspace, threadId: string): Promise<void> {
-  const prefix = sessionPrefix(sessionId);
+export async function saveSession(blobs: BlobStore, bucket: string, session: SessionRef, ws: JobWorkspace, threadId: string): Promise<void> {
+  const prefix = sessionPrefix(session);
   await mkdir(path.join(ws.codexHome, 'sessions'), { recursive: true });
   const parts = [
     ['workspace.tar.gz', ws.workspace, '.'],

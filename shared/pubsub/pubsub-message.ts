@@ -59,8 +59,17 @@ export function cloudEventOf(request: HttpDelivery): CloudEvent<unknown> | undef
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(h)) if (typeof v === 'string') headers[k] = v;
   const body = typeof request.body === 'string' || Buffer.isBuffer(request.body) ? request.body : JSON.stringify(request.body ?? {});
-  const event = HTTP.toEvent({ headers, body });
-  return (Array.isArray(event) ? event[0] : event) as CloudEvent<unknown>;
+  let event;
+  try {
+    event = HTTP.toEvent({ headers, body });
+  } catch (err) {
+    // The SDK throws TypeError (and its ValidationError) for malformed events: the sender's fault.
+    throw new BadDeliveryError(`not a valid CloudEvent: ${(err as Error).message}`);
+  }
+  const first = (Array.isArray(event) ? event[0] : event) as CloudEvent<unknown> | undefined;
+  if (!first) throw new BadDeliveryError('not a valid CloudEvent: an empty batch');
+  if (typeof first.type !== 'string' || typeof first.id !== 'string') throw new BadDeliveryError('not a valid CloudEvent: it has no type or id');
+  return first;
 }
 
 /** The Pub/Sub message of a push request or of a `messagePublished` CloudEvent. */

@@ -1,8 +1,9 @@
-// JobQueue on Pub/Sub: priority lanes by topic, ordering key = session_id, attributes for routing.
+// JobQueue on Pub/Sub: priority lanes by topic, ordering key = {owner}:{session_id}, attributes for routing.
 import { PubSub, type Topic } from '@google-cloud/pubsub';
 import type { Config } from '../config.js';
 import { isPriorityLane, type JobMessage } from '../jobs/job-message.js';
 import type { ResultMessage } from '../jobs/result-message.js';
+import { sessionOrderingKey } from '../jobs/session-scope.js';
 import type { JobQueue } from './job-queue.js';
 
 export class PubSubJobQueue implements JobQueue {
@@ -26,16 +27,17 @@ export class PubSubJobQueue implements JobQueue {
   async publishJob(message: JobMessage): Promise<string> {
     const name = isPriorityLane(message.priority) ? this.names.PRIORITY_JOBS_TOPIC : this.names.JOBS_TOPIC;
     const topic = this.topic(name, true);
+    const orderingKey = message.session_id ? sessionOrderingKey({ owner: message.owner, session_id: message.session_id }) : undefined;
     const payload = {
       data: Buffer.from(JSON.stringify(message)),
       attributes: { job_id: message.job_id, priority: message.priority, source: message.source },
-      ...(message.session_id ? { orderingKey: message.session_id } : {}),
+      ...(orderingKey ? { orderingKey } : {}),
     };
     try {
       return await topic.publishMessage(payload);
     } catch (err) {
       // An ordering key pauses after a failed publish; resume it so the next job of the session can go.
-      if (message.session_id) topic.resumePublishing(message.session_id);
+      if (orderingKey) topic.resumePublishing(orderingKey);
       throw err;
     }
   }

@@ -58,12 +58,32 @@ const rangeReasons: Record<string, string> = {
   rfc6052: 'a NAT64 address',
   '6to4': 'a 6to4 address',
   teredo: 'a Teredo address',
+  ipv4Mapped: 'an IPv4-mapped address',
+  discard: 'a discard-only (100::/64) address',
+  benchmarking: 'a benchmarking address',
+  amt: 'an AMT relay address',
+  as112: 'an AS112 address',
+  as112v6: 'an AS112 address',
+  deprecatedOrchid: 'an ORCHID address',
+  orchid2: 'an ORCHID address',
+  segmentRouting: 'a segment-routing (5f00::/16) address',
+  droneRemoteIdProtocolEntityTags: 'a special-purpose (DRIP) address',
 };
+
+const IPV4_COMPATIBLE = ipaddr.parseCIDR('::/96');
+const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR('2000::/3');
 
 function addressReason(address: Address): string | undefined {
   const range = address.range();
-  if (range === 'unicast') return undefined;
-  return rangeReasons[range] ?? `a special-purpose address (${range})`;
+  if (range !== 'unicast') return rangeReasons[range] ?? `a special-purpose address (${range})`;
+  if (address.kind() === 'ipv6') {
+    // ipaddr.js calls anything it has no name for `unicast`; only 2000::/3 is global unicast. The
+    // deprecated IPv4-compatible form ::a.b.c.d (URL parsers write it ::7f00:1) carries IPv4 space.
+    const v6 = address as ipaddr.IPv6;
+    if (v6.match(IPV4_COMPATIBLE as [ipaddr.IPv6, number])) return 'an IPv4-compatible (::/96) address';
+    if (!v6.match(GLOBAL_UNICAST_V6 as [ipaddr.IPv6, number])) return 'an IPv6 address outside global unicast (2000::/3)';
+  }
+  return undefined;
 }
 
 /** IPv4-mapped IPv6 (::ffff:a.b.c.d) is judged as the IPv4 address it carries. */
@@ -118,9 +138,40 @@ function addressAllowed(list: Allowlist, address: Address): boolean {
   return list.ranges.some(([net, bits]) => net.kind() === address.kind() && address.match(net, bits));
 }
 
+/** How long one check waits for DNS before the host counts as unresolvable (for now). */
+export const DNS_LOOKUP_TIMEOUT_MS = 3000;
+/**
+ * dns.lookup runs getaddrinfo on libuv's small thread pool (4 threads, shared with file I/O) and
+ * cannot be cancelled: at most this many run at once, the rest wait for a slot within their deadline.
+ */
+const MAX_CONCURRENT_LOOKUPS = 2;
+let lookupsRunning = 0;
+const lookupQueue: Array<() => void> = [];
+
 async function systemResolve(host: string): Promise<string[]> {
-  const found = await lookup(host, { all: true, verbatim: true });
-  return found.map((entry) => entry.address);
+  if (lookupsRunning >= MAX_CONCURRENT_LOOKUPS) await new Promise<void>((resolve) => lookupQueue.push(resolve));
+  lookupsRunning++;
+  try {
+    const found = await lookup(host, { all: true, verbatim: true });
+    return found.map((entry) => entry.address);
+  } finally {
+    lookupsRunning--;
+    lookupQueue.shift()?.();
+  }
+}
+
+/** The resolver's answer, or a timeout error (code ETIMEOUT) after `timeoutMs`. */
+function withDeadline<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`lookup timed out after ${timeoutMs} ms`), { code: 'ETIMEOUT' })), timeoutMs);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
+export interface CheckOptions {
+  /** Longest wait for DNS (default DNS_LOOKUP_TIMEOUT_MS). */
+  timeoutMs?: number;
 }
 
 /** Resolves the host and checks scheme and every resolved address; returns the checked addresses to connect to. Throws CallbackUrlError. */
@@ -128,6 +179,7 @@ export async function assertCallbackAllowed(
   url: string,
   policy: AddressPolicy,
   resolve: (host: string) => Promise<string[]> = systemResolve,
+  options: CheckOptions = {},
 ): Promise<{ url: URL; addresses: string[] }> {
   if (url.length > MAX_URL_LENGTH) throw new CallbackUrlError(`callback_url is longer than ${MAX_URL_LENGTH} characters`);
   let parsed: URL;
@@ -167,10 +219,11 @@ export async function assertCallbackAllowed(
 
   let resolved: string[];
   try {
-    resolved = await resolve(host);
+    resolved = await withDeadline(resolve(host), options.timeoutMs ?? DNS_LOOKUP_TIMEOUT_MS);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new CallbackUrlError(`callback_url host ${host} could not be resolved${code ? ` (${code})` : ''}`, 'unresolvable');
+    const why = code === 'ETIMEOUT' ? `: ${(err as Error).message}` : '';
+    throw new CallbackUrlError(`callback_url host ${host} could not be resolved${code ? ` (${code})` : ''}${why}`, 'unresolvable');
   }
   if (resolved.length === 0) throw new CallbackUrlError(`callback_url host ${host} resolved to no address`, 'unresolvable');
 

@@ -56,16 +56,20 @@ function describe(result: SendResult): string | null {
 
 /** One attempt: re-check the URL, sign with this attempt's timestamp, POST to the checked address. */
 async function attemptOnce(plan: DeliveryPlan): Promise<{ status: number | null; error: string | null; refused: boolean }> {
+  // The lookup is part of the attempt: it and the POST share one WEBHOOK_TIMEOUT_MS.
+  const started = Date.now();
   let target;
   try {
-    target = await assertCallbackAllowed(plan.url, plan.policy, plan.resolve);
+    target = await assertCallbackAllowed(plan.url, plan.policy, plan.resolve, { timeoutMs: plan.timeoutMs });
   } catch (err) {
     if (!(err instanceof CallbackUrlError)) throw err;
     // A name that does not resolve now may resolve later; any other refusal is final.
     return { status: null, error: err.message, refused: err.problem !== 'unresolvable' };
   }
+  const left = plan.timeoutMs - (Date.now() - started);
+  if (left <= 0) return { status: null, error: `timed out after ${plan.timeoutMs} ms (in the address lookup)`, refused: false };
   const headers = signedHeaders(plan.secrets, plan.webhookId, plan.body);
-  const result = await sendWebhook({ url: target.url, addresses: target.addresses, headers: { ...headers }, body: plan.body, timeoutMs: plan.timeoutMs });
+  const result = await sendWebhook({ url: target.url, addresses: target.addresses, headers: { ...headers }, body: plan.body, timeoutMs: left, attemptTimeoutMs: plan.timeoutMs });
   return { status: result.status, error: describe(result), refused: false };
 }
 

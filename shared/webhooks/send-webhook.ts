@@ -13,6 +13,8 @@ export interface SendRequest {
   headers: Record<string, string>;
   body: string;
   timeoutMs: number;
+  /** The whole attempt's timeout, named in the error (timeoutMs may be what is left of it). */
+  attemptTimeoutMs?: number;
 }
 
 /** An HTTP answer (any status) or a transport failure (refused, reset, timeout, TLS). */
@@ -61,7 +63,7 @@ export function sendWebhook(request: SendRequest): Promise<SendResult> {
       },
     );
     const timer = setTimeout(() => {
-      settle({ status: null, error: `timed out after ${timeoutMs} ms` });
+      settle({ status: null, error: `timed out after ${request.attemptTimeoutMs ?? timeoutMs} ms` });
       req.destroy();
     }, timeoutMs);
     req.on('error', (err: NodeJS.ErrnoException) => {

@@ -63,13 +63,13 @@ export async function testEnv(overrides: Record<string, string> = {}): Promise<T
 }
 
 /** A pull subscription on a topic (created if needed), to read what a component published. */
-export async function collectTopic(pubsub: PubSub, topic: string): Promise<{ messages: { data: unknown; attributes: Record<string, string> }[]; stop(): Promise<void> }> {
+export async function collectTopic(pubsub: PubSub, topic: string): Promise<{ messages: { data: unknown; attributes: Record<string, string>; orderingKey?: string }[]; stop(): Promise<void> }> {
   const [exists] = await pubsub.topic(topic).exists();
   if (!exists) await pubsub.createTopic(topic);
   const [sub] = await pubsub.topic(topic).createSubscription(`${topic}-collect-${randomUUID().slice(0, 8)}`);
-  const messages: { data: unknown; attributes: Record<string, string> }[] = [];
+  const messages: { data: unknown; attributes: Record<string, string>; orderingKey?: string }[] = [];
   sub.on('message', (m) => {
-    messages.push({ data: JSON.parse(m.data.toString('utf8')), attributes: m.attributes });
+    messages.push({ data: JSON.parse(m.data.toString('utf8')), attributes: m.attributes, ...(m.orderingKey ? { orderingKey: m.orderingKey } : {}) });
     m.ack();
   });
   return {

@@ -3,6 +3,7 @@ import { describeIssues } from '../../jobs/job-request.js';
 import { ApiError } from '../api-error.js';
 import { eventsQuerySchema } from '../api-schemas.js';
 import { streamJobEvents } from '../event-stream.js';
+import { streamSlotsOf } from '../stream-slots.js';
 import { queryOf } from '../query.js';
 import type { Route, RouteContext } from '../router.js';
 import { visibleJob } from './get-job.js';
@@ -25,17 +26,30 @@ async function events(ctx: RouteContext): Promise<void> {
   const afterSeq = resumeAfter(ctx);
   const job = await visibleJob(ctx, ctx.params.id!);
   await ctx.admit();
+  const release = streamSlotsOf(ctx.deps, ctx.deps.config.SSE_MAX_STREAMS_PER_OWNER).acquire(ctx.caller.name);
+  if (!release) {
+    throw new ApiError('rate_limited', `this key already has ${ctx.deps.config.SSE_MAX_STREAMS_PER_OWNER} event streams open on this instance (SSE_MAX_STREAMS_PER_OWNER); close one and retry`, undefined, { 'retry-after': '5' });
+  }
+  try {
+    await stream(ctx, job.job_id, afterSeq);
+  } finally {
+    release();
+  }
+}
+
+async function stream(ctx: RouteContext, jobId: string, afterSeq: number): Promise<void> {
   const { res } = ctx;
   res.status(200).set({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
   res.flushHeaders();
-  res.write(`retry: 2000\n: events of job ${job.job_id} after ${afterSeq}\n\n`);
+  res.write(`retry: 2000\n: events of job ${jobId} after ${afterSeq}\n\n`);
   await streamJobEvents(res, {
     db: ctx.deps.firestore,
     store: ctx.deps.store,
-    jobId: job.job_id,
+    jobId,
     afterSeq,
     heartbeatMs: ctx.deps.tuning.sseHeartbeatMs,
-    onError: (err) => ctx.log.error('event stream failed', { job_id: job.job_id, error: err }),
+    maxLifeMs: ctx.deps.config.SSE_MAX_STREAM_MS,
+    onError: (err) => ctx.log.error('event stream failed', { job_id: jobId, error: err }),
   });
 }
 

@@ -38,13 +38,14 @@ async function submitJob(ctx: RouteContext): Promise<void> {
   const details = [...(parsed.success ? [] : describeIssues(parsed.error)), ...(query.success ? [] : describeIssues(query.error).map((d) => ({ ...d, field: `query.${d.field}` })))];
   if (!parsed.success || !query.success) throw new ApiError('bad_request', `invalid job request: ${details.map((d) => d.message).join('; ')}`, details);
   const request = parsed.data;
-  if (request.callback_url) await checkCallbackUrl(deps, request.callback_url);
-  if (request.workspace) await checkWorkspace(deps, caller.name, request.workspace);
   const idempotencyKey = parseIdempotencyKey(req.header('idempotency-key'));
   const waitSeconds = query.data.wait ?? 0;
 
   // Admitted at once far below the limit (the count is written alongside); near it, after the decision.
   await ctx.admit();
+  // DNS only for an admitted request: a refused caller never makes the API resolve anything.
+  if (request.callback_url) await checkCallbackUrl(deps, request.callback_url);
+  if (request.workspace) await checkWorkspace(deps, caller.name, request.workspace);
 
   let jobId = newJobId();
   if (idempotencyKey) {

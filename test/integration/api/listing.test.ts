@@ -87,6 +87,9 @@ test('bad limits, filters, cursors and unknown parameters are 400 naming the par
     ['source=ftp', 'query.source'],
     ['cursor=not-a-cursor', 'query.cursor'],
     ['cursor=W10', 'query.cursor'],
+    // A well-formed cursor whose job id holds `/`: Firestore's startAfter would throw (a 500 before).
+    [`cursor=${Buffer.from(JSON.stringify(['2030-01-01T00:00:00.000Z', 'jobs/x'])).toString('base64url')}`, 'query.cursor'],
+    [`cursor=${Buffer.from(JSON.stringify(['2030-01-01T00:00:00.000Z', 'a/b'])).toString('base64url')}`, 'query.cursor'],
     ['stauts=queued', 'query.stauts'],
     ['limit=1&limit=2', 'query.limit'],
   ]) {

@@ -46,6 +46,7 @@ test('normal and low go to codex-jobs, high and critical to codex-jobs-priority;
     assert.deepEqual(onLane(priority.messages), ['critical', 'high']);
     const high = priority.messages.find((m) => m.attributes.job_id === ids.high)!;
     assert.equal((high.data as { session_id: string }).session_id, 's-high');
+    assert.equal(high.orderingKey, 'alice:s-high', 'the ordering key is {owner}:{session_id}');
     assert.equal(high.attributes.source, 'http');
   } finally {
     await Promise.all([lanes.stop(), priority.stop()]);

@@ -30,6 +30,8 @@ test('a host where the sandbox cannot start is reported naming CODEX_SANDBOX and
   assert.equal(probe.ok, false);
   assert.match(probe.message, /CODEX_SANDBOX=workspace-write cannot work on this host/);
   assert.match(probe.message, /No permissions to create new namespace/);
+  assert.match(probe.message, /lacks unprivileged user namespaces/, 'it says what the host lacks');
+  assert.doesNotMatch(probe.message, /danger-full-access/, 'the unconfined mode is never offered as the way out');
 });
 
 test('a "sandbox" that lets commands write outside the workspace is reported as not confining', async () => {

@@ -14,7 +14,7 @@ const policy: AddressPolicy = { allowInsecure: true, allowlist: ['127.0.0.1'] };
 const body = JSON.stringify({ job_id: 'j1', status: 'completed' });
 
 function plan(url: string, extra: Partial<DeliveryPlan> = {}): DeliveryPlan {
-  return { url, webhookId: 'msg_j1', body, secrets: [secret], policy, timeoutMs: 300, retryDelaysMs: [50, 100], attemptsDone: 0, ...extra };
+  return { url, webhookId: 'msg_j1', body, secrets: [secret], policy, timeoutMs: 10_000, retryDelaysMs: [50, 100], attemptsDone: 0, ...extra };
 }
 
 async function run(p: DeliveryPlan): Promise<AttemptRecord[]> {
@@ -90,10 +90,8 @@ test('a refused connection and a timeout are retried; 410 stops at once', async 
   const hanging = await startReceiver((_r, i) => (i === 0 ? 'hang' : { status: 204 }));
   const gone = await startReceiver(() => ({ status: 410 }));
   t.after(() => Promise.all([hanging.close(), gone.close()]));
-  const started = Date.now();
-  const slow = await run(plan(`${hanging.url}/`));
+  const slow = await run(plan(`${hanging.url}/`, { timeoutMs: 300 }));
   assert.deepEqual(slow.map((a) => [a.status, a.error, a.verdict]), [[null, 'timed out after 300 ms', 'retry'], [204, null, 'delivered']]);
-  assert.ok(Date.now() - started < 2000);
 
   const stopped = await run(plan(`${gone.url}/`));
   assert.deepEqual(stopped.map((a) => [a.status, a.verdict]), [[410, 'gone']]);

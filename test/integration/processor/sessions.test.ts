@@ -1,11 +1,12 @@
 // Sessions: a job with a session_id continues the Codex thread (history) and the workspace files of
-// the session's last completed job, kept under gs://RESULTS_BUCKET/sessions/{id}/. Other sessions
+// the session's last completed job, kept under gs://RESULTS_BUCKET/sessions/{sha256(owner)}/{id}/. Other sessions
 // see nothing of it, and a failed job leaves the session's snapshot as it was.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import type { JobDocument } from '../../../shared/jobs/job-document.js';
 import type { JobRequestInput } from '../../../shared/jobs/job-request.js';
+import { sessionPrefix } from '../../../shared/jobs/session-scope.js';
 import { processorHarness, type ProcessorHarness } from '../../support/processor-harness.js';
 
 let h: ProcessorHarness;
@@ -22,16 +23,20 @@ async function run(request: JobRequestInput): Promise<JobDocument> {
   return (await h.deps.store.get(job.job_id))!;
 }
 
+// The harness submits as owner alice.
+const prefixOf = (sessionId: string) => sessionPrefix({ owner: 'alice', session_id: sessionId });
+
 async function sessionObjects(sessionId: string): Promise<Map<string, string>> {
-  const [files] = await h.env.storage.bucket(h.env.config.RESULTS_BUCKET).getFiles({ prefix: `sessions/${sessionId}/` });
+  const prefix = prefixOf(sessionId);
+  const [files] = await h.env.storage.bucket(h.env.config.RESULTS_BUCKET).getFiles({ prefix });
   // generation and md5 together: a rewrite of any object changes at least one of them
-  const versions = files.map((f) => [f.name.slice(`sessions/${sessionId}/`.length), `${f.metadata.generation}:${f.metadata.md5Hash}`] as const);
+  const versions = files.map((f) => [f.name.slice(prefix.length), `${f.metadata.generation}:${f.metadata.md5Hash}`] as const);
   for (const [name, version] of versions) assert.doesNotMatch(version, /undefined/, `${name} has a generation and an md5`);
   return new Map(versions);
 }
 
 async function sessionRecord(sessionId: string): Promise<{ thread_id: string }> {
-  const [raw] = await h.env.storage.bucket(h.env.config.RESULTS_BUCKET).file(`sessions/${sessionId}/session.json`).download();
+  const [raw] = await h.env.storage.bucket(h.env.config.RESULTS_BUCKET).file(`${prefixOf(sessionId)}session.json`).download();
   return JSON.parse(raw.toString('utf8')) as { thread_id: string };
 }
 

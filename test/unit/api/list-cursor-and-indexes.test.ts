@@ -13,10 +13,21 @@ type Index = { collectionGroup: string; queryScope: string; fields: { fieldPath:
 const indexes = (JSON.parse(readFileSync(path.join(repo, 'firestore.indexes.json'), 'utf8')) as { indexes: Index[] }).indexes;
 
 test('a cursor round-trips and a forged one is a 400', () => {
-  const c = encodeCursor({ created_at: '2030-01-01T00:00:00.000Z', job_id: 'abc' });
+  const id = '0b6f3c1e-8a52-4d1f-9e3a-2f4b5c6d7e8f';
+  const c = encodeCursor({ created_at: '2030-01-01T00:00:00.000Z', job_id: id });
   assert.match(c, /^[A-Za-z0-9_-]+$/);
-  assert.deepEqual(decodeCursor(c), ['2030-01-01T00:00:00.000Z', 'abc']);
-  for (const bad of ['', 'x', Buffer.from('{"a":1}').toString('base64url'), Buffer.from('[1,2]').toString('base64url')]) {
+  assert.deepEqual(decodeCursor(c), ['2030-01-01T00:00:00.000Z', id]);
+  const forged = (parts: unknown) => Buffer.from(JSON.stringify(parts)).toString('base64url');
+  for (const bad of [
+    '',
+    'x',
+    Buffer.from('{"a":1}').toString('base64url'),
+    Buffer.from('[1,2]').toString('base64url'),
+    forged(['2030-01-01T00:00:00.000Z', 'jobs/other']), // a `/` names a path: Firestore would throw
+    forged(['2030-01-01T00:00:00.000Z', 'a/b/c/d']),
+    forged(['2030-01-01T00:00:00.000Z', 'abc']),
+    forged(['not a time', id]),
+  ]) {
     assert.throws(() => decodeCursor(bad), ApiError);
   }
 });

@@ -163,6 +163,21 @@ describe('API_KEYS', () => {
     assert.deepEqual(c.API_KEYS, [{ name: 'carol', sha256: sha256('a:b:c') }]);
   });
 
+  for (const reserved of ['storage', 'scheduler', 'system', 'system-ops', 'Storage', 'SYSTEM_x']) {
+    it(`refuses the reserved key name ${reserved}, naming API_KEYS and not echoing the key`, () => {
+      const err = configError({ API_KEYS: `alice:alice-key-1234,${reserved}:reserved-secret-key` });
+      assert.match(err.message, /API_KEYS/);
+      assert.match(err.message, /reserved/);
+      assert.ok(err.message.includes(`"${reserved}"`), err.message);
+      assert.ok(!err.message.includes('reserved-secret-key'), err.message);
+    });
+  }
+
+  it('names that only contain a reserved word are fine', () => {
+    const c = parseConfig({ API_KEYS: 'storage-team:k1,my-scheduler:k2,ecosystem:k3' });
+    assert.deepEqual(c.API_KEYS.map((k) => k.name), ['storage-team', 'my-scheduler', 'ecosystem']);
+  });
+
   it('refuses an entry without a key or a name', () => {
     assert.match(configError({ API_KEYS: 'alice:' }).message, /API_KEYS/);
     assert.match(configError({ API_KEYS: ':key' }).message, /API_KEYS/);

@@ -5,6 +5,7 @@ import * as functions from '@google-cloud/functions-framework';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { createApiHandler } from '../../../../shared/api/api-app.js';
 import { DEFAULT_API_TUNING, type ApiDeps, type ApiTuning } from '../../../../shared/api/api-deps.js';
+import { FirestoreRateLimiter } from '../../../../shared/api/rate-limit.js';
 import { apiDeps } from '../../../../shared/api/api-runtime.js';
 import { installFrameworkErrorEnvelope } from '../../../../shared/api/framework-error-envelope.js';
 import { FirestoreJobStore } from '../../../../shared/store/firestore-job-store.js';
@@ -80,6 +81,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   tuning?: Partial<ApiTuning>;
   resolveHost?: (host: string) => Promise<string[]>;
+  /** The rate limiter's clock (a fixed minute keeps a test inside one window). */
+  limiterNow?: () => number;
 }
 
 export async function startApi(options: StartOptions = {}): Promise<ApiServer> {
@@ -92,6 +95,7 @@ export async function startApi(options: StartOptions = {}): Promise<ApiServer> {
     tuning: { ...DEFAULT_API_TUNING, ...options.tuning },
     // Public documentation addresses: callback hosts resolve without the network.
     resolveHost: options.resolveHost ?? (async () => ['93.184.216.34']),
+    ...(options.limiterNow ? { limiter: new FirestoreRateLimiter(env.firestore, env.config.RATE_LIMIT_PER_MINUTE, options.limiterNow) } : {}),
   });
   const name = `enqueue-test-${++served}`;
   // Handlers may still be counting a request (rate limit) after answering: close() waits for them.

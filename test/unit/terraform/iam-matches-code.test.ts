@@ -1,0 +1,140 @@
+// Each function identity's IAM in terraform/iam.tf is exactly what its code calls. Three views must
+// agree: the table below (what each function does, for a reader), what the code does (found in the
+// import closure of the function's entry module), and the bindings Terraform makes.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { before, test } from 'node:test';
+import { loadTerraform, repoRoot, resolve, table, type TerraformConfig } from './terraform-config.js';
+
+type Bucket = 'uploads' | 'outputs' | 'results';
+type TopicKey = 'jobs' | 'priority_jobs' | 'results' | 'results_dead_letter';
+interface Uses {
+  firestore: boolean;
+  publishes: TopicKey[];
+  /** Topics whose metadata the code reads (GET /health). */
+  views: TopicKey[];
+  buckets: Partial<Record<Bucket, 'read' | 'write'>>;
+  /** Signs with its own identity (signBlob): needs token-creator on itself. */
+  signs: boolean;
+}
+
+/** What each function's code calls. */
+const USES: Record<string, Uses> = {
+  enqueue: { firestore: true, publishes: ['jobs', 'priority_jobs'], views: ['jobs'], buckets: { outputs: 'read' }, signs: false },
+  processor: { firestore: true, publishes: ['results'], views: [], buckets: { outputs: 'write', results: 'write' }, signs: false },
+  'processor-priority': { firestore: true, publishes: ['results'], views: [], buckets: { outputs: 'write', results: 'write' }, signs: false },
+  'storage-trigger': { firestore: true, publishes: ['jobs', 'priority_jobs', 'results'], views: [], buckets: { uploads: 'read' }, signs: false },
+  scheduler: { firestore: true, publishes: ['jobs', 'priority_jobs', 'results'], views: [], buckets: {}, signs: false },
+  notifier: { firestore: true, publishes: ['results_dead_letter'], views: [], buckets: {}, signs: false },
+};
+
+/**
+ * Token-creator kept ahead of the code that needs it: POST /uploads (issue 12, the workspaces work)
+ * signs V4 upload URLs with enqueue's own identity through signBlob. Once that code is in, the
+ * closure check finds the signing and this list goes.
+ */
+const SIGNERS_AHEAD_OF_CODE = ['enqueue'];
+
+const BUCKET_ROLE = { read: 'roles/storage.objectViewer', write: 'roles/storage.objectUser' } as const;
+const BUCKET_ENV: Record<Bucket, string> = { uploads: 'UPLOADS_BUCKET', outputs: 'OUTPUTS_BUCKET', results: 'RESULTS_BUCKET' };
+
+/** The .ts files an entry module loads at run time (type-only imports excluded). */
+function importClosure(entry: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const pending = [entry];
+  while (pending.length) {
+    const file = pending.pop()!;
+    if (files.has(file)) continue;
+    const source = readFileSync(file, 'utf8');
+    files.set(file, source);
+    for (const m of source.matchAll(/^(?:import|export)\s+(?!type\s)[^'"]*?from\s+'(\.[^']+)'|^await import\('(\.[^']+)'\)/gm)) {
+      const spec = (m[1] ?? m[2])!;
+      const target = path.resolve(path.dirname(file), spec.replace(/\.js$/, '.ts'));
+      if (existsSync(target)) pending.push(target);
+    }
+  }
+  return files;
+}
+
+/** Code lines (comments stripped) of the closure, outside the queue's own definitions. */
+function codeLines(files: Map<string, string>): string[] {
+  return [...files]
+    .filter(([file]) => !file.includes(`${path.sep}shared${path.sep}queue${path.sep}`))
+    .flatMap(([, source]) => source.split('\n'))
+    .map((line) => line.replace(/\/\/.*$/, ''))
+    .filter((line) => !/^\s*(\*|\/\*)/.test(line));
+}
+
+function usesOf(entryPoint: string): Uses {
+  const lines = codeLines(importClosure(path.join(repoRoot, 'functions', entryPoint, 'index.ts')));
+  const any = (re: RegExp) => lines.some((l) => re.test(l));
+  const publishes: TopicKey[] = [];
+  if (any(/\.publishJob\(/)) publishes.push('jobs', 'priority_jobs');
+  if (any(/publishResultOnce\(|\.publishResult\(/)) publishes.push('results');
+  if (any(/deadLetterTopicName\(/)) publishes.push('results_dead_letter');
+  const buckets: Uses['buckets'] = {};
+  for (const [bucket, env] of Object.entries(BUCKET_ENV) as [Bucket, string][]) {
+    const mentions = lines.filter((l) => l.includes(`config.${env}`));
+    if (!mentions.length) continue;
+    buckets[bucket] = mentions.some((l) => /upload|write|save|delete|createWriteStream/i.test(l.replace(/config\.UPLOADS_BUCKET/g, ''))) ? 'write' : 'read';
+  }
+  return {
+    firestore: any(/firestoreClient\(|new Firestore\(/),
+    publishes,
+    views: any(/\.topic\([^)]*JOBS_TOPIC\)\.getMetadata\(/) ? ['jobs'] : [],
+    buckets,
+    signs: any(/getSignedUrl\(|signBlob/),
+  };
+}
+
+let tf: TerraformConfig;
+let access: Record<string, { project_roles: string[]; topic_roles: { topic: string; role: string }[]; bucket_roles: { bucket: string; role: string }[] }>;
+let functions: Record<string, { entry_point: string }>;
+let topicNames: Record<TopicKey, string>;
+before(async () => {
+  tf = await loadTerraform();
+  access = table(tf, 'function_access');
+  functions = table(tf, 'functions');
+  const topics = resolve(tf, '${local.topics}') as Record<string, string>;
+  const deadLetters = resolve(tf, '${local.dead_letter_topics}') as Record<string, string>;
+  topicNames = { jobs: topics.jobs!, priority_jobs: topics.priority_jobs!, results: topics.results!, results_dead_letter: deadLetters.results! };
+});
+
+test('the table covers every function Terraform deploys', () => {
+  assert.deepEqual(Object.keys(USES).sort(), Object.keys(functions).sort());
+  assert.deepEqual(Object.keys(access).sort(), Object.keys(functions).sort());
+});
+
+test("the table says what each function's code calls", () => {
+  for (const [fn, spec] of Object.entries(functions)) {
+    const found = usesOf(spec.entry_point);
+    const wanted = USES[fn]!;
+    assert.deepEqual({ ...found, publishes: [...found.publishes].sort() }, { ...wanted, publishes: [...wanted.publishes].sort() }, `${fn} (entry ${spec.entry_point})`);
+  }
+});
+
+test('each IAM binding is one the table asks for, and each need has its binding', () => {
+  const sort = (xs: string[]) => [...xs].sort();
+  for (const [fn, uses] of Object.entries(USES)) {
+    const a = access[fn]!;
+    assert.deepEqual(a.project_roles, uses.firestore ? ['roles/datastore.user'] : [], `${fn}: project roles`);
+    const topicRoles = a.topic_roles.map((r) => `${resolve(tf, r.topic) as string} ${r.role}`);
+    const wantedTopics = [...uses.publishes.map((t) => `${topicNames[t]} roles/pubsub.publisher`), ...uses.views.map((t) => `${topicNames[t]} roles/pubsub.viewer`)];
+    assert.deepEqual(sort(topicRoles), sort(wantedTopics), `${fn}: topic roles`);
+    const bucketRoles = a.bucket_roles.map((r) => `${r.bucket} ${r.role}`);
+    const wantedBuckets = Object.entries(uses.buckets).map(([b, mode]) => `${b} ${BUCKET_ROLE[mode]}`);
+    assert.deepEqual(sort(bucketRoles), sort(wantedBuckets), `${fn}: bucket roles`);
+  }
+  const tokenCreators = Object.entries(tf.resources.google_service_account_iam_member ?? {})
+    .filter(([, b]) => b.role === 'roles/iam.serviceAccountTokenCreator' && String(b.member).includes('google_service_account.fn['))
+    .map(([, b]) => /fn\["([^"]+)"\]/.exec(String(b.member))![1]!);
+  assert.deepEqual(sort(tokenCreators), sort([...new Set([...Object.entries(USES).filter(([, u]) => u.signs).map(([fn]) => fn), ...SIGNERS_AHEAD_OF_CODE])]), 'token-creator only for a function that signs');
+});
+
+test('no function identity holds objectAdmin or a project-wide role beyond Firestore', () => {
+  for (const [fn, a] of Object.entries(access)) {
+    for (const r of a.bucket_roles) assert.notEqual(r.role, 'roles/storage.objectAdmin', `${fn} on ${r.bucket}`);
+    for (const role of a.project_roles) assert.equal(role, 'roles/datastore.user', fn);
+  }
+});
