@@ -82,7 +82,7 @@ export async function run(): Promise<void> {
   await pubsub.createTopic(config.RESULTS_TOPIC);
   const deps = { ...processorDeps(config), log: createLogger('ERROR') };
   const submit = async (prompt: string) => {
-    const job = newJobDocument(specFromRequest(jobRequestSchema().parse({ prompt, timeout_ms: 300_000 }), { job_id: randomUUID(), owner: 'bench', source: 'http', source_ref: null }), 30);
+    const job = newJobDocument(specFromRequest(jobRequestSchema().parse({ prompt, timeout_ms: 300_000 }), { job_id: randomUUID(), owner: 'bench', source: 'http', source_ref: null, lane: 'normal' }), 30);
     await deps.store.create(job);
     return { messageId: randomUUID(), data: Buffer.from(JSON.stringify(messageFromJob(job))), attributes: { job_id: job.job_id } };
   };

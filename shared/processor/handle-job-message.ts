@@ -3,12 +3,12 @@
 import { jobMessageSchema } from '../jobs/job-message.js';
 import { DEAD_LETTER_ATTRIBUTE, messageJson, type PubSubMessage } from '../pubsub/pubsub-message.js';
 import { publishResultOnce } from './publish-result.js';
-import { runClaimedJob, type ProcessorDeps } from './run-claimed-job.js';
+import { runClaimedJob, type ProcessorDeps, type RunOptions } from './run-claimed-job.js';
 import { failDeadLettered } from './dead-letter.js';
 
 export type DeliveryVerdict = { ack: true; reason: string } | { ack: false; reason: string };
 
-export async function handleJobMessage(deps: ProcessorDeps, message: PubSubMessage): Promise<DeliveryVerdict> {
+export async function handleJobMessage(deps: ProcessorDeps, message: PubSubMessage, options: RunOptions = {}): Promise<DeliveryVerdict> {
   const knownId = message.attributes.job_id;
   const log = deps.log.child({ ...(knownId ? { job_id: knownId } : {}), message_id: message.messageId });
   let body: unknown;
@@ -49,7 +49,7 @@ export async function handleJobMessage(deps: ProcessorDeps, message: PubSubMessa
       log.info(`job is ${claim.job.status}; nothing to run`, { job_id: spec.job_id, status: claim.job.status });
       return { ack: true, reason: claim.job.status };
     case 'claimed':
-      await runClaimedJob(deps, claim.job);
+      await runClaimedJob(deps, claim.job, options);
       return { ack: true, reason: 'ran' };
   }
 }
