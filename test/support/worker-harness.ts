@@ -15,7 +15,7 @@ import { messageFromJob } from '../../shared/jobs/job-message.js';
 import { jobRequestSchema, type JobRequestInput } from '../../shared/jobs/job-request.js';
 import { PubSubJobQueue } from '../../shared/queue/pubsub-job-queue.js';
 import { FirestoreJobStore } from '../../shared/store/firestore-job-store.js';
-import { collectTopic, testEnv, type TestEnv } from './test-env.js';
+import { collectTopic, eventually, testEnv, type TestEnv } from './test-env.js';
 import { waitForJob } from './wait-for-job.js';
 
 export interface WorkerLogLine {
@@ -34,6 +34,8 @@ export interface WorkerProcess {
   lines(): WorkerLogLine[];
   /** Its per-message lines (`job message acked|nacked|given_back`) for one job. */
   handled(jobId: string): WorkerLogLine[];
+  /** Waits until it has logged `count` handled messages for the job. */
+  waitHandled(jobId: string, count?: number): Promise<WorkerLogLine[]>;
   exited: Promise<number | null>;
   stop(): Promise<void>;
 }
@@ -104,6 +106,7 @@ export async function workerHarness(overrides: Record<string, string> = {}, opti
         handled: (jobId) => lines().filter((l) => l.job_id === jobId && /^job message (acked|nacked|given_back)$/.test(l.message)),
         exited,
         stop: () => proc.stop(),
+        waitHandled: (jobId, count = 1) => eventually(() => (worker.handled(jobId).length >= count ? worker.handled(jobId) : undefined), `${name} to log ${count} handled message(s) of ${jobId}`, 60_000, 50),
       };
       workers.push(worker);
       return worker;

@@ -2,7 +2,6 @@
 // the worker's client keeps extending the message's deadline, so Pub/Sub never redelivers it.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { eventually } from '../../support/test-env.js';
 import { workerHarness, LONG_TIMEOUT_MS, type WorkerHarness } from '../../support/worker-harness.js';
 
 const ACK_DEADLINE_S = 10;
@@ -24,14 +23,9 @@ test('a job longer than the ack deadline completes once, with no redelivery', as
   assert.equal(done.attempts, 1, 'claimed once');
   assert.ok(done.result!.execution_time_ms > ACK_DEADLINE_S * 1000, `the job outlived the ack deadline (ran ${done.result!.execution_time_ms} ms)`);
   // Any redelivery would reach this (the only) worker and be logged as another handled message.
-  const handled = await waitForHandled(worker, job.job_id);
+  const handled = await worker.waitHandled(job.job_id);
   assert.deepEqual(handled.map((l) => [l.outcome, l.reason, l.delivery_attempt]), [['acked', 'ran', 1]], 'one delivery, acked after the run');
   assert.equal(h.model.requests.filter((r) => r.prompt.includes('outlive-marker') && r.step === 0).length, 1, 'codex ran the turn once');
   const results = h.results.messages.filter((m) => (m.data as { job_id: string }).job_id === job.job_id);
   assert.ok(results.length <= 1, 'at most one result message so far');
 });
-
-async function waitForHandled(worker: Awaited<ReturnType<WorkerHarness['startWorker']>>, jobId: string) {
-  // The log line follows the terminal write once the ack is sent: wait for it.
-  return eventually(() => (worker.handled(jobId).length ? worker.handled(jobId) : undefined), 'the worker to log the handled message');
-}
