@@ -48,7 +48,8 @@ export async function runWorkerProcess(config: Config): Promise<PullWorker> {
         health?.close();
         await Promise.allSettled([pubsub.close(), deps.close?.()]);
       })
-      .finally(() => process.exit(0));
+      // Exit once stdout has flushed: a pipe write still queued at process.exit would be lost.
+      .finally(() => process.stdout.write('', () => process.exit(0)));
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

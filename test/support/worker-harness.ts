@@ -84,10 +84,8 @@ export async function workerHarness(overrides: Record<string, string> = {}, opti
         env: { ...process.env, ...env.env, LOG_LEVEL: 'INFO', HOST: '127.0.0.1', TMPDIR: tmp, ...extraEnv },
         readyPattern: /"message":"worker pulling"/,
       });
-      const exited = new Promise<number | null>((resolve) => {
-        if (proc.child.exitCode !== null) resolve(proc.child.exitCode);
-        else proc.child.once('exit', (code) => resolve(code));
-      });
+      // 'close', not 'exit': the last lines it printed are read by then.
+      const exited = new Promise<number | null>((resolve) => proc.child.once('close', (code) => resolve(code)));
       const lines = () =>
         proc
           .output()
