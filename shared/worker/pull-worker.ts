@@ -5,7 +5,6 @@
 // drain(): stop pulling, let running jobs finish within the grace period, then give the rest back
 // (lease released, message nacked) so another worker takes them at once.
 import { Duration, SubscriptionCloseBehaviors, type Message, type PubSub, type Subscription } from '@google-cloud/pubsub';
-import type { Logger } from '../logging.js';
 import type { PubSubMessage } from '../pubsub/pubsub-message.js';
 import { handleJobMessage, type DeliveryVerdict } from '../processor/handle-job-message.js';
 import type { ProcessorDeps } from '../processor/run-claimed-job.js';
