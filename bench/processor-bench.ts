@@ -26,14 +26,14 @@ export const description = 'processor wall time (claim → terminal) vs a bare c
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const PROMPT = (tag: string) => `bench ${tag} [[cmd:echo hello > hello.txt]] [[final:done]]`;
 
-function stats(ms: number[]) {
+export function stats(ms: number[]) {
   const s = [...ms].sort((a, b) => a - b);
   const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
   return { median: at(0.5), p90: at(0.9), min: s[0]!, max: s.at(-1)! };
 }
 
 /** One turn with nothing but spawn + four JSON-RPC calls: the floor the processor is compared with. */
-async function bareTurn(bin: string, modelUrl: string, tag: string): Promise<number> {
+export async function bareTurn(bin: string, modelUrl: string, tag: string): Promise<number> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'bench-bare-'));
   const ws = path.join(root, 'ws');
   const home = path.join(root, 'home');
