@@ -14,6 +14,8 @@ import { freePort } from '../dev/free-port.js';
 import { newJobDocument } from '../shared/jobs/job-document.js';
 import { newJobId } from '../shared/jobs/job-id.js';
 import { messageFromJob } from '../shared/jobs/job-message.js';
+import { recordAim, recordLatencies } from './bench-report.js';
+import { samplesFromPercentiles } from './percentile-samples.js';
 
 export const description = 'POST /jobs latency and throughput vs. a bare Firestore create + Pub/Sub publish';
 
@@ -29,6 +31,8 @@ interface Row {
   p99: number;
   rps: number;
   errors: number;
+  /** Latencies (ms) for the distribution plot: raw for the floor, rebuilt from autocannon's percentiles for the API. */
+  samples: number[];
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -65,7 +69,7 @@ async function floor(db: Firestore, pubsub: PubSub, concurrency: number, seconds
   }));
   const elapsed = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  return { what: 'floor (create ∥ publish)', concurrency, p50: percentile(latencies, 50), p99: percentile(latencies, 99), rps: latencies.length / elapsed, errors };
+  return { what: 'floor (create ∥ publish)', concurrency, p50: percentile(latencies, 50), p99: percentile(latencies, 99), rps: latencies.length / elapsed, errors, samples: [...latencies] };
 }
 
 async function api(url: string, concurrency: number, seconds: number, idempotent: boolean): Promise<Row> {
@@ -86,6 +90,7 @@ async function api(url: string, concurrency: number, seconds: number, idempotent
     p99: result.latency.p99,
     rps: result.requests.average,
     errors: result.errors + result.non2xx,
+    samples: samplesFromPercentiles(result.latency as unknown as Record<string, number>),
   };
 }
 
@@ -129,4 +134,20 @@ export async function run(): Promise<void> {
     await Promise.allSettled([db.terminate(), pubsub.close()]);
   }
   console.log(table(rows));
+  recordEnqueueAims(rows);
+}
+
+/** The aims for POST /jobs, each against the floor measured in this run. */
+function recordEnqueueAims(rows: Row[]): void {
+  const find = (what: string, c: number) => rows.find((r) => r.what === what && r.concurrency === c);
+  const floor1 = find('floor (create ∥ publish)', 1);
+  const floor32 = find('floor (create ∥ publish)', 32);
+  const api1 = find('API POST /jobs', 1);
+  const api32 = find('API POST /jobs', 32);
+  const idem1 = find('API POST /jobs + Idempotency-Key', 1);
+  if (floor1 && api1) recordAim({ benchmark: 'enqueue', name: 'POST /jobs p50 at c=1', measured: api1.p50, floor: floor1.p50, unit: 'ms', aim: 1.2 });
+  if (floor1 && idem1) recordAim({ benchmark: 'enqueue', name: 'POST /jobs + Idempotency-Key p50 at c=1', measured: idem1.p50, floor: floor1.p50, unit: 'ms', aim: 1.4 });
+  if (floor32 && api32) recordAim({ benchmark: 'enqueue', name: 'POST /jobs throughput at c=32', measured: api32.rps, floor: floor32.rps, unit: 'req/s', aim: 0.8, higherIsBetter: true });
+  if (floor1) recordLatencies('POST /jobs at c=1', 'floor: Firestore create ∥ Pub/Sub publish', floor1.samples);
+  if (api1) recordLatencies('POST /jobs at c=1', 'API POST /jobs', api1.samples);
 }

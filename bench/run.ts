@@ -1,9 +1,11 @@
 // `npm run bench -- <name…>`: runs the named benchmarks (all when none is named). A benchmark is a
 // file `<name>-bench.ts` in this folder exporting `run(args)` and `description`; it is found by its name.
+// Benchmarks record their aims with bench-report.ts; the run writes bench/results/latest.{json,md,svg}.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { killAllSync, stopAll } from '../dev/child-processes.js';
+import { writeReport } from './bench-report.js';
 
 export interface BenchmarkModule {
   description: string;
@@ -35,6 +37,9 @@ async function main(): Promise<number> {
     console.log(`== ${name}: ${mod.description}`);
     await mod.run(rest);
   }
+  // The run's aims and latency samples, in one place (commit, machine, date, ratios).
+  const written = writeReport(path.join(here, '..', '..', 'bench', 'results'), names);
+  console.log(`results: ${written.map((f) => path.relative(process.cwd(), f)).join(', ')}`);
   return 0;
 }
 

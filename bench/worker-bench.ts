@@ -16,6 +16,7 @@ import { createLogger } from '../shared/logging.js';
 import { processorDeps } from '../shared/processor/processor-http.js';
 import { PubSubJobQueue } from '../shared/queue/pubsub-job-queue.js';
 import { startPullWorker, type HandledMessage } from '../shared/worker/pull-worker.js';
+import { recordAim, recordLatencies } from './bench-report.js';
 import { bareTurn, stats } from './processor-bench.js';
 
 export const description = 'pull-to-claim latency, and wall time per job (received → acked) vs a bare codex app-server turn';
@@ -95,6 +96,11 @@ export async function run(): Promise<void> {
     console.log(row('bare codex app-server turn', b));
     console.log(row('worker job (pulled → acked)', w));
     console.log(`worker overhead over the bare turn (median): +${(w.median - b.median).toFixed(0)} ms, ${(w.median / b.median).toFixed(2)}×`);
+    const p2c = stats(pullToClaim);
+    recordAim({ benchmark: 'worker', name: 'worker pulled → acked (median) vs a bare app-server turn', measured: w.median, floor: b.median, unit: 'ms', aim: 1.25 });
+    recordAim({ benchmark: 'worker', name: 'worker pull-to-claim (median)', measured: p2c.median, unit: 'ms', aim: 250 });
+    recordLatencies('long lane', 'bare codex app-server turn', bare);
+    recordLatencies('long lane', 'worker pulled → acked', workerWall);
   } finally {
     await worker.drain();
     await queue.close();

@@ -3,22 +3,17 @@
 // into a cache folder the first time. A missing prerequisite stops start-up with one line saying
 // what to install.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startProcess, type ManagedProcess } from './child-processes.js';
+import { cacheDir, ensureGoBinary, which } from './go-binaries.js';
+import { PrerequisiteError } from './prerequisite-error.js';
 
 export const FAKE_GCS_MODULE = 'github.com/fsouza/fake-gcs-server';
 export const FAKE_GCS_VERSION = 'v1.56.1';
 
-export class PrerequisiteError extends Error {
-  override name = 'PrerequisiteError';
-}
-
-function which(cmd: string): string | undefined {
-  const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() || undefined : undefined;
-}
+export { PrerequisiteError };
 
 export function javaMajorVersion(): number | undefined {
   const r = spawnSync('java', ['-version'], { encoding: 'utf8' });
@@ -63,28 +58,11 @@ export function emulatorBinaries(): EmulatorBinaries {
   return { pubsub, firestore };
 }
 
-export function cacheDir(): string {
-  return process.env.CODEX_JOBS_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'codex-jobs');
-}
+export { cacheDir };
 
-/** fake-gcs-server from PATH or the cache; installed there with `go install` when absent. */
+/** fake-gcs-server from PATH or the cache; built there with `go install` when absent. */
 export function ensureFakeGcs(log: (line: string) => void = () => undefined): string {
-  const onPath = which('fake-gcs-server');
-  if (onPath) return onPath;
-  const bin = path.join(cacheDir(), 'bin', 'fake-gcs-server');
-  if (existsSync(bin)) return bin;
-  if (!which('go')) {
-    throw new PrerequisiteError(`fake-gcs-server is missing and Go is not installed to build it: install Go (https://go.dev/dl/) or put fake-gcs-server on PATH (docker: docker run -p 4443:4443 fsouza/fake-gcs-server -scheme http).`);
-  }
-  mkdirSync(path.dirname(bin), { recursive: true });
-  log(`installing fake-gcs-server ${FAKE_GCS_VERSION} with go install into ${path.dirname(bin)} (once; about a minute)…`);
-  const r = spawnSync('go', ['install', `${FAKE_GCS_MODULE}@${FAKE_GCS_VERSION}`], {
-    env: { ...process.env, GOBIN: path.dirname(bin), GOFLAGS: '-mod=mod' },
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  if (r.status !== 0 || !existsSync(bin)) throw new PrerequisiteError(`go install ${FAKE_GCS_MODULE}@${FAKE_GCS_VERSION} failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ')}`);
-  return bin;
+  return ensureGoBinary({ name: 'fake-gcs-server', module: FAKE_GCS_MODULE, version: FAKE_GCS_VERSION, how: 'install', about: 'about a minute', fromPath: true }, log);
 }
 
 export async function startPubSubEmulator(bin: string, port: number): Promise<ManagedProcess> {

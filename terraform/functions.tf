@@ -161,7 +161,7 @@ data "archive_file" "source" {
     ".git/**", ".ci/**", ".cache/**", "node_modules/**", "terraform/**", "docs/**",
     "functions/**", "shared/**", "dev/**", "test/**", "bench/**",
     "dist/dev/**", "dist/test/**", "dist/bench/**",
-    "*.md", "*.json.bak", ".env*", "firebase.json", "firestore.rules", "firestore.indexes.json",
+    "*.md", "*.json.bak", ".env*", ".gitignore", "firebase.json", "firestore.rules", "firestore.indexes.json",
     "tsconfig.json", "eslint.config.js",
   ]
 

@@ -70,7 +70,7 @@ locals {
     for fn, access in local.function_access : { for b in access.bucket_roles : "${fn} ${b.bucket} ${b.role}" => { fn = fn, bucket = b.bucket, role = b.role } }
   ]...)
 
-  pubsub_service_agent = "serviceAccount:${google_project_service_identity.pubsub.email}"
+  pubsub_service_agent = "serviceAccount:service-${data.google_project.project.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
 }
 
 resource "google_service_account" "fn" {
@@ -147,11 +147,10 @@ resource "google_cloud_run_service_iam_member" "enqueue_public" {
   member   = "allUsers"
 }
 
-# The Pub/Sub service agent mints the push OIDC tokens for the push identity.
-resource "google_project_service_identity" "pubsub" {
-  provider = google-beta
-  project  = var.project_id
-  service  = "pubsub.googleapis.com"
+# The Pub/Sub service agent (its address is fixed by the project number, so google-beta's
+# google_project_service_identity is not needed) mints the push OIDC tokens for the push identity.
+data "google_project" "project" {
+  project_id = var.project_id
 }
 
 resource "google_service_account_iam_member" "pubsub_mints_push_tokens" {

@@ -1,14 +1,11 @@
-# Terraform and provider versions. google-beta is used only for the Pub/Sub service identity.
+# Terraform (or OpenTofu) and provider versions. `npm run check:terraform` validates and plans this
+# configuration with OpenTofu v1.10.6 and the google provider of 2026-08-28 (see docs/DEPLOY.md).
 terraform {
   required_version = ">= 1.5"
 
   required_providers {
     google = {
       source  = "hashicorp/google"
-      version = ">= 5.0, < 8.0"
-    }
-    google-beta = {
-      source  = "hashicorp/google-beta"
       version = ">= 5.0, < 8.0"
     }
     archive = {
@@ -19,11 +16,6 @@ terraform {
 }
 
 provider "google" {
-  project = var.project_id
-  region  = var.region
-}
-
-provider "google-beta" {
   project = var.project_id
   region  = var.region
 }
