@@ -22,7 +22,8 @@ export interface StartOptions extends SpawnOptions {
 }
 
 export async function startProcess(name: string, command: string, args: string[], options: StartOptions = {}): Promise<ManagedProcess> {
-  const { readyPattern, readyTimeoutMs = 60_000, echo, ...spawnOptions } = options;
+  // The ready timeout is a last-resort guard: a loaded machine can take minutes to start a JVM or a function.
+  const { readyPattern, readyTimeoutMs = 300_000, echo, ...spawnOptions } = options;
   const child = spawn(command, args, { ...spawnOptions, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let text = '';
   let exited = false;

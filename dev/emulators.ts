@@ -65,13 +65,16 @@ export function ensureFakeGcs(log: (line: string) => void = () => undefined): st
   return ensureGoBinary({ name: 'fake-gcs-server', module: FAKE_GCS_MODULE, version: FAKE_GCS_VERSION, how: 'install', about: 'about a minute', fromPath: true }, log);
 }
 
+/** A last-resort guard: emulators are ready when they say so; a loaded machine may take minutes for a JVM. */
+const READY_GUARD_MS = 300_000;
+
 export async function startPubSubEmulator(bin: string, port: number): Promise<ManagedProcess> {
-  return startProcess('pubsub-emulator', bin, [`--host=127.0.0.1`, `--port=${port}`], { readyPattern: /Server started/ });
+  return startProcess('pubsub-emulator', bin, [`--host=127.0.0.1`, `--port=${port}`], { readyPattern: /Server started/, readyTimeoutMs: READY_GUARD_MS });
 }
 
 export async function startFirestoreEmulator(bin: string, port: number, rulesFile?: string): Promise<ManagedProcess> {
   const args = ['start', '--host=127.0.0.1', `--port=${port}`, ...(rulesFile ? [`--rules=${rulesFile}`] : [])];
-  return startProcess('firestore-emulator', bin, args, { readyPattern: /is now running/ });
+  return startProcess('firestore-emulator', bin, args, { readyPattern: /is now running/, readyTimeoutMs: READY_GUARD_MS });
 }
 
 export interface FakeGcsEvents {
@@ -88,7 +91,7 @@ export async function startFakeGcs(bin: string, port: number, pubsubHost: string
   }
   const proc = await startProcess('fake-gcs-server', bin, args, { env: { ...process.env, ...(pubsubHost ? { PUBSUB_EMULATOR_HOST: pubsubHost } : {}) } });
   // fake-gcs-server prints nothing reliable when ready at -log-level warn: poll its API.
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + READY_GUARD_MS;
   while (Date.now() < deadline) {
     try {
       const r = await fetch(`http://127.0.0.1:${port}/storage/v1/b`);

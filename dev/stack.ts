@@ -2,17 +2,19 @@
 // function under the Functions Framework on its own port, and the wiring GCP would have.
 // `npm start` and the end-to-end tests both run it.
 import { readFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PubSub } from '@google-cloud/pubsub';
 import { emulatorAwareStorage } from '../shared/clients.js';
 import { parseConfig, type Config } from '../shared/config.js';
 import { startProcess, type ManagedProcess } from './child-processes.js';
+import { superviseFunction, type SupervisedFunction } from './function-supervisor.js';
 import { emulatorBinaries, ensureFakeGcs, startFakeGcs, startFirestoreEmulator, startPubSubEmulator } from './emulators.js';
 import { freePort, isPortFree } from './free-port.js';
 import { startLocalSchedules, type LocalSchedules } from './local-schedules.js';
+import { DEFAULT_SWEEPS_TOPIC, startLocalSweeps, type LocalSweeps } from './local-sweeps.js';
 import { startScriptedModel, type ScriptedModel } from './scripted-model.js';
+import { DEV_API_KEY, resolveStackEnv, type StackApiKeys } from './stack-env.js';
 import { FUNCTIONS, WORKER, type FunctionSpec } from './topology.js';
 import { createLongLane } from './long-lane-wiring.js';
 import { createBuckets, createTopicsAndSubscriptions } from './wiring.js';
@@ -49,9 +51,16 @@ export function functionPorts(ports: StackPorts): Record<FunctionSpec['name'], n
 export interface StackOptions {
   /** 'fixed': firebase.json ports (npm start); 'free': any free ports (tests). */
   ports: 'fixed' | 'free';
+  /** The project (wins over GOOGLE_CLOUD_PROJECT). */
   projectId?: string;
-  /** Extra environment for every function (overrides the defaults below). */
+  /** Extra environment for every function; wins over the user's environment and the defaults. */
   env?: Record<string, string>;
+  /**
+   * The variables the user set, which win over the local defaults (API_KEYS, WEBHOOK_SECRET, the
+   * project, topics, buckets, allowlists, …). Default: process.env for fixed ports (npm start),
+   * none for free ports (tests, which say what they want in `env`).
+   */
+  userEnv?: NodeJS.ProcessEnv;
   /** Reuse running emulators (hosts as in *_EMULATOR_HOST) instead of starting new ones. */
   emulators?: { pubsub: string; firestore: string; storage: string };
   echo?: boolean;
@@ -62,42 +71,44 @@ export interface StackOptions {
   schedules?: boolean;
   /** Run the long-lane worker (default true; needs LONG_JOBS_TOPIC, which is on by default). */
   worker?: boolean;
+  /** Publish to SWEEPS_TOPIC every SWEEP_INTERVAL_MS, as Cloud Scheduler does for the sweeper (default true). */
+  sweeps?: boolean;
 }
 
 export interface Stack {
   apiUrl: string;
   config: Config;
   env: Record<string, string>;
+  /** The local dev key when the stack made API_KEYS; '' when the user's API_KEYS are in force. */
   devApiKey: string;
+  /** Which keys the API accepts: the dev key, or the user's (by name only). */
+  apiKeys: StackApiKeys;
+  /** Variables the stack filled with its local defaults because the user left them unset. */
+  defaulted: string[];
   functionUrls: Record<string, string>;
   model: { kind: 'offline'; server: ScriptedModel } | { kind: 'configured'; baseUrl: string };
   hosts: { pubsub: string; firestore: string; storage: string };
+  /** Every process of the stack; a function's entry is replaced by its new process after a restart. */
   processes: ManagedProcess[];
+  /** The function processes, restarted when they die. */
+  functions: Partial<Record<FunctionSpec['name'], SupervisedFunction>>;
   schedules: LocalSchedules['schedules'];
+  sweeps: LocalSweeps | undefined;
   stop(): Promise<void>;
 }
 
-export const DEV_API_KEY = 'dev-key-codex-jobs-local';
+export { DEV_API_KEY };
 
-async function waitForPort(port: number, proc: ManagedProcess, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited (code ${proc.child.exitCode}):\n${proc.output().slice(-3000)}`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1');
-      s.once('connect', () => (s.destroy(), resolve(true)));
-      s.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${proc.name} did not listen on port ${port} in ${timeoutMs} ms:\n${proc.output().slice(-3000)}`);
-}
+/** A last-resort guard only: a function is ready when it says it listens (serve-function.ts), or fails when it exits. */
+const FUNCTION_READY_GUARD_MS = 300_000;
 
 export async function startStack(options: StackOptions): Promise<Stack> {
   const log = options.log ?? (() => undefined);
   const processes: ManagedProcess[] = [];
+  const functions: Stack['functions'] = {};
   const stopAllStarted = async () => {
+    // Supervisors first, so a function stopped on purpose is not started again.
+    await Promise.all(Object.values(functions).map((f) => f.stop()));
     await Promise.all([...processes].reverse().map((p) => p.stop()));
   };
   let model: ScriptedModel | undefined;
@@ -114,10 +125,21 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         if (!(await isPortFree(port))) throw new Error(`port ${port} (${name}) is already in use: stop what holds it, or change the ports in firebase.json`);
       }
     }
-    const project = options.projectId ?? 'codex-jobs-local';
-    const base: Record<string, string> = { GOOGLE_CLOUD_PROJECT: project };
-    const userEnv = { ...process.env, ...options.env };
-    const preConfig = parseConfig({ ...userEnv, ...base });
+    // The model: the user's, or the offline scripted one.
+    const userEnv = options.userEnv ?? (options.ports === 'fixed' ? process.env : {});
+    const given = { ...userEnv, ...options.env };
+    let modelInfo: Stack['model'];
+    const modelEnv: Record<string, string> = {};
+    if (given.OPENAI_API_KEY || given.CODEX_PROVIDER_BASE_URL) {
+      modelInfo = { kind: 'configured', baseUrl: given.CODEX_PROVIDER_BASE_URL || 'https://api.openai.com/v1' };
+    } else {
+      model = await startScriptedModel();
+      modelInfo = { kind: 'offline', server: model };
+      Object.assign(modelEnv, { CODEX_PROVIDER_BASE_URL: model.url, OPENAI_API_KEY: 'offline-scripted-model', CODEX_MODEL: 'offline-scripted-model' });
+    }
+    const resolved = resolveStackEnv({ user: userEnv, overrides: options.env, projectId: options.projectId, model: modelEnv });
+    const project = resolved.project;
+    const preConfig = parseConfig({ ...process.env, ...resolved.env });
 
     // Emulators.
     let hosts = options.emulators;
@@ -132,46 +154,36 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       hosts = { pubsub: pubsubHost, firestore: `127.0.0.1:${ports.firestore}`, storage: `http://127.0.0.1:${ports.storage}` };
     }
 
-    // The model.
-    let modelInfo: Stack['model'];
-    const modelEnv: Record<string, string> = {};
-    if (userEnv.OPENAI_API_KEY || userEnv.CODEX_PROVIDER_BASE_URL) {
-      modelInfo = { kind: 'configured', baseUrl: userEnv.CODEX_PROVIDER_BASE_URL ?? 'https://api.openai.com/v1' };
-    } else {
-      model = await startScriptedModel();
-      modelInfo = { kind: 'offline', server: model };
-      Object.assign(modelEnv, { CODEX_PROVIDER_BASE_URL: model.url, OPENAI_API_KEY: 'offline-scripted-model', CODEX_MODEL: 'offline-scripted-model' });
-    }
-
     const env: Record<string, string> = {
-      API_KEYS: `dev:${DEV_API_KEY}`,
-      ADMIN_KEYS: '',
-      WEBHOOK_SECRET: 'whsec_' + Buffer.from('codex-jobs-local-dev-webhook-secret').toString('base64'),
-      // Local receivers (127.0.0.1) are allowed in the local stack only.
-      ALLOW_INSECURE_CALLBACKS: '1',
-      CALLBACK_ALLOWLIST: '127.0.0.1,localhost',
-      METADATA_SERVER_DETECTION: 'none',
-      ...modelEnv,
-      ...Object.fromEntries(Object.entries(options.env ?? {})),
-      ...base,
+      ...resolved.env,
       PUBSUB_EMULATOR_HOST: hosts.pubsub,
       FIRESTORE_EMULATOR_HOST: hosts.firestore,
       STORAGE_EMULATOR_HOST: hosts.storage,
     };
     const config = parseConfig({ ...process.env, ...env });
 
-    // Functions.
+    // Functions, each kept running as Cloud Run keeps a service.
     const serveFunction = path.join(DIST_ROOT, 'dev', 'serve-function.js');
     const functionUrls: Record<string, string> = {};
     await Promise.all(
       wanted.map(async (fn) => {
         const port = fnPorts[fn.name];
-        const proc = await startProcess(fn.name, process.execPath, [serveFunction, fn.target, path.join(DIST_ROOT, fn.source), String(port)], {
-          env: { ...process.env, ...env, HOST: '127.0.0.1', FUNCTION_TARGET: fn.target, K_SERVICE: fn.name },
-          echo: options.echo ?? false,
+        const start = (instancePort: number) =>
+          startProcess(fn.name, process.execPath, [serveFunction, fn.target, path.join(DIST_ROOT, fn.source), String(instancePort)], {
+            env: { ...process.env, ...env, HOST: '127.0.0.1', FUNCTION_TARGET: fn.target, K_SERVICE: fn.name },
+            echo: options.echo ?? false,
+            readyPattern: /^function \S+ listening on /m,
+            readyTimeoutMs: FUNCTION_READY_GUARD_MS,
+          });
+        const supervised = await superviseFunction({
+          name: fn.name,
+          port,
+          start,
+          log,
+          onRestart: (previous, next) => processes.splice(processes.indexOf(previous), 1, next),
         });
-        processes.push(proc);
-        await waitForPort(port, proc);
+        processes.push(supervised.current());
+        functions[fn.name] = supervised;
         functionUrls[fn.name] = `http://127.0.0.1:${port}`;
       }),
     );
@@ -195,21 +207,31 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       options.schedules === false
         ? undefined
         : await startLocalSchedules({ pubsub, config, file: path.join(REPO_ROOT, 'terraform', 'schedules.json'), log });
-    if (!schedules) await pubsub.close();
+    // The sweeper's schedule: topic SWEEPS_TOPIC every SWEEP_INTERVAL_MS.
+    const sweeps =
+      options.sweeps === false
+        ? undefined
+        : await startLocalSweeps({ pubsub, topic: env.SWEEPS_TOPIC || DEFAULT_SWEEPS_TOPIC, intervalMs: config.SWEEP_INTERVAL_MS, log });
+    if (!schedules && !sweeps) await pubsub.close();
 
     return {
       apiUrl: functionUrls.enqueue ?? '',
       config,
       env,
-      devApiKey: DEV_API_KEY,
+      devApiKey: resolved.apiKeys.devKey ?? '',
+      apiKeys: resolved.apiKeys,
+      defaulted: resolved.defaulted,
       functionUrls,
       model: modelInfo,
       hosts,
       processes,
+      functions,
       schedules: schedules?.schedules ?? [],
+      sweeps,
       stop: async () => {
         schedules?.stop();
-        if (schedules) await pubsub.close();
+        sweeps?.stop();
+        if (schedules || sweeps) await pubsub.close();
         await stopAllStarted();
         await model?.close();
       },

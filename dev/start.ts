@@ -4,6 +4,7 @@ import { parseConfig, ConfigError } from '../shared/config.js';
 import { killAllSync } from './child-processes.js';
 import { PrerequisiteError } from './emulators.js';
 import { startStack, type Stack } from './stack.js';
+import { firstClearKey } from './stack-env.js';
 
 // No metadata server exists off GCP: skip the lookup (and its warning) in this process.
 process.env.METADATA_SERVER_DETECTION ??= 'none';
@@ -14,14 +15,28 @@ const noDemo = process.argv.includes('--no-demo');
 
 process.on('exit', killAllSync);
 
-async function runDemoJob(stack: Stack): Promise<void> {
-  const headers = { 'content-type': 'application/json', 'x-api-key': stack.devApiKey };
+/** The key the demo job uses: the dev key, or the user's first key given in clear (used, never printed). */
+function demoKey(stack: Stack): string | undefined {
+  return stack.apiKeys.source === 'default' ? stack.apiKeys.devKey : firstClearKey(process.env.API_KEYS)?.key;
+}
+
+/** The emulators the user points at with all three *_EMULATOR_HOST variables, reused instead of starting new ones. */
+function usersEmulators(): { pubsub: string; firestore: string; storage: string } | undefined {
+  const { PUBSUB_EMULATOR_HOST: pubsub, FIRESTORE_EMULATOR_HOST: firestore, STORAGE_EMULATOR_HOST: storage } = process.env;
+  if (pubsub && firestore && storage) return { pubsub, firestore, storage };
+  if (pubsub || firestore || storage) say('only some of PUBSUB_EMULATOR_HOST, FIRESTORE_EMULATOR_HOST, STORAGE_EMULATOR_HOST are set: starting all three emulators (set all three to use yours)');
+  return undefined;
+}
+
+async function runDemoJob(stack: Stack, key: string): Promise<void> {
+  const headers = { 'content-type': 'application/json', 'x-api-key': key };
   const t0 = Date.now();
   const res = await fetch(`${stack.apiUrl}/jobs`, {
     method: 'POST',
     headers,
     body: JSON.stringify({ prompt: 'Write a short result.md in the workspace.', metadata: { demo: 'npm-start' } }),
   });
+  if (res.status !== 202) throw new Error(`POST /jobs answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
   const queued = (await res.json()) as { job_id: string };
   say(`demo job ${queued.job_id} queued (HTTP ${res.status}); waiting for it to finish…`);
   for (;;) {
@@ -54,7 +69,9 @@ async function main(): Promise<void> {
   }
   let stack: Stack;
   try {
-    stack = await startStack({ ports: 'fixed', echo: process.env.LOG_LEVEL === 'DEBUG', log: say });
+    const emulators = usersEmulators();
+    if (emulators) say(`using your emulators: Pub/Sub ${emulators.pubsub}, Firestore ${emulators.firestore}, Cloud Storage ${emulators.storage}`);
+    stack = await startStack({ ports: 'fixed', userEnv: process.env, emulators, echo: process.env.LOG_LEVEL === 'DEBUG', log: say });
   } catch (err) {
     console.error(err instanceof PrerequisiteError || err instanceof ConfigError ? err.message : `start-up failed: ${(err as Error).message}`);
     process.exitCode = 1;
@@ -75,6 +92,7 @@ async function main(): Promise<void> {
   say('');
   say(`codex-jobs local stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   say(`  API (enqueue):  ${stack.apiUrl}`);
+  say(`  web console:    ${stack.apiUrl}/console  (sign in with the key ${stack.devApiKey})`);
   for (const [name, url] of Object.entries(stack.functionUrls)) if (name !== 'enqueue') say(`  ${name.padEnd(15)} ${url}`);
   if (stack.processes.some((p) => p.name === 'worker')) say(`  worker          long lane: streaming pull on ${stack.config.LONG_JOBS_SUBSCRIPTION} (${stack.config.WORKER_CONCURRENCY} jobs at once; timeout_ms above ${stack.config.MAX_JOB_TIMEOUT_MS})`);
   say(`  Firestore emulator ${stack.hosts.firestore} · Pub/Sub emulator ${stack.hosts.pubsub} · fake-gcs-server ${stack.hosts.storage}`);
@@ -89,13 +107,28 @@ async function main(): Promise<void> {
     say('  schedules (terraform/schedules.json, published to codex-schedules on their crons):');
     for (const sch of stack.schedules) say(`    ${sch.name.padEnd(24)} ${sch.cron.padEnd(16)} next ${sch.next?.toISOString() ?? 'never'}`);
   }
+  say(`  processors: ${stack.env.PROCESSOR_CONCURRENCY || '1'} job(s) at once each (PROCESSOR_CONCURRENCY); a function process that dies is started again`);
+  if (stack.sweeps) say(`  sweeper: a message to ${stack.sweeps.topic} every ${stack.sweeps.intervalMs} ms (SWEEP_INTERVAL_MS)`);
+  say(`  project: ${stack.config.GOOGLE_CLOUD_PROJECT}${stack.defaulted.includes('GOOGLE_CLOUD_PROJECT') ? ' (local default; set GOOGLE_CLOUD_PROJECT to choose)' : ' (your GOOGLE_CLOUD_PROJECT)'}`);
+  say(`  webhooks signed with ${stack.defaulted.includes('WEBHOOK_SECRET') ? 'the local dev secret (set WEBHOOK_SECRET to use yours)' : 'your WEBHOOK_SECRET'}`);
+  const yours = stack.apiKeys.source === 'user';
+  const keyHeader = yours ? `X-API-Key: $YOUR_KEY` : `X-API-Key: ${stack.apiKeys.devKey}`;
+  say(
+    yours
+      ? `  API keys: yours (API_KEYS), for the key name(s) ${stack.apiKeys.names.join(', ')}; the local dev key is off. Below, $YOUR_KEY is the key you gave one of those names.`
+      : `  API keys: the local dev key (key name "dev"); set API_KEYS=name:key to use your own.`,
+  );
   say('');
   say('Submit a job:');
-  say(`  curl -s -X POST ${stack.apiUrl}/jobs -H 'X-API-Key: ${stack.devApiKey}' -H 'Content-Type: application/json' -d '{"prompt":"Create hello.py that prints hello"}'`);
+  say(`  curl -s -X POST ${stack.apiUrl}/jobs -H "${keyHeader}" -H 'Content-Type: application/json' -d '{"prompt":"Create hello.py that prints hello"}'`);
   say('Then read it:');
-  say(`  curl -s ${stack.apiUrl}/jobs/JOB_ID -H 'X-API-Key: ${stack.devApiKey}'`);
+  say(`  curl -s ${stack.apiUrl}/jobs/JOB_ID -H "${keyHeader}"`);
   say('');
-  if (!noDemo && stack.model.kind === 'offline') await runDemoJob(stack).catch((err: Error) => say(`demo job could not run: ${err.message}`));
+  if (!noDemo && stack.model.kind === 'offline') {
+    const key = demoKey(stack);
+    if (key) await runDemoJob(stack, key).catch((err: Error) => say(`demo job could not run: ${err.message}`));
+    else say('no demo job: your API_KEYS give only sha256 hashes, so the stack has no key to send.');
+  }
   say('Press Ctrl-C to stop.');
 }
 

@@ -83,6 +83,8 @@ export const envSchema = z.object({
     .transform((v) => v.toUpperCase())
     .pipe(z.enum(LOG_LEVELS))
     .default('INFO'),
+  /** The local stack's sweep period: how often it publishes to SWEEPS_TOPIC, as Cloud Scheduler does every minute. */
+  SWEEP_INTERVAL_MS: intFrom(100, 86_400_000).default(60_000),
   K_REVISION: z.string().optional(),
   // The long lane (the pull `worker`): jobs above MAX_JOB_TIMEOUT_MS up to MAX_LONG_JOB_TIMEOUT_MS.
   /** Topic of the long lane; set to the empty string for no long lane (a longer timeout_ms is then a 400). */
@@ -96,6 +98,18 @@ export const envSchema = z.object({
   WORKER_GRACE_MS: intFrom(0, 3_600_000).default(25_000),
   /** A small HTTP health port for the worker (Cloud Run worker pools and Kubernetes probes); unset = none. */
   WORKER_HEALTH_PORT: intFrom(1, 65_535).optional(),
+  /** Workspaces (issue 12): limits of an unpacked input, counted on bytes written and entries. */
+  WORKSPACE_MAX_BYTES: intFrom(1, 64 * 1024 * 1024 * 1024).default(268_435_456),
+  WORKSPACE_MAX_FILES: intFrom(1, 10_000_000).default(20_000),
+  /** `host=token` pairs for the processor's own git (a secret); never reaches the workspace or the agent. */
+  GIT_CREDENTIALS: list.pipe(z.array(z.string().regex(/^[A-Za-z0-9.-]+(:\d+)?=\S+$/, 'each entry must be host=token'))).default([]),
+  GIT_ALLOWLIST: list.default([]),
+  ALLOW_INSECURE_GIT: flag.default(false),
+  /** Jobs one processor instance runs at once; a push delivery beyond it is answered 429 without work. */
+  PROCESSOR_CONCURRENCY: intFrom(1, 1000).default(1),
+  /** Output caps per job: past either, the job still completes with the outputs flagged truncated. */
+  OUTPUT_MAX_FILES: intFrom(1, 1_000_000).default(2000),
+  OUTPUT_MAX_BYTES: intFrom(1, 2 ** 50).default(1024 ** 3),
 });
 
 /** Variables whose empty value means "off" rather than "use the default". */
@@ -124,7 +138,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? '?');
-      const shown = name.includes('KEY') || name.includes('SECRET') ? '(hidden)' : JSON.stringify(input[name]);
+      const shown = name.includes('KEY') || name.includes('SECRET') || name.includes('CREDENTIALS') ? '(hidden)' : JSON.stringify(input[name]);
       return `${name}=${shown}: ${issue.message}`;
     });
     throw new ConfigError(`Invalid configuration: ${lines.join('; ')}`);

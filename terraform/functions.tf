@@ -134,6 +134,7 @@ locals {
 
   processor_env = {
     GOOGLE_CLOUD_PROJECT = var.project_id
+    UPLOADS_BUCKET       = local.buckets.uploads
     OUTPUTS_BUCKET       = local.buckets.outputs
     RESULTS_BUCKET       = local.buckets.results
     RESULTS_TOPIC        = local.topics.results
@@ -161,6 +162,7 @@ data "archive_file" "source" {
     ".git/**", ".ci/**", ".cache/**", "node_modules/**", "terraform/**", "docs/**",
     "functions/**", "shared/**", "dev/**", "test/**", "bench/**",
     "dist/dev/**", "dist/test/**", "dist/bench/**",
+    "console/**", # the console's sources: the API serves dist/console
     "*.md", "*.json.bak", ".env*", ".gitignore", "firebase.json", "firestore.rules", "firestore.indexes.json",
     "tsconfig.json", "eslint.config.js",
   ]

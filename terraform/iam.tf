@@ -14,8 +14,11 @@ locals {
         # GET /health checks that the jobs topic exists.
         { topic = local.topics.jobs, role = "roles/pubsub.viewer" },
       ]
-      # GET /jobs/{id}/outputs lists and streams output files.
-      bucket_roles = [{ bucket = "outputs", role = "roles/storage.objectViewer" }]
+      # GET /jobs/{id}/outputs lists and streams output files; PUT /uploads writes (and on refusal deletes) inputs/.
+      bucket_roles = [
+        { bucket = "outputs", role = "roles/storage.objectViewer" },
+        { bucket = "uploads", role = "roles/storage.objectAdmin" },
+      ]
     }
     processor = {
       project_roles = ["roles/datastore.user"]
@@ -23,6 +26,8 @@ locals {
       bucket_roles = [
         { bucket = "outputs", role = "roles/storage.objectAdmin" },
         { bucket = "results", role = "roles/storage.objectAdmin" },
+        # Workspace inputs: uploads and dropped archives.
+        { bucket = "uploads", role = "roles/storage.objectViewer" },
       ]
     }
     "processor-priority" = {
@@ -31,6 +36,7 @@ locals {
       bucket_roles = [
         { bucket = "outputs", role = "roles/storage.objectAdmin" },
         { bucket = "results", role = "roles/storage.objectAdmin" },
+        { bucket = "uploads", role = "roles/storage.objectViewer" },
       ]
     }
     "storage-trigger" = {

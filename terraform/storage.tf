@@ -33,6 +33,20 @@ resource "google_storage_bucket" "data" {
     }
   }
 
+  # Workspace uploads (POST /uploads → inputs/{owner}/{upload_id}) expire after 7 days.
+  dynamic "lifecycle_rule" {
+    for_each = each.key == "uploads" ? [1] : []
+    content {
+      condition {
+        age            = 7
+        matches_prefix = ["inputs/"]
+      }
+      action {
+        type = "Delete"
+      }
+    }
+  }
+
   # Replaced versions (outputs only) go after a week.
   dynamic "lifecycle_rule" {
     for_each = each.value.versioning ? [1] : []

@@ -7,6 +7,7 @@ import type { ApiDeps } from './api-deps.js';
 import { authenticate, type Caller } from './auth.js';
 import { compile, match, type Route, type RouteContext } from './router.js';
 import { cancelJobRoutes } from './routes/cancel-job.js';
+import { consoleRoutes } from './routes/console.js';
 import { getJobRoutes } from './routes/get-job.js';
 import { healthRoutes } from './routes/health.js';
 import { jobEventsRoutes } from './routes/job-events.js';
@@ -15,6 +16,9 @@ import { listJobsRoutes } from './routes/list-jobs.js';
 import { openApiRoutes } from './routes/openapi.js';
 import { queueStatsRoutes } from './routes/queue-stats.js';
 import { submitJobRoutes } from './routes/submit-job.js';
+import { jobChangesRoutes } from './routes/job-changes.js';
+import { rerunJobRoutes } from './routes/rerun-job.js';
+import { uploadRoutes } from './routes/uploads.js';
 
 export const API_ROUTES: Route[] = [
   ...healthRoutes,
@@ -25,7 +29,11 @@ export const API_ROUTES: Route[] = [
   ...cancelJobRoutes,
   ...jobEventsRoutes,
   ...jobOutputsRoutes,
+  ...jobChangesRoutes,
+  ...rerunJobRoutes,
+  ...uploadRoutes,
   ...getJobRoutes,
+  ...consoleRoutes,
 ];
 
 function baseUrlOf(req: Request): string {

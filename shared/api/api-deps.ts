@@ -7,6 +7,7 @@ import type { Logger } from '../logging.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { JobStore } from '../store/job-store.js';
 import type { RateLimiter } from './rate-limit.js';
+import type { UploadSigner } from '../workspace/upload-signer.js';
 
 /** Timings a test may shorten; production uses the defaults. */
 export interface ApiTuning {
@@ -33,4 +34,6 @@ export interface ApiDeps {
   tuning: ApiTuning;
   /** DNS lookup for the callback_url check (tests inject one; default: the system resolver). */
   resolveHost?: (host: string) => Promise<string[]>;
+  /** Signs upload URLs where the identity can (GCP); absent: uploads go through PUT /uploads/{id}. */
+  uploadSigner?: UploadSigner;
 }

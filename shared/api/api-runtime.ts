@@ -8,6 +8,7 @@ import { PubSubJobQueue } from '../queue/pubsub-job-queue.js';
 import { FirestoreJobStore } from '../store/firestore-job-store.js';
 import { DEFAULT_API_TUNING, type ApiDeps } from './api-deps.js';
 import { FirestoreRateLimiter } from './rate-limit.js';
+import { gcsUploadSigner } from '../workspace/upload-signer.js';
 
 export function packageVersion(): string {
   const require = createRequire(import.meta.url);
@@ -24,6 +25,7 @@ export function packageVersion(): string {
 export function apiDeps(config: Config, overrides: Partial<ApiDeps> = {}): ApiDeps {
   const firestore = overrides.firestore ?? firestoreClient(config);
   const pubsub = overrides.pubsub ?? pubsubClient(config);
+  const storage = storageClient(config);
   const log = overrides.log ?? createLogger(config.LOG_LEVEL, { component: 'enqueue' });
   return {
     config,
@@ -31,7 +33,9 @@ export function apiDeps(config: Config, overrides: Partial<ApiDeps> = {}): ApiDe
     pubsub,
     store: new FirestoreJobStore(firestore, config.JOB_TTL_DAYS),
     queue: new PubSubJobQueue(pubsub, config),
-    blobs: new GcsBlobStore(storageClient(config)),
+    blobs: new GcsBlobStore(storage),
+    // The emulator cannot check signatures: locally, uploads go through the API route.
+    ...(process.env.STORAGE_EMULATOR_HOST ? {} : { uploadSigner: gcsUploadSigner(storage) }),
     limiter: new FirestoreRateLimiter(firestore, config.RATE_LIMIT_PER_MINUTE, Date.now, (err) => log.warn('rate limit count not written', { error: err })),
     log,
     version: config.K_REVISION ?? packageVersion(),

@@ -1,10 +1,26 @@
 // The wire shapes of the HTTP API that are not job shapes: responses, query strings, the error
 // envelope. The OpenAPI document (openapi.ts) is generated from these and the job schemas.
 import { z } from 'zod';
-import { jobDocumentSchema, jobEventSchema, jobSourceSchema } from '../jobs/job-document.js';
-import { PRIORITIES, prioritySchema } from '../jobs/job-request.js';
-import { JOB_STATUSES, jobStatusSchema } from '../jobs/job-status.js';
+import { jobSourceSchema } from '../jobs/job-document.js';
+import { prioritySchema } from '../jobs/job-request.js';
+import { jobStatusSchema } from '../jobs/job-status.js';
 import { API_ERROR_STATUS } from './api-error.js';
+
+// The response shapes live in shared/jobs so the client SDK can use them without the API's modules.
+export {
+  submitResponseSchema,
+  type SubmitResponse,
+  listResponseSchema,
+  outputFileSchema,
+  outputsResponseSchema,
+  queueStatsSchema,
+  type QueueStats,
+  healthSchema,
+  streamEventSchema,
+  streamEndSchema,
+  uploadCreatedSchema,
+  uploadReceivedSchema,
+} from '../jobs/api-responses.js';
 
 export const errorEnvelopeSchema = z.strictObject({
   error: z.strictObject({
@@ -13,16 +29,6 @@ export const errorEnvelopeSchema = z.strictObject({
     details: z.array(z.strictObject({ field: z.string(), message: z.string() })).optional(),
   }),
 });
-
-export const submitResponseSchema = z.strictObject({
-  job_id: z.string(),
-  status: jobStatusSchema,
-  message: z.string(),
-  estimated_completion: z.string(),
-  status_url: z.string(),
-  events_url: z.string(),
-});
-export type SubmitResponse = z.infer<typeof submitResponseSchema>;
 
 /** ?wait=N on POST /jobs: seconds, 0..60. */
 export const submitQuerySchema = z.strictObject({
@@ -49,44 +55,6 @@ export const listQuerySchema = z.strictObject({
 });
 export type ListQuery = z.output<typeof listQuerySchema>;
 
-export const listResponseSchema = z.strictObject({
-  jobs: z.array(jobDocumentSchema),
-  next_cursor: z.string().nullable(),
-});
-
 export const eventsQuerySchema = z.strictObject({
   after: z.string().regex(/^(-1|\d{1,10})$/, 'after must be an event seq (a whole number)').transform(Number).optional(),
 });
-
-export const outputFileSchema = z.strictObject({
-  filename: z.string(),
-  size_bytes: z.number().int(),
-  content_type: z.string(),
-  url: z.string(),
-});
-export const outputsResponseSchema = z.strictObject({ files: z.array(outputFileSchema) });
-
-const countsOf = <T extends readonly [string, ...string[]]>(values: T) =>
-  z.strictObject(Object.fromEntries(values.map((v) => [v, z.number().int().nonnegative()])) as Record<T[number], z.ZodNumber>);
-
-export const queueStatsSchema = z.strictObject({
-  scope: z.enum(['all', 'owner']),
-  owner: z.string().nullable(),
-  total: z.number().int().nonnegative(),
-  by_status: countsOf(JOB_STATUSES),
-  by_priority: countsOf(PRIORITIES),
-  by_source: countsOf(jobSourceSchema.options as unknown as readonly ['http', 'storage', 'scheduler']),
-  generated_at: z.string(),
-});
-export type QueueStats = z.infer<typeof queueStatsSchema>;
-
-export const healthSchema = z.strictObject({
-  status: z.enum(['healthy', 'unhealthy']),
-  version: z.string(),
-  checks: z.strictObject({ firestore: z.string(), pubsub: z.string() }),
-});
-
-/** One SSE `data:` payload: the stored event. */
-export const streamEventSchema = jobEventSchema;
-/** The data of the final `event: end`. */
-export const streamEndSchema = z.strictObject({ job_id: z.string(), status: jobStatusSchema, last_seq: z.number().int() });

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, type ApiErrorCode } from './api-error.js';
 import { declaredBodyTooLarge, tooLargeError } from './request-body.js';
+import { hideUploadBodyFromParsers, isStreamedUploadRequest } from './upload-body-bypass.js';
 
 type Handle = (req: IncomingMessage, res: ServerResponse, callback?: (err?: unknown) => void) => void;
 interface ExpressModule {
@@ -56,7 +57,9 @@ export function installFrameworkErrorEnvelope(): void {
   if (app.__codexEnvelope) return;
   const original = app.handle;
   app.handle = function (this: unknown, req, res, callback) {
-    if (declaredBodyTooLarge(req.headers)) {
+    // PUT /uploads/{id} streams its own body with its own limit (upload-body-bypass.ts).
+    hideUploadBodyFromParsers(req);
+    if (!isStreamedUploadRequest(req) && declaredBodyTooLarge(req.headers)) {
       res.setHeader('connection', 'close');
       answer(res, tooLargeError());
       req.resume(); // drain what the client keeps sending; the connection closes after

@@ -14,7 +14,10 @@ import {
   queueStatsSchema,
   submitQuerySchema,
   submitResponseSchema,
+  uploadCreatedSchema,
+  uploadReceivedSchema,
 } from './api-schemas.js';
+import { changesSchema } from '../workspace/workspace-schemas.js';
 import { API_ERROR_STATUS, type ApiErrorCode } from './api-error.js';
 
 // registry.register names schemas through zod's .openapi(). zod 4 puts methods on each instance, so
@@ -30,6 +33,9 @@ export const SCHEMA_NAMES = {
   OutputList: outputsResponseSchema,
   QueueStats: queueStatsSchema,
   Health: healthSchema,
+  Changes: changesSchema,
+  UploadCreated: uploadCreatedSchema,
+  UploadReceived: uploadReceivedSchema,
   Error: errorEnvelopeSchema,
 } as const;
 
@@ -98,9 +104,48 @@ export function buildOpenApiDocument(options: { maxTimeoutMs: number | TimeoutLi
     request: { params: z.object({ id: z.string(), path: z.string().describe('the file path relative to the workspace') }) },
     responses: { 200: { description: 'the file, streamed with its content type', content: { 'application/octet-stream': { schema: z.string() } } }, ...errors('bad_request', 'not_found'), ...common },
   });
+  routes.push({
+    method: 'post',
+    path: '/jobs/{id}/rerun',
+    summary: 'Run a job again: a new job with the same request and workspace input, metadata.rerun_of = id',
+    request: { params: jobId, headers: idempotencyHeader },
+    responses: { 200: json(refs.SubmitResponse, 'an idempotent replay (the job this key made)'), 202: json(refs.SubmitResponse, 'queued'), ...errors('bad_request', 'not_found', 'conflict'), ...common },
+  });
+  routes.push({
+    method: 'get',
+    path: '/jobs/{id}/changes',
+    summary: "The job's changes against its base (files and stats)",
+    request: { params: jobId },
+    responses: { 200: json(refs.Changes, 'the changes'), ...errors('not_found', 'conflict'), ...common },
+  });
+  routes.push({
+    method: 'get',
+    path: '/jobs/{id}/changes.patch',
+    summary: "The job's changes as a binary-safe git patch (git apply); empty when nothing changed",
+    request: { params: jobId },
+    responses: { 200: { description: 'the patch, streamed', content: { 'text/x-diff': { schema: z.string() } } }, ...errors('not_found', 'conflict'), ...common },
+  });
+  routes.push({ method: 'post', path: '/uploads', summary: 'Make an upload for a workspace archive', responses: { 201: json(refs.UploadCreated, 'where to PUT the archive'), ...common } });
+  routes.push({
+    method: 'put',
+    path: '/uploads/{upload_id}',
+    summary: 'The archive bytes of an upload (zip, tar, tar.gz or tgz; at most 32 MiB), streamed to the uploads bucket',
+    request: { params: z.object({ upload_id: z.string() }), body: { required: true, content: { 'application/octet-stream': { schema: z.string().describe('the archive') } } } },
+    responses: { 200: json(refs.UploadReceived, 'stored'), ...errors('bad_request', 'not_found', 'conflict', 'payload_too_large'), ...common },
+  });
   routes.push({ method: 'get', path: '/queue/stats', summary: 'Job counts per status, priority and source', responses: { 200: json(refs.QueueStats, 'the counts'), ...common } });
   routes.push({ method: 'get', path: '/openapi.json', summary: 'This document', responses: { 200: { description: 'the OpenAPI 3.1 document', content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } } }, ...common } });
   routes.push({ method: 'get', path: '/health', summary: 'Health of the API and its dependencies', security: [], responses: { 200: json(refs.Health, 'healthy'), 503: json(refs.Health, 'a dependency is down') } });
+  // The web console (console/): public pages; the page asks for the key itself.
+  routes.push({ method: 'get', path: '/console', summary: 'The web console (HTML)', security: [], responses: { 200: { description: 'the console page', content: { 'text/html': { schema: z.string() } } }, 302: { description: '/console/ redirects to ../console' }, ...errors('unavailable') } });
+  routes.push({
+    method: 'get',
+    path: '/console/{path}',
+    summary: 'A file of the web console (script, stylesheet, icon)',
+    security: [],
+    request: { params: z.object({ path: z.string().describe('the file path under /console/') }) },
+    responses: { 200: { description: 'the file with its content type', content: { 'application/octet-stream': { schema: z.string() } } }, ...errors('not_found', 'unavailable') },
+  });
   for (const route of routes) registry.registerPath({ security: [{ ApiKey: [] }], ...route });
 
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({

@@ -26,7 +26,7 @@ export interface RouteContext {
 }
 
 export interface Route {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
   public?: boolean;
   handle(ctx: RouteContext): Promise<void>;

@@ -1,6 +1,6 @@
 // BlobStore on Cloud Storage (fake-gcs-server locally, through STORAGE_EMULATOR_HOST).
 import { createReadStream, createWriteStream } from 'node:fs';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Storage } from '@google-cloud/storage';
 import type { BlobInfo, BlobStore } from './blob-store.js';
@@ -14,16 +14,26 @@ export class GcsBlobStore implements BlobStore {
     await pipeline(createReadStream(localPath), out);
   }
 
+  async uploadStream(bucket: string, name: string, source: Readable, contentType: string): Promise<void> {
+    const out = this.storage.bucket(bucket).file(name).createWriteStream({ resumable: false, contentType, metadata: { contentType } });
+    await pipeline(source, out);
+  }
+
   async writeJson(bucket: string, name: string, value: unknown): Promise<void> {
     await this.storage.bucket(bucket).file(name).save(JSON.stringify(value, null, 2), { resumable: false, contentType: 'application/json' });
+  }
+
+  writeStream(bucket: string, name: string, contentType: string): Writable {
+    return this.storage.bucket(bucket).file(name).createWriteStream({ resumable: false, contentType, metadata: { contentType } });
   }
 
   readStream(bucket: string, name: string): Readable {
     return this.storage.bucket(bucket).file(name).createReadStream();
   }
 
-  async downloadFile(bucket: string, name: string, localPath: string): Promise<void> {
-    await pipeline(this.readStream(bucket, name), createWriteStream(localPath));
+  async downloadFile(bucket: string, name: string, localPath: string, options: { generation?: string } = {}): Promise<void> {
+    const file = this.storage.bucket(bucket).file(name, options.generation ? { generation: options.generation } : {});
+    await pipeline(file.createReadStream(), createWriteStream(localPath));
   }
 
   async list(bucket: string, prefix: string): Promise<BlobInfo[]> {

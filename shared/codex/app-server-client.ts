@@ -3,6 +3,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import readline from 'node:readline';
+import { namespaceInit, type ProcessIsolation } from './process-isolation.js';
 import { descendants, killPids, killProcessTree, waitUntilGone } from './process-tree.js';
 
 export class AppServerError extends Error {
@@ -26,6 +27,8 @@ export interface AppServerOptions {
   env: NodeJS.ProcessEnv;
   /** Bytes of the server's stderr kept for the job's result. */
   stderrLimit?: number;
+  /** How the server's processes are contained (see process-isolation.ts); default: process group only. */
+  isolation?: ProcessIsolation;
 }
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; method: string };
@@ -37,11 +40,15 @@ export class AppServerClient extends EventEmitter<{ notification: [Notification]
   private stderrText = '';
   private exitError: Error | undefined;
   readonly exited: Promise<void>;
+  /** In its own PID namespace: `exited` then means every process of the server has ended. */
+  readonly namespaced: boolean;
 
   constructor(options: AppServerOptions) {
     super();
+    this.namespaced = options.isolation?.mode === 'pid-namespace';
+    const [command, ...args] = this.namespaced ? [...options.isolation!.prefix, options.bin, 'app-server'] : [options.bin, 'app-server'];
     // detached: the server leads its own process group, so the whole tree can be signalled at once.
-    this.child = spawn(options.bin, ['app-server'], { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    this.child = spawn(command!, args, { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     const limit = options.stderrLimit ?? 64 * 1024;
     this.child.stderr.on('data', (chunk: Buffer) => {
       // eslint-disable-next-line no-control-regex -- strip terminal colour codes from Codex's log lines
@@ -118,6 +125,16 @@ export class AppServerClient extends EventEmitter<{ notification: [Notification]
 
   /** Closes stdin (the server exits 0), then kills whatever of its tree is left after graceMs. */
   async stop(graceMs = 1000): Promise<void> {
+    if (this.namespaced) {
+      if (this.running) {
+        this.child.stdin.end();
+        const timer = new Promise<'timeout'>((r) => setTimeout(r, graceMs, 'timeout').unref());
+        if ((await Promise.race([this.exited.then(() => 'exited' as const), timer])) === 'timeout') this.kill();
+      }
+      // The namespace's init exits only after the kernel has ended every other member.
+      await this.exited;
+      return;
+    }
     // Snapshot the tree first: once the server exits, its orphans are re-parented and out of sight.
     const tree = this.child.pid ? descendants(this.child.pid) : [];
     if (this.running) {
@@ -133,8 +150,17 @@ export class AppServerClient extends EventEmitter<{ notification: [Notification]
     }
   }
 
-  /** SIGKILL to the server, its process group and every descendant (sandboxed commands may leave the group). */
+  /**
+   * Namespaced: SIGKILL to the namespace's init, which takes every member with it (not to unshare
+   * itself: it would exit before the members are gone). Otherwise SIGKILL to the server, its process
+   * group and every descendant found (sandboxed commands may leave the group).
+   */
   kill(): void {
-    if (this.child.pid) killProcessTree(this.child.pid);
+    const pid = this.child.pid;
+    if (!pid) return;
+    if (!this.namespaced) return killProcessTree(pid);
+    const init = namespaceInit(pid);
+    // Before unshare has forked there is no init yet: --kill-child ends it with unshare.
+    killPids([init ?? pid]);
   }
 }

@@ -3,8 +3,12 @@
 import type { Usage } from '../jobs/job-document.js';
 import { ZERO_USAGE } from '../jobs/job-document.js';
 import { AppServerClient, AppServerError, type Notification } from './app-server-client.js';
+import { processIsolation } from './process-isolation.js';
 
-export type TurnStop = 'cancel' | 'timeout' | 'budget';
+/** lease: the run lost its lease (it stops itself; another holder owns the job now). */
+export type TurnStop = 'cancel' | 'timeout' | 'budget' | 'lease';
+/** The abort reason that stops a turn as `lease` instead of `cancel`. */
+export const LEASE_LOST = 'lease';
 
 export interface TurnRequest {
   bin: string;
@@ -45,6 +49,8 @@ export interface TurnOutcome {
 /** How long a stopped turn may take to report `interrupted` before its process tree is killed. */
 const INTERRUPT_GRACE_MS = 1500;
 const OUTPUT_LIMIT = 1024 * 1024;
+/** How long cleaning background terminals may take before the server is stopped anyway. */
+const CLEAN_GRACE_MS = 2000;
 
 function usageFrom(params: Record<string, unknown>): Usage | undefined {
   const total = (params.tokenUsage as { total?: Record<string, number> } | undefined)?.total;
@@ -86,7 +92,7 @@ export function eventFromItem(item: Record<string, unknown>): { type: string; da
 export async function runTurn(req: TurnRequest): Promise<TurnOutcome> {
   const started = Date.now();
   const emit = req.onEvent ?? (() => undefined);
-  const server = new AppServerClient({ bin: req.bin, cwd: req.workspace, env: req.env });
+  const server = new AppServerClient({ bin: req.bin, cwd: req.workspace, env: req.env, isolation: await processIsolation() });
   let threadId: string | null = null;
   let turnId: string | null = null;
   let usage: Usage = { ...ZERO_USAGE };
@@ -150,7 +156,7 @@ export async function runTurn(req: TurnRequest): Promise<TurnOutcome> {
   });
 
   const timer = setTimeout(() => void requestStop('timeout'), req.timeoutMs);
-  const onAbort = () => void requestStop('cancel');
+  const onAbort = () => void requestStop(req.signal?.reason === LEASE_LOST ? 'lease' : 'cancel');
   req.signal?.addEventListener('abort', onAbort, { once: true });
 
   const drive = async (): Promise<TurnOutcome> => {
@@ -167,7 +173,7 @@ export async function runTurn(req: TurnRequest): Promise<TurnOutcome> {
       : await server.request<{ thread: { id: string } }>('thread/start', threadParams);
     threadId = thread.thread.id;
     emit('thread_started', { thread_id: threadId, resumed: Boolean(req.resumeThreadId) });
-    if (req.signal?.aborted) await requestStop('cancel');
+    if (req.signal?.aborted) await requestStop(req.signal.reason === LEASE_LOST ? 'lease' : 'cancel');
     if (!stop) {
       const turn = await server.request<{ turn: { id: string } }>('turn/start', {
         threadId,
@@ -176,7 +182,7 @@ export async function runTurn(req: TurnRequest): Promise<TurnOutcome> {
       });
       turnId = turn.turn.id;
       if (stop || req.signal?.aborted) {
-        const why: TurnStop = stop ?? 'cancel';
+        const why: TurnStop = stop ?? (req.signal?.reason === LEASE_LOST ? 'lease' : 'cancel');
         stop = undefined;
         await requestStop(why);
       }
@@ -206,8 +212,16 @@ export async function runTurn(req: TurnRequest): Promise<TurnOutcome> {
     clearTimeout(timer);
     req.signal?.removeEventListener('abort', onAbort);
   }
-  // stop() also kills whatever of the server's tree (group, sandboxed descendants) is left.
-  return { ...result, closed: server.stop() };
+  // On every path, normal end included: background terminals are cleaned, then stop() ends the server
+  // and whatever of its processes is left (its whole PID namespace, or group and descendants).
+  const closed = (async () => {
+    if (threadId && server.running) {
+      const clean = server.request('thread/backgroundTerminals/clean', { threadId }).catch(() => undefined);
+      await Promise.race([clean, new Promise((r) => setTimeout(r, CLEAN_GRACE_MS).unref())]);
+    }
+    await server.stop();
+  })();
+  return { ...result, closed };
 
   function outcome(status: TurnOutcome['status'], errorMessage?: string): TurnOutcome {
     return {

@@ -31,6 +31,8 @@ export interface ArchiveContents {
   skipped: { path: string; reason: string }[];
   entryCount: number;
   bytesRead: number;
+  /** Safe regular entries other than prompts: the starting workspace of the archive's jobs. */
+  workspaceFiles: number;
 }
 
 /** Why an entry path is unsafe, or null. Paths are never used on disk; this is about reporting. */
@@ -46,7 +48,8 @@ export function unsafePathReason(path: string): string | null {
 
 /** Counts entries and bytes for one archive; throws ArchiveError as soon as a limit is passed. */
 class ArchiveTally {
-  readonly contents: ArchiveContents = { prompts: [], rejected: [], skipped: [], entryCount: 0, bytesRead: 0 };
+  readonly contents: ArchiveContents = { prompts: [], rejected: [], skipped: [], entryCount: 0, bytesRead: 0, workspaceFiles: 0 };
+  private promptEntries = 0;
   private readonly seen = new Set<string>();
 
   constructor(readonly limits: IntakeLimits) {}
@@ -61,7 +64,7 @@ class ArchiveTally {
   countBytes(n: number): void {
     this.contents.bytesRead += n;
     if (this.contents.bytesRead > this.limits.maxArchiveTotalBytes) {
-      throw new ArchiveError(`the archive holds more than ${this.limits.maxArchiveTotalBytes} bytes (${this.limits.maxArchiveTotalBytes / (1024 * 1024)} MiB) of entry data`);
+      throw new ArchiveError(`the archive holds more than ${this.limits.maxArchiveTotalBytes} bytes (${this.limits.maxArchiveTotalBytes / (1024 * 1024)} MiB) of prompt entry data`);
     }
   }
 
@@ -73,7 +76,13 @@ class ArchiveTally {
       this.contents.skipped.push({ path: rawPath, reason: unsafe });
       return null;
     }
-    if (!isPromptFileName(path)) return null;
+    if (!isPromptFileName(path)) {
+      this.contents.workspaceFiles += 1;
+      return null;
+    }
+    if (++this.promptEntries > this.limits.maxPromptEntries) {
+      throw new ArchiveError(`the archive has more than ${this.limits.maxPromptEntries} .codex/.prompt entries`);
+    }
     if (this.seen.has(path)) {
       this.contents.skipped.push({ path, reason: 'duplicate entry' });
       return null;
@@ -92,7 +101,8 @@ class ArchiveTally {
 const S_IFMT = 0o170000;
 const UNIX_TYPES: Record<number, string> = { 0o120000: 'symbolic link', 0o020000: 'character device', 0o060000: 'block device', 0o010000: 'FIFO', 0o140000: 'socket' };
 
-function zipEntryType(entry: yauzl.Entry): 'directory' | 'file' | string {
+/** A zip entry's kind from its Unix mode: directory, file, or the name of a link or device. */
+export function zipEntryType(entry: yauzl.Entry): 'directory' | 'file' | string {
   const madeByUnix = entry.versionMadeBy >> 8 === 3;
   const mode = (entry.externalFileAttributes >>> 16) & 0xffff;
   if (madeByUnix && mode !== 0) {
@@ -178,21 +188,21 @@ async function readCapped(stream: Readable, cap: number, count: (n: number) => v
 
 // ---- tar.gz (tar's streaming Parser; the gzip layer is metered before it) ----
 
-const TAR_SPECIAL: Partial<Record<ReadEntry['type'], string>> = {
+export const TAR_SPECIAL: Partial<Record<ReadEntry['type'], string>> = {
   SymbolicLink: 'symbolic link',
   Link: 'hard link',
   CharacterDevice: 'character device',
   BlockDevice: 'block device',
   FIFO: 'FIFO',
 };
-const TAR_FILE_TYPES = new Set<ReadEntry['type']>(['File', 'OldFile', 'ContiguousFile']);
+export const TAR_FILE_TYPES = new Set<ReadEntry['type']>(['File', 'OldFile', 'ContiguousFile']);
 /** Room for headers, padding and the end-of-archive records on top of the entry data. */
 const TAR_OVERHEAD_BYTES = 1024 * 1024;
 
 export async function readTarGzArchive(source: Readable, limits: IntakeLimits): Promise<ArchiveContents> {
   const tally = new ArchiveTally(limits);
   const gunzip = createGunzip();
-  const streamLimit = limits.maxArchiveTotalBytes + TAR_OVERHEAD_BYTES;
+  const streamLimit = limits.maxArchiveDataBytes + TAR_OVERHEAD_BYTES;
   let streamed = 0;
   // A gzip bomb stops here, on decompressed bytes actually produced.
   const meter = new Transform({
@@ -222,11 +232,19 @@ export async function readTarGzArchive(source: Readable, limits: IntakeLimits): 
         return;
       }
       const special = TAR_SPECIAL[entry.type] ?? (TAR_FILE_TYPES.has(entry.type) || entry.type === 'Directory' ? null : `unsupported entry type ${entry.type}`);
-      const path = entry.type === 'Directory' ? null : tally.admit(entry.path, special);
+      let path: string | null;
+      try {
+        path = entry.type === 'Directory' ? null : tally.admit(entry.path, special);
+      } catch (err) {
+        fail(err);
+        return;
+      }
       const chunks: Buffer[] = [];
       let size = 0;
       entry.on('data', (chunk: Buffer) => {
         if (settled) return;
+        // Other entries are drained, not kept: the stream limit above bounds them.
+        if (!path) return;
         try {
           tally.countBytes(chunk.length);
         } catch (err) {

@@ -5,10 +5,14 @@ export const MIB = 1024 * 1024;
 export const INTAKE_LIMITS = {
   /** A single .codex/.prompt file, and each prompt entry of an archive. */
   maxFileBytes: 1 * MIB,
-  /** Entries of one archive (directories and non-prompt files included). */
-  maxArchiveEntries: 100,
-  /** Entry data read from one archive in total. */
+  /** .codex/.prompt entries of one archive (each becomes a job). */
+  maxPromptEntries: 100,
+  /** Entries of one archive (directories and workspace files included): WORKSPACE_MAX_FILES by default. */
+  maxArchiveEntries: 20_000,
+  /** Prompt entry data read from one archive in total. */
   maxArchiveTotalBytes: 10 * MIB,
+  /** All entry data streamed through (a tar.gz is read to its end): WORKSPACE_MAX_BYTES by default. */
+  maxArchiveDataBytes: 256 * MIB,
   /** The archive object itself (compressed), checked before and while downloading. */
   maxArchiveObjectBytes: 16 * MIB,
 } as const;

@@ -15,6 +15,7 @@ import { defaultTimeoutForSize, INTAKE_LIMITS, type IntakeLimits } from './intak
 import { downloadObject, ObjectGoneError, ObjectTooLargeError, objectStream, readObject } from './object-reader.js';
 import { isPromptFileName, oversizeMessage, promptFileRequest } from './prompt-file.js';
 import type { StorageEvent } from './storage-event.js';
+import { INPUTS_PREFIX } from '../workspace/upload-object.js';
 
 export interface StorageIntakeDeps extends IntakeDeps {
   store: FirestoreJobStore;
@@ -44,6 +45,11 @@ export async function handleStorageEvent(deps: StorageIntakeDeps, event: Storage
     log.warn('event for a bucket other than UPLOADS_BUCKET; ignored', { event_type: event.type });
     return { action: 'ignored', detail: 'other bucket', jobIds: [] };
   }
+  // inputs/ holds workspace uploads (POST /uploads): archives to start jobs from, never prompt drops.
+  if (event.name.startsWith(INPUTS_PREFIX)) {
+    log.debug('a workspace upload under inputs/; ignored', { event_type: event.type });
+    return { action: 'ignored', detail: 'workspace upload', jobIds: [] };
+  }
   const isPrompt = isPromptFileName(event.name);
   const archive = isPrompt ? null : archiveKind(event.name);
   if (!isPrompt && !archive) {
@@ -67,7 +73,12 @@ export async function handleStorageEvent(deps: StorageIntakeDeps, event: Storage
 }
 
 function baseMetadata(event: StorageEvent): Record<string, string> {
-  return { source: 'file_upload', original_filename: event.name, bucket: event.bucket };
+  return { source: 'file_upload', original_filename: path.posix.basename(event.name), object: event.name, bucket: event.bucket };
+}
+
+/** Intake's limits, with the archive-wide ones from the workspace limits of the config. */
+function limitsOf(deps: StorageIntakeDeps): IntakeLimits {
+  return deps.limits ?? { ...INTAKE_LIMITS, maxArchiveEntries: deps.config.WORKSPACE_MAX_FILES, maxArchiveDataBytes: deps.config.WORKSPACE_MAX_BYTES };
 }
 
 /** The spec of a job that cannot run: what we know of the file, no prompt. */
@@ -89,14 +100,16 @@ function rejectedSpec(deps: StorageIntakeDeps, event: StorageEvent, jobId: strin
   };
 }
 
-async function jobFromBytes(deps: StorageIntakeDeps, event: StorageEvent, jobId: string, label: string, metadata: Record<string, string>, bytes: Buffer): Promise<IntakeOutcome> {
+async function jobFromBytes(deps: StorageIntakeDeps, event: StorageEvent, jobId: string, label: string, metadata: Record<string, string>, bytes: Buffer, workspace: JobSpec['workspace'] = null): Promise<IntakeOutcome> {
   const outcome = promptFileRequest(bytes, { label, metadata, maxTimeoutMs: deps.config.MAX_JOB_TIMEOUT_MS, timeoutLimits: timeoutLimits(deps.config) });
   if (!outcome.ok) return recordRejectedJob(deps, rejectedSpec(deps, event, jobId, metadata, bytes.length), outcome.message);
-  return submitIntakeJob(deps, specFromRequest(outcome.request, { job_id: jobId, owner: OWNER, source: 'storage', source_ref: storageSourceRef(event), lane: laneFor(outcome.request, deps.config) }));
+  const spec = specFromRequest(outcome.request, { job_id: jobId, owner: OWNER, source: 'storage', source_ref: storageSourceRef(event), lane: laneFor(outcome.request, deps.config) });
+  // An archive's other files are the starting workspace of each of its jobs (read by the processor from this generation).
+  return submitIntakeJob(deps, workspace ? { ...spec, workspace } : spec);
 }
 
 async function promptFileJob(deps: StorageIntakeDeps, event: StorageEvent, file: File): Promise<IntakeOutcome> {
-  const limits = deps.limits ?? INTAKE_LIMITS;
+  const limits = limitsOf(deps);
   const jobId = derivedJobId(event.bucket, event.name, event.generation);
   const metadata = baseMetadata(event);
   const tooLarge = () => recordRejectedJob(deps, rejectedSpec(deps, event, jobId, metadata, event.size ?? limits.maxFileBytes + 1), oversizeMessage(event.name, limits.maxFileBytes));
@@ -112,7 +125,7 @@ async function promptFileJob(deps: StorageIntakeDeps, event: StorageEvent, file:
 }
 
 async function archiveJobs(deps: StorageIntakeDeps, event: StorageEvent, file: File, kind: ArchiveKind): Promise<IntakeOutcome[]> {
-  const limits = deps.limits ?? INTAKE_LIMITS;
+  const limits = limitsOf(deps);
   const archiveId = derivedJobId(event.bucket, event.name, event.generation);
   const metadata = baseMetadata(event);
   const refuse = async (reason: string) => [await recordRejectedJob(deps, rejectedSpec(deps, event, archiveId, metadata, event.size ?? 0), `${event.name}: ${reason}`)];
@@ -131,9 +144,10 @@ async function archiveJobs(deps: StorageIntakeDeps, event: StorageEvent, file: F
   if (contents.prompts.length === 0 && contents.rejected.length === 0) {
     return refuse(`the archive has no .codex or .prompt entries to run${skippedNote ? `; skipped: ${skippedNote}` : ''}`);
   }
+  const workspace = contents.workspaceFiles > 0 ? { archive: { bucket: event.bucket, object: event.name, generation: event.generation } } : null;
   const entryMetadata = (entry: string) => ({ ...metadata, archive_entry: entry, ...(skippedNote ? { skipped_entries: truncate(skippedNote, 1024) } : {}) });
   const tasks: (() => Promise<IntakeOutcome>)[] = [
-    ...contents.prompts.map((p) => () => jobFromBytes(deps, event, derivedJobId(event.bucket, event.name, event.generation, p.path), `${event.name}: ${p.path}`, entryMetadata(p.path), p.bytes)),
+    ...contents.prompts.map((p) => () => jobFromBytes(deps, event, derivedJobId(event.bucket, event.name, event.generation, p.path), `${event.name}: ${p.path}`, entryMetadata(p.path), p.bytes, workspace)),
     ...contents.rejected.map((r) => () => {
       const meta = entryMetadata(r.path);
       return recordRejectedJob(deps, rejectedSpec(deps, event, derivedJobId(event.bucket, event.name, event.generation, r.path), meta, 0), `${event.name}: ${r.path}: ${r.reason}`);

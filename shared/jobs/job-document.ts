@@ -4,6 +4,7 @@ import { jobErrorSchema } from './job-error.js';
 import { jobRequestSchema, metadataSchema, prioritySchema, sessionIdSchema, ABSOLUTE_MAX_TIMEOUT_MS } from './job-request.js';
 import { jobStatusSchema } from './job-status.js';
 import { laneSchema, pushLaneOf, LONG_LANE_MAX_TIMEOUT_MS, type Lane } from './job-lane.js';
+import { changesSchema, workspaceSourceSchema } from '../workspace/workspace-schemas.js';
 
 export const JOB_SOURCES = ['http', 'storage', 'scheduler'] as const;
 export const jobSourceSchema = z.enum(JOB_SOURCES);
@@ -44,6 +45,14 @@ export const jobResultSchema = z.object({
   created_files: z.array(createdFileSchema),
   usage: usageSchema,
   thread_id: z.string().nullable(),
+  /** What the job changed against its base (see Workspaces); null when it could not be computed. */
+  changes: changesSchema.nullable().optional(),
+  /** true when OUTPUT_MAX_FILES or OUTPUT_MAX_BYTES left files out (to be folded into result.changes.truncated). */
+  outputs_truncated: z.boolean().optional(),
+  /** The document holds at most DOC_CREATED_FILES_LIMIT created_files; this counts them all (result.json lists them). */
+  created_files_total: z.number().int().optional(),
+  /** true when structured_output was too big or too deep for the document (result.json keeps it). */
+  structured_output_truncated: z.boolean().optional(),
 });
 export type JobResult = z.infer<typeof jobResultSchema>;
 
@@ -80,6 +89,8 @@ export const jobSpecSchema = z.object({
   session_id: sessionIdSchema.nullable(),
   output_schema: z.record(z.string(), z.unknown()).nullable(),
   max_total_tokens: z.number().int().positive().nullable(),
+  /** What the files start from (absent or null: empty, or the session's). */
+  workspace: workspaceSourceSchema.nullish(),
   source: jobSourceSchema,
   source_ref: z.string().nullable(),
   created_at: isoTime,
@@ -129,6 +140,7 @@ export function specFromRequest(
     session_id: request.session_id ?? null,
     output_schema: request.output_schema ?? null,
     max_total_tokens: request.max_total_tokens ?? null,
+    workspace: request.workspace ?? null,
     source: fields.source,
     source_ref: fields.source_ref,
     created_at: fields.created_at ?? new Date().toISOString(),

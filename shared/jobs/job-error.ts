@@ -7,6 +7,7 @@ export const JOB_ERROR_CODES = [
   'budget_exceeded',
   'max_attempts',
   'dead_lettered',
+  'workspace_error',
   'internal',
   'bad_request',
 ] as const;

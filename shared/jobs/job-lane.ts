@@ -3,14 +3,18 @@
 // (600 s), so they take timeout_ms ≤ MAX_JOB_TIMEOUT_MS. Longer jobs, of any priority, go to the long
 // lane (the pull `worker`), up to MAX_LONG_JOB_TIMEOUT_MS, when a long lane is configured.
 import { z } from 'zod';
-import type { Config } from '../config.js';
 import type { Priority } from './job-request.js';
 
 export const LANES = ['normal', 'priority', 'long'] as const;
 export const laneSchema = z.enum(LANES);
 export type Lane = z.infer<typeof laneSchema>;
 
-export type LaneConfig = Pick<Config, 'MAX_JOB_TIMEOUT_MS' | 'MAX_LONG_JOB_TIMEOUT_MS' | 'LONG_JOBS_TOPIC'>;
+/** The configuration the rule reads (a slice of shared/config.ts Config; no import, so the client can load this file). */
+export interface LaneConfig {
+  MAX_JOB_TIMEOUT_MS: number;
+  MAX_LONG_JOB_TIMEOUT_MS: number;
+  LONG_JOBS_TOPIC: string;
+}
 
 /** The timeout ceilings a request is checked against; `long` is null when there is no long lane. */
 export interface TimeoutLimits {
@@ -48,7 +52,7 @@ export function laneFor(job: { timeout_ms: number; priority: Priority }, config:
 }
 
 /** The topic that carries a lane. */
-export function laneTopic(lane: Lane, config: Pick<Config, 'JOBS_TOPIC' | 'PRIORITY_JOBS_TOPIC' | 'LONG_JOBS_TOPIC'>): string {
+export function laneTopic(lane: Lane, config: { JOBS_TOPIC: string; PRIORITY_JOBS_TOPIC: string; LONG_JOBS_TOPIC: string }): string {
   if (lane === 'priority') return config.PRIORITY_JOBS_TOPIC;
   if (lane === 'normal') return config.JOBS_TOPIC;
   if (!config.LONG_JOBS_TOPIC) throw new LaneError('a long-lane job cannot be published: LONG_JOBS_TOPIC is empty (no long lane)');

@@ -1,6 +1,7 @@
 // JobRequest: body of POST /jobs, prompt-file front matter and schedule payloads. One schema, strict.
 import { z } from 'zod';
 import { timeoutTooLongMessage, type TimeoutLimits } from './job-lane.js';
+import { workspaceRequestSchema } from '../workspace/workspace-schemas.js';
 
 export const PRIORITIES = ['low', 'normal', 'high', 'critical'] as const;
 export const prioritySchema = z.enum(PRIORITIES);
@@ -34,6 +35,7 @@ export function jobRequestSchema(limits: number | TimeoutLimits = DEFAULT_MAX_TI
     session_id: sessionIdSchema.optional(),
     output_schema: z.record(z.string(), z.unknown()).optional(),
     max_total_tokens: z.number().int().positive().optional(),
+    workspace: workspaceRequestSchema.optional(),
   });
 }
 

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { createdFileSchema, usageSchema, type JobDocument } from './job-document.js';
 import { jobErrorSchema } from './job-error.js';
+import { changeStatsSchema } from '../workspace/workspace-schemas.js';
 
 export const resultMessageSchema = z.object({
   job_id: z.string(),
@@ -17,6 +18,8 @@ export const resultMessageSchema = z.object({
   usage: usageSchema.nullable(),
   completed_at: z.string(),
   error: jobErrorSchema.optional(),
+  /** The size of the job's changes (the patch itself is GET /jobs/{id}/changes.patch). */
+  changes: z.object({ stats: changeStatsSchema }).optional(),
   callback_url: z.string().nullable().optional(),
   owner: z.string().optional(),
   metadata: z.record(z.string(), z.string()).optional(),
@@ -42,6 +45,7 @@ export function resultMessageFromJob(job: JobDocument): ResultMessage {
     usage: r?.usage ?? null,
     completed_at: job.completed_at ?? job.updated_at,
     ...(job.error ? { error: job.error } : {}),
+    ...(r?.changes ? { changes: { stats: r.changes.stats } } : {}),
     callback_url: job.callback_url,
     owner: job.owner,
     metadata: job.metadata,

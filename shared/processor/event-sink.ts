@@ -3,6 +3,7 @@
 import type { Logger } from '../logging.js';
 import type { JobEvent } from '../jobs/job-document.js';
 import type { JobStore } from '../store/job-store.js';
+import { boundedEventData } from './event-limits.js';
 
 /** Seqs per attempt: attempt n numbers its events from (n-1)·10^6, so a takeover continues above the
  *  previous attempt's events without a query for the last one on the job's critical path. */
@@ -16,6 +17,7 @@ export class EventSink {
   private buffer: JobEvent[] = [];
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
+  private discarded = false;
 
   constructor(
     private readonly store: JobStore,
@@ -27,9 +29,19 @@ export class EventSink {
   ) {}
 
   push(type: string, data: Record<string, unknown>): void {
-    this.buffer.push({ seq: this.nextSeq++, type, at: new Date().toISOString(), data });
+    if (this.discarded) return;
+    this.buffer.push({ seq: this.nextSeq++, type, at: new Date().toISOString(), data: boundedEventData(data) });
     if (this.buffer.length >= this.maxBatch) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), this.flushMs);
+  }
+
+  /** Drops what is buffered and everything pushed later (a run that lost its lease records nothing more). */
+  discard(): null {
+    this.discarded = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.buffer = [];
+    return null;
   }
 
   /** Writes what is buffered; resolves when every event pushed so far is stored (or given up on). */

@@ -1,12 +1,14 @@
 // The processor's entry: one Pub/Sub delivery of a job message. Validates it, claims the job in a
-// transaction and runs it. Deliveries are at least once: duplicates are acked without work.
+// transaction and runs it. Deliveries are at least once: a duplicate never runs the job twice; one
+// under a live lease is kept (asked for again later) so the job survives its holder's death.
 import { jobMessageSchema } from '../jobs/job-message.js';
 import { DEAD_LETTER_ATTRIBUTE, messageJson, type PubSubMessage } from '../pubsub/pubsub-message.js';
 import { publishResultOnce } from './publish-result.js';
 import { runClaimedJob, type ProcessorDeps, type RunOptions } from './run-claimed-job.js';
 import { failDeadLettered } from './dead-letter.js';
+import type { PushOutcome } from '../pubsub/push-handler.js';
 
-export type DeliveryVerdict = { ack: true; reason: string } | { ack: false; reason: string };
+export type DeliveryVerdict = PushOutcome;
 
 export async function handleJobMessage(deps: ProcessorDeps, message: PubSubMessage, options: RunOptions = {}): Promise<DeliveryVerdict> {
   const knownId = message.attributes.job_id;
@@ -39,17 +41,24 @@ export async function handleJobMessage(deps: ProcessorDeps, message: PubSubMessa
     ttlDays: deps.config.JOB_TTL_DAYS,
   });
   switch (claim.outcome) {
-    case 'busy':
-      log.info('duplicate delivery of a job running under a live lease; acked', { job_id: spec.job_id, holder: claim.job.lease?.holder });
-      return { ack: true, reason: 'busy' };
+    case 'busy': {
+      // Not acked: if the holder dies, this message is what takes the job over. Pub/Sub redelivers it
+      // with backoff until the job is terminal (then acked) or its lease ran out (then taken over).
+      const retryAfterSeconds = Math.max(1, Math.ceil((Date.parse(claim.job.lease!.expires_at) - Date.now()) / 1000));
+      log.info('duplicate delivery of a job running under a live lease; kept for redelivery', { job_id: spec.job_id, holder: claim.job.lease?.holder });
+      return { ack: false, reason: 'busy', message: 'the job runs under another holder’s live lease; deliver again later', retryAfterSeconds };
+    }
     case 'terminal':
     case 'ended':
       // A result that never reached codex-results (crash after the status write) goes out now.
       await publishResultOnce(deps.store, deps.queue, claim.job);
       log.info(`job is ${claim.job.status}; nothing to run`, { job_id: spec.job_id, status: claim.job.status });
       return { ack: true, reason: claim.job.status };
-    case 'claimed':
-      await runClaimedJob(deps, claim.job, options);
+    case 'claimed': {
+      const done = await runClaimedJob(deps, claim.job, options);
+      // null: the run lost its lease and stopped itself. The message stays, for whoever holds the job now.
+      if (!done) return { ack: false, reason: 'lease-lost', message: 'this run lost the job’s lease and stopped; deliver again' };
       return { ack: true, reason: 'ran' };
+    }
   }
 }

@@ -5,8 +5,11 @@ import path from 'node:path';
 import mime from 'mime-types';
 import { gsUri, type BlobStore } from '../blobs/blob-store.js';
 import type { CreatedFile } from '../jobs/job-document.js';
+import type { Logger } from '../logging.js';
+import { openSnapshotFile } from './open-snapshot-file.js';
 
-export type WorkspaceSnapshot = Map<string, { size: number; mtimeMs: number }>;
+/** dev+ino: the upload opens exactly this file (see open-snapshot-file.ts). */
+export type WorkspaceSnapshot = Map<string, { size: number; mtimeMs: number; dev: number; ino: number }>;
 
 /** Regular files under dir (recursive), keyed by their path relative to dir with `/` separators. */
 export async function snapshotWorkspace(dir: string): Promise<WorkspaceSnapshot> {
@@ -20,7 +23,7 @@ export async function snapshotWorkspace(dir: string): Promise<WorkspaceSnapshot>
         await walk(rel);
       } else if (entry.isFile()) {
         const st = await lstat(path.join(dir, rel));
-        files.set(rel, { size: st.size, mtimeMs: st.mtimeMs });
+        if (st.isFile()) files.set(rel, { size: st.size, mtimeMs: st.mtimeMs, dev: st.dev, ino: st.ino });
       }
       // symlinks, sockets and devices are never uploaded: they could point outside the workspace
     }
@@ -33,7 +36,7 @@ export function changedFiles(before: WorkspaceSnapshot, after: WorkspaceSnapshot
   const out: string[] = [];
   for (const [rel, now] of after) {
     const then = before.get(rel);
-    if (!then || then.size !== now.size || then.mtimeMs !== now.mtimeMs) out.push(rel);
+    if (!then || then.size !== now.size || then.mtimeMs !== now.mtimeMs || then.ino !== now.ino) out.push(rel);
   }
   return out.sort();
 }
@@ -60,14 +63,31 @@ export function plannedOutputs(bucket: string, jobId: string, files: string[], s
   }));
 }
 
-/** Streams each planned file from the workspace to its object, a few at a time. */
-export async function uploadOutputs(blobs: BlobStore, bucket: string, jobId: string, workspace: string, planned: CreatedFile[], concurrency = 4): Promise<void> {
+/**
+ * Streams each planned file from the workspace to its object, a few at a time. Call it only after
+ * every process of the turn has ended. Each file is opened without following links and must be the
+ * one `seen` recorded; one that is not is skipped (and returned), never read.
+ */
+export async function uploadOutputs(blobs: BlobStore, bucket: string, jobId: string, workspace: string, planned: CreatedFile[], seen: WorkspaceSnapshot, log?: Logger, concurrency = 4): Promise<string[]> {
   let next = 0;
+  const skipped: string[] = [];
   const worker = async () => {
     while (next < planned.length) {
       const file = planned[next++]!;
-      await blobs.uploadFile(bucket, outputObjectName(jobId, file.filename), path.join(workspace, file.filename), file.content_type);
+      const known = seen.get(file.filename);
+      const opened = known ? await openSnapshotFile(path.join(workspace, file.filename), known) : { handle: null, why: 'the snapshot did not see it' };
+      if (!opened.handle) {
+        skipped.push(file.filename);
+        log?.error('output file not uploaded: it changed after the snapshot', { job_id: jobId, filename: file.filename, reason: opened.why });
+        continue;
+      }
+      try {
+        await blobs.uploadStream(bucket, outputObjectName(jobId, file.filename), opened.handle.createReadStream({ autoClose: false }), file.content_type);
+      } finally {
+        await opened.handle.close();
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, planned.length) }, worker));
+  return skipped;
 }

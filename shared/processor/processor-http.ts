@@ -10,7 +10,9 @@ import { pushHandler } from '../pubsub/push-handler.js';
 import { PubSubJobQueue } from '../queue/pubsub-job-queue.js';
 import { FirestoreJobStore } from '../store/firestore-job-store.js';
 import { sandboxProbeOnce } from '../codex/sandbox-probe.js';
+import { processIsolation } from '../codex/process-isolation.js';
 import { handleJobMessage } from './handle-job-message.js';
+import { concurrencyGate } from './concurrency-gate.js';
 import type { ProcessorDeps } from './run-claimed-job.js';
 
 export function processorDeps(config: Config): ProcessorDeps {
@@ -33,17 +35,19 @@ export function processorDeps(config: Config): ProcessorDeps {
 
 /** Runs the sandbox probe at start-up so a host where the sandbox cannot work is reported at once. */
 export function reportSandbox(deps: ProcessorDeps): void {
+  void processIsolation().then((iso) => (iso.mode === 'pid-namespace' ? deps.log.info(`process isolation: ${iso.description}`) : deps.log.warn(`process isolation: ${iso.description}`)));
   void sandboxProbeOnce(deps.config.CODEX_BIN, deps.config.CODEX_SANDBOX).then((probe) =>
     probe.ok ? deps.log.info(`sandbox probe: ${probe.message}`) : deps.log.error(`sandbox probe: ${probe.message}`),
   );
 }
 
 export function processorHandler(deps: ProcessorDeps) {
-  return pushHandler({
+  const gate = concurrencyGate(deps.config.PROCESSOR_CONCURRENCY, () => deps.log);
+  return gate.wrap(pushHandler({
     deps,
     what: 'Pub/Sub delivery',
     decode: messageFromRequest,
     handle: (message, log) => handleJobMessage({ ...deps, log }, message),
     describe: (message) => ({ job_id: message.attributes.job_id, message_id: message.messageId }),
-  });
+  }));
 }

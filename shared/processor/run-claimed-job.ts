@@ -4,7 +4,7 @@
 import type { BlobStore } from '../blobs/blob-store.js';
 import { writeCodexHome, providerFromConfig, scrubbedEnv } from '../codex/codex-home.js';
 import { sandboxProbeOnce } from '../codex/sandbox-probe.js';
-import { runTurn as realRunTurn, type TurnOutcome, type TurnRequest } from '../codex/run-turn.js';
+import { LEASE_LOST, runTurn as realRunTurn, type TurnOutcome, type TurnRequest } from '../codex/run-turn.js';
 import type { Config } from '../config.js';
 import type { JobDocument, JobResult, ProgressStage } from '../jobs/job-document.js';
 import { JobFailure, type JobErrorInfo } from '../jobs/job-error.js';
@@ -14,10 +14,13 @@ import type { JobStore } from '../store/job-store.js';
 import { EventSink, eventSeqBase } from './event-sink.js';
 import { createJobWorkspace } from './job-workspace.js';
 import { keepLease } from './lease-keeper.js';
-import { changedFiles, plannedOutputs, snapshotWorkspace, uploadOutputs } from './output-files.js';
+import { snapshotWorkspace, uploadOutputs } from './output-files.js';
+import { collectOutputs } from './collect-outputs.js';
 import { progressWriter } from './progress-writer.js';
 import { publishReservedResult } from './publish-result.js';
 import { restoreSession, saveSession } from './session-store.js';
+import { recordJobChanges, skippedEventData } from '../workspace/job-changes.js';
+import { prepareWorkspace } from '../workspace/prepare-workspace.js';
 
 export interface ProcessorDeps {
   config: Config;
@@ -35,7 +38,7 @@ export function resultObjectName(jobId: string): string {
   return `jobs/${jobId}/result.json`;
 }
 
-const EXIT_CODES = { completed: 0, failed: 1, timeout: 124, cancel: 130, budget: 2 } as const;
+const EXIT_CODES = { completed: 0, failed: 1, timeout: 124, cancel: 130, budget: 2, lease: 137 } as const;
 
 /** What a turn's outcome means for the job: its terminal status and error, if any. */
 export function verdict(job: JobDocument, outcome: TurnOutcome): { status: 'completed' | 'failed' | 'cancelled'; error: JobErrorInfo | null; structured?: unknown } {
@@ -80,14 +83,13 @@ async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions
   let leaseLost = false;
   const stopLease = keepLease(store, job.job_id, holder, config.JOB_LEASE_MS, () => {
     leaseLost = true;
-    log.warn('lease lost: another processor owns the job now; stopping this run');
-    cancel.abort();
-  }, log);
+    cancel.abort(LEASE_LOST);
+  }, log, job.lease ? { expiresAt: Date.parse(job.lease.expires_at) } : {});
   // Given back (worker shutdown): stop like a lost lease, recording nothing; the caller releases the lease.
   const giveBack = () => {
     leaseLost = true;
     log.warn('giving the job back unfinished (shutting down)');
-    cancel.abort();
+    cancel.abort(LEASE_LOST);
   };
   options.relinquish?.addEventListener('abort', giveBack, { once: true });
   const unwatch = store.watch(job.job_id, (doc) => {
@@ -121,7 +123,16 @@ async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions
     events.push('claimed', { holder, attempt: job.attempts });
     if (!probe.ok) throw new JobFailure('internal', probe.message);
     await writeCodexHome(workspace.codexHome, providerFromConfig(config), config.CODEX_SANDBOX);
-    const resumeThreadId = job.session_id ? await restoreSession(blobs, config.RESULTS_BUCKET, job.session_id, workspace) : null;
+    const prepared = await prepareWorkspace({
+      config,
+      blobs,
+      job,
+      ws: workspace,
+      restoreSession: () => restoreSession(blobs, config.RESULTS_BUCKET, job.session_id!, workspace),
+      signal: cancel.signal,
+    });
+    if (prepared.skipped.length) events.push('workspace_skipped', skippedEventData(prepared.skipped));
+    const resumeThreadId = prepared.resumeThreadId;
     const before = await snapshotWorkspace(workspace.workspace);
     stage('workspace_ready', resumeThreadId ? 'workspace restored from the session' : 'workspace ready');
     stage('codex_running', 'codex is working');
@@ -139,11 +150,13 @@ async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions
       signal: cancel.signal,
       onEvent: (type, data) => events.push(type, data),
     });
-    if (leaseLost) return null;
+    await outcome.closed; // uploads start only after every process of the turn has ended
+    if (leaseLost) return events.discard();
     const v = verdict(job, outcome);
     stage('uploading', 'uploading created files');
-    const after = await snapshotWorkspace(workspace.workspace);
-    const created = plannedOutputs(config.OUTPUTS_BUCKET, job.job_id, changedFiles(before, after), after);
+    const changes = await recordJobChanges(blobs, config.OUTPUTS_BUCKET, job.job_id, prepared, log);
+    const { created, truncated, seen } = await collectOutputs(config, job.job_id, workspace.workspace, before, changes?.outputs);
+    if (changes && truncated) for (const c of [changes.full, changes.inDocument]) c.truncated = true; // the output caps cut the outputs
     const exitCode = outcome.status === 'stopped' ? EXIT_CODES[outcome.stop ?? 'cancel'] : EXIT_CODES[v.status === 'completed' ? 'completed' : 'failed'];
     const result: JobResult = {
       exit_code: exitCode,
@@ -156,11 +169,13 @@ async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions
       created_files: created,
       usage: outcome.usage,
       thread_id: outcome.threadId,
+      ...(truncated ? { outputs_truncated: true } : {}),
+      changes: changes?.inDocument ?? null,
     };
     events.push('finished', { status: v.status, ...(v.error ? { error: v.error } : {}) });
     await Promise.all([
-      uploadOutputs(blobs, config.OUTPUTS_BUCKET, job.job_id, workspace.workspace, created),
-      blobs.writeJson(config.RESULTS_BUCKET, resultObjectName(job.job_id), { job_id: job.job_id, status: v.status, error: v.error, result }),
+      uploadOutputs(blobs, config.OUTPUTS_BUCKET, job.job_id, workspace.workspace, created, seen, log),
+      blobs.writeJson(config.RESULTS_BUCKET, resultObjectName(job.job_id), { job_id: job.job_id, status: v.status, error: v.error, result: { ...result, changes: changes?.full ?? null } }),
       job.session_id && v.status === 'completed' && outcome.threadId ? saveSession(blobs, config.RESULTS_BUCKET, job.session_id, workspace, outcome.threadId) : undefined,
       events.flush(),
       progress.settled(),
@@ -168,7 +183,7 @@ async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions
     ]);
     return await finish(deps, job, v.status, { result, error: v.error });
   } catch (err) {
-    if (leaseLost) return null;
+    if (leaseLost) return events.discard();
     const failure = err instanceof JobFailure ? err : new JobFailure('internal', (err as Error).message);
     log.error('job failed', { error_code: failure.code, error: failure });
     events.push('finished', { status: 'failed', error: { code: failure.code, message: failure.message } });

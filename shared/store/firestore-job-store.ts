@@ -5,11 +5,17 @@ import { assertTransition, isTerminal } from '../jobs/job-status.js';
 import { pushLaneOf } from '../jobs/job-lane.js';
 import type { Priority } from '../jobs/job-request.js';
 import type { CancelOutcome, ClaimOptions, ClaimOutcome, JobStore, TerminalPatch } from './job-store.js';
+import { resultForDocument } from './document-limits.js';
 
 export const JOBS_COLLECTION = 'jobs';
 export const EVENTS_COLLECTION = 'events';
 /** Firestore caps a document at 1 MiB: long texts are cut in the document (result.json keeps them whole). */
 export const DOC_TEXT_LIMIT = 64 * 1024;
+
+/** Writes per events batch commit (Firestore allows 500). */
+export const EVENT_BATCH_WRITES = 400;
+/** Bytes per events batch commit (Firestore allows 10 MiB per request). */
+export const EVENT_BATCH_BYTES = 4 * 1024 * 1024;
 
 export function eventDocId(seq: number): string {
   return String(seq).padStart(10, '0');
@@ -136,7 +142,7 @@ export class FirestoreJobStore implements JobStore {
       assertTransition(jobId, job.status, to);
       const at = new Date().toISOString();
       const result = patch.result
-        ? { ...patch.result, stdout: cut(patch.result.stdout), stderr: cut(patch.result.stderr), final_message: cut(patch.result.final_message) }
+        ? { ...resultForDocument(patch.result), stdout: cut(patch.result.stdout), stderr: cut(patch.result.stderr), final_message: cut(patch.result.final_message) }
         : (patch.result ?? job.result);
       const next: JobDocument = {
         ...job,
@@ -158,6 +164,8 @@ export class FirestoreJobStore implements JobStore {
       const existing = await this.read(tx, spec.job_id);
       const job = existing ?? newJobDocument(spec, ttlDays);
       if (isTerminal(job.status)) return job;
+      // A live holder is running it (the dead letter was a duplicate's): the holder finishes it.
+      if (job.status === 'processing' && job.lease && Date.parse(job.lease.expires_at) > Date.now()) return job;
       if (job.status === 'queued') assertTransition(job.job_id, 'queued', 'processing');
       assertTransition(job.job_id, 'processing', 'failed');
       const at = new Date().toISOString();
@@ -203,15 +211,43 @@ export class FirestoreJobStore implements JobStore {
     );
   }
 
+  /**
+   * Commits events in batches of at most EVENT_BATCH_WRITES writes and EVENT_BATCH_BYTES bytes. A batch
+   * that fails is written again event by event, so one event Firestore refuses never loses the others
+   * (the first error is thrown after every other event was tried).
+   */
   async appendEvents(jobId: string, events: JobEvent[]): Promise<void> {
     const expire_at = Timestamp.fromMillis(Date.now() + this.eventTtlDays * 86_400_000);
-    for (let i = 0; i < events.length; i += 400) {
-      const batch = this.db.batch();
-      for (const event of events.slice(i, i + 400)) {
-        batch.set(this.ref(jobId).collection(EVENTS_COLLECTION).doc(eventDocId(event.seq)), { ...event, expire_at });
+    const doc = (event: JobEvent) => this.ref(jobId).collection(EVENTS_COLLECTION).doc(eventDocId(event.seq));
+    const groups: JobEvent[][] = [];
+    let group: JobEvent[] = [];
+    let bytes = 0;
+    for (const event of events) {
+      const size = Buffer.byteLength(JSON.stringify(event));
+      if (group.length && (group.length >= EVENT_BATCH_WRITES || bytes + size > EVENT_BATCH_BYTES)) {
+        groups.push(group);
+        group = [];
+        bytes = 0;
       }
-      await batch.commit();
+      group.push(event);
+      bytes += size;
     }
+    if (group.length) groups.push(group);
+    let firstError: unknown;
+    for (const g of groups) {
+      const batch = this.db.batch();
+      for (const event of g) batch.set(doc(event), { ...event, expire_at });
+      try {
+        await batch.commit();
+      } catch (err) {
+        if (g.length === 1) {
+          firstError ??= err;
+          continue;
+        }
+        for (const event of g) await doc(event).set({ ...event, expire_at }).catch((e: unknown) => (firstError ??= e));
+      }
+    }
+    if (firstError) throw firstError;
   }
 
   async lastEventSeq(jobId: string): Promise<number> {

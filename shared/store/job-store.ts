@@ -5,7 +5,7 @@ import type { JobErrorInfo } from '../jobs/job-error.js';
 
 export type ClaimOutcome =
   | { outcome: 'claimed'; job: JobDocument }
-  /** another holder runs it under a live lease: ack the duplicate, do nothing */
+  /** another holder runs it under a live lease: do nothing, but keep the message (see handle-job-message.ts) */
   | { outcome: 'busy'; job: JobDocument }
   /** already completed, failed or cancelled */
   | { outcome: 'terminal'; job: JobDocument }
@@ -45,7 +45,8 @@ export interface JobStore {
   finish(jobId: string, to: 'completed' | 'failed' | 'cancelled', patch: TerminalPatch, holder?: string, options?: { markResultPublished?: boolean }): Promise<JobDocument | null>;
   /**
    * Fails a job whose message was dead-lettered (error.code dead_lettered). A queued job takes the two
-   * legal moves queued → processing → failed in one transaction; a terminal job is left as it is.
+   * legal moves queued → processing → failed in one transaction; a terminal job, and a processing job
+   * under a live lease (its holder finishes it), are left as they are.
    */
   failDeadLettered(spec: JobSpec, message: string, ttlDays: number): Promise<JobDocument>;
   /** queued → cancelled at once; processing → cancel_requested for the processor to act on. */

@@ -15,6 +15,7 @@ export const webhookBodySchema = resultMessageSchema.pick({
   usage: true,
   completed_at: true,
   error: true,
+  changes: true,
 });
 export type WebhookBody = z.infer<typeof webhookBodySchema>;
 

@@ -72,6 +72,7 @@ export interface TarEntrySpec {
   type?: NonNullable<HeaderData['type']>;
   data?: Buffer | string;
   linkpath?: string;
+  mode?: number;
 }
 
 /** A tar (ustar headers from tar's Header), gzipped. Paths must fit ustar (≤ 100 chars, or prefix split). */
@@ -82,7 +83,7 @@ export function buildTarGz(entries: TarEntrySpec[]): Buffer {
     const type = e.type ?? 'File';
     const size = type === 'File' ? data.length : 0;
     const header = Buffer.alloc(512);
-    new Header({ path: e.path, type, size, mode: type === 'Directory' ? 0o755 : 0o644, uid: 0, gid: 0, mtime: new Date(0), ...(e.linkpath ? { linkpath: e.linkpath } : {}) }).encode(header, 0);
+    new Header({ path: e.path, type, size, mode: e.mode ?? (type === 'Directory' ? 0o755 : 0o644), uid: 0, gid: 0, mtime: new Date(0), ...(e.linkpath ? { linkpath: e.linkpath } : {}) }).encode(header, 0);
     blocks.push(header);
     if (size > 0) blocks.push(data, Buffer.alloc((512 - (size % 512)) % 512));
   }

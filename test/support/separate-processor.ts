@@ -5,6 +5,7 @@ import { startProcess, type ManagedProcess } from '../../dev/child-processes.js'
 import { freePort } from '../../dev/free-port.js';
 import { DIST_ROOT } from '../../dev/stack.js';
 import type { PubSubMessage } from '../../shared/pubsub/pubsub-message.js';
+import { namespaceInit, processIsolation } from '../../shared/codex/process-isolation.js';
 
 export interface SeparateProcessor {
   proc: ManagedProcess;
@@ -12,6 +13,12 @@ export interface SeparateProcessor {
   /** POSTs one push delivery; resolves with the HTTP status once the processor answers (after the job). */
   push(message: PubSubMessage, topic?: string): Promise<number>;
   stop(): Promise<void>;
+  /**
+   * Dies as a container does, with everything in it: the processor runs as the init of its own PID
+   * namespace (where the host has them), so SIGKILL to that init ends every process it started,
+   * nested namespaces included, with nothing to find by a walk. Resolves once they are all gone.
+   */
+  crash(): Promise<void>;
 }
 
 export function pushBody(message: PubSubMessage, subscription = 'projects/test/subscriptions/codex-jobs-processor'): Record<string, unknown> {
@@ -20,10 +27,13 @@ export function pushBody(message: PubSubMessage, subscription = 'projects/test/s
 
 export async function startSeparateProcessor(env: NodeJS.ProcessEnv, project: string): Promise<SeparateProcessor> {
   const port = await freePort();
-  const proc = await startProcess('processor-under-test', process.execPath, [path.join(DIST_ROOT, 'dev/serve-function.js'), 'processor', path.join(DIST_ROOT, 'functions/processor/index.js'), String(port)], {
+  const isolation = await processIsolation();
+  const command = [...isolation.prefix, process.execPath, path.join(DIST_ROOT, 'dev/serve-function.js'), 'processor', path.join(DIST_ROOT, 'functions/processor/index.js'), String(port)];
+  const proc = await startProcess('processor-under-test', command[0]!, command.slice(1), {
     env,
     readyPattern: /listening/,
   });
+  const exited = new Promise<void>((resolve) => (proc.child.exitCode !== null || proc.child.signalCode !== null ? resolve() : proc.child.once('exit', () => resolve())));
   const url = `http://127.0.0.1:${port}`;
   return {
     proc,
@@ -34,5 +44,12 @@ export async function startSeparateProcessor(env: NodeJS.ProcessEnv, project: st
       return res.status;
     },
     stop: () => proc.stop(),
+    async crash() {
+      const pid = proc.child.pid!;
+      // The namespace's init exits only after the kernel has ended every other member.
+      process.kill(isolation.mode === 'pid-namespace' ? (namespaceInit(pid) ?? pid) : -pid, 'SIGKILL');
+      await exited;
+      await proc.stop();
+    },
   };
 }

@@ -4,7 +4,7 @@ import { fromFirestore } from '../../shared/store/firestore-job-store.js';
 import type { JobDocument } from '../../shared/jobs/job-document.js';
 import { isTerminal } from '../../shared/jobs/job-status.js';
 
-export function waitForJob(firestore: Firestore, jobId: string, predicate: (job: JobDocument) => boolean = (j) => isTerminal(j.status), timeoutMs = 90_000): Promise<JobDocument> {
+export function waitForJob(firestore: Firestore, jobId: string, predicate: (job: JobDocument) => boolean = (j) => isTerminal(j.status), timeoutMs = 300_000): Promise<JobDocument> {
   return new Promise((resolve, reject) => {
     let last: JobDocument | undefined;
     const timer = setTimeout(() => {

@@ -15,12 +15,13 @@ import { clientGone, waitForJob } from '../job-wait.js';
 import { queryOf } from '../query.js';
 import { jsonBody } from '../request-body.js';
 import type { Route, RouteContext } from '../router.js';
+import { checkWorkspace } from '../workspace-check.js';
 
 export function jobLinks(baseUrl: string, jobId: string) {
   return { status_url: `${baseUrl}/jobs/${jobId}`, events_url: `${baseUrl}/jobs/${jobId}/events` };
 }
 
-function submitResponse(ctx: RouteContext, job: Pick<JobDocument, 'job_id' | 'status' | 'created_at' | 'timeout_ms'>, message: string): SubmitResponse {
+export function submitResponse(ctx: RouteContext, job: Pick<JobDocument, 'job_id' | 'status' | 'created_at' | 'timeout_ms'>, message: string): SubmitResponse {
   return {
     job_id: job.job_id,
     status: job.status,
@@ -31,7 +32,7 @@ function submitResponse(ctx: RouteContext, job: Pick<JobDocument, 'job_id' | 'st
 }
 
 /** Writes the document and publishes the message concurrently; the processor copes with either arriving first. */
-async function queueJob(ctx: RouteContext, job: JobDocument): Promise<void> {
+export async function queueJob(ctx: RouteContext, job: JobDocument): Promise<void> {
   const { deps } = ctx;
   const [created, published] = await Promise.allSettled([deps.store.create(job), deps.queue.publishJob(messageFromJob(job))]);
   if (created.status === 'fulfilled' && published.status === 'fulfilled') return;
@@ -51,6 +52,7 @@ async function submitJob(ctx: RouteContext): Promise<void> {
   if (!parsed.success || !query.success) throw new ApiError('bad_request', `invalid job request: ${details.map((d) => d.message).join('; ')}`, details);
   const request = parsed.data;
   if (request.callback_url) await checkCallbackUrl(deps, request.callback_url);
+  if (request.workspace) await checkWorkspace(deps, caller.name, request.workspace);
   const idempotencyKey = parseIdempotencyKey(req.header('idempotency-key'));
   const waitSeconds = query.data.wait ?? 0;
 
@@ -92,7 +94,7 @@ async function replay(ctx: RouteContext, jobId: string, request: Parameters<type
   await answer(ctx, job, 200, 'existing job for this Idempotency-Key', waitSeconds);
 }
 
-async function answer(ctx: RouteContext, job: JobDocument, status: 200 | 202, message: string, waitSeconds: number): Promise<void> {
+export async function answer(ctx: RouteContext, job: JobDocument, status: 200 | 202, message: string, waitSeconds: number): Promise<void> {
   if (waitSeconds > 0 && !isTerminal(job.status)) {
     const ended = await waitForJob(ctx.deps.store, job.job_id, (j) => isTerminal(j.status), waitSeconds * 1000, clientGone(ctx.res));
     if (ended) return void ctx.res.status(200).json(ended);

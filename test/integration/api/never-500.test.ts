@@ -9,8 +9,12 @@ import { startApi, KEYS, type ApiServer } from './support/api-server.js';
 
 let api: ApiServer;
 let jobId: string;
+let uploadId: string;
 before(async () => {
   api = await startApi();
+  await api.env.storage.createBucket(api.env.config.UPLOADS_BUCKET);
+  await api.env.storage.createBucket(api.env.config.RESULTS_BUCKET);
+  uploadId = (await api.call<{ upload_id: string }>('POST', '/uploads')).body.upload_id;
   jobId = (await api.call<{ job_id: string }>('POST', '/jobs', { body: { prompt: 'fuzz target' } })).body.job_id;
   // Terminal, so an event stream on it ends at once instead of waiting for the job.
   await api.call('POST', `/jobs/${jobId}/cancel`);
@@ -18,13 +22,13 @@ before(async () => {
 after(() => api.close());
 
 const segment = fc.oneof(
-  fc.constantFrom('jobs', 'enqueue', 'status', 'queue', 'stats', 'events', 'outputs', 'cancel', 'health', 'openapi.json', '..', '.', '%2e%2e', '%', '%zz', '%C0%AF', '%00', '%E0%A4%A', '%2F'),
+  fc.constantFrom('jobs', 'enqueue', 'status', 'queue', 'stats', 'events', 'outputs', 'cancel', 'health', 'openapi.json', 'uploads', 'changes', 'changes.patch', 'rerun', '..', '.', '%2e%2e', '%', '%zz', '%C0%AF', '%00', '%E0%A4%A', '%2F'),
   fc.webSegment(),
   fc.string({ maxLength: 12 }).map(encodeURIComponent),
 );
-const knownPaths = ['/jobs', '/enqueue', `/jobs/${'{id}'}`, `/status/{id}`, `/jobs/{id}/cancel`, `/jobs/{id}/events`, `/jobs/{id}/outputs`, `/jobs/{id}/outputs/a.txt`, '/queue/stats', '/health', '/openapi.json'];
+const knownPaths = ['/jobs', '/enqueue', `/jobs/${'{id}'}`, `/status/{id}`, `/jobs/{id}/cancel`, `/jobs/{id}/events`, `/jobs/{id}/outputs`, `/jobs/{id}/outputs/a.txt`, '/queue/stats', '/health', '/openapi.json', '/uploads', '/uploads/{upload}', '/uploads/{id}', '/jobs/{id}/changes', '/jobs/{id}/changes.patch', '/jobs/{id}/rerun'];
 const path = fc.oneof(
-  fc.constantFrom(...knownPaths).map((p) => p.replace('{id}', jobId)),
+  fc.constantFrom(...knownPaths).map((p) => p.replace('{id}', jobId).replace('{upload}', uploadId)),
   fc.array(segment, { minLength: 0, maxLength: 5 }).map((s) => '/' + s.join('/')),
   fc.tuple(fc.constantFrom(...knownPaths), segment).map(([p, s]) => p.replace('{id}', s)),
 );
@@ -44,6 +48,11 @@ const jobRequest = fc.record(
     session_id: fc.oneof(fc.stringMatching(/^[A-Za-z0-9_-]{1,20}$/), fc.string({ maxLength: 20 })),
     output_schema: fc.oneof(fc.jsonValue(), fc.constant({ type: 'object' })),
     max_total_tokens: fc.oneof(fc.integer(), fc.double()),
+    workspace: fc.oneof(
+      fc.jsonValue(),
+      fc.record({ upload_id: fc.oneof(fc.string({ maxLength: 70 }), fc.constantFrom('abcdefgh12', 'x')) }),
+      fc.record({ git: fc.record({ url: fc.oneof(fc.webUrl(), fc.string({ maxLength: 20 }), fc.constantFrom('https://127.0.0.1/r.git', 'file:///etc', 'https://example.com/r.git')), ref: fc.oneof(fc.string({ maxLength: 10 }), fc.constant('-x')), depth: fc.oneof(fc.integer({ min: -2, max: 5 }), fc.double()) }, { requiredKeys: [] }) }),
+    ),
     extra: fc.jsonValue(),
   },
   { requiredKeys: [] },

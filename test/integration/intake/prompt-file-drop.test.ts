@@ -83,7 +83,7 @@ test('a .prompt upload makes one queued job with the drop defaults, published on
   assert.equal(doc.owner, 'storage');
   assert.equal(doc.source, 'storage');
   assert.equal(doc.source_ref, `gs://${bucket}/${name}#${generation}`);
-  assert.deepEqual(doc.metadata, { source: 'file_upload', original_filename: name, bucket });
+  assert.deepEqual(doc.metadata, { source: 'file_upload', original_filename: name.split('/').at(-1), object: name, bucket });
   const msg = await waitForMessage(jobsTopic, jobId);
   assert.deepEqual(msg.attributes, { job_id: jobId, priority: 'low', source: 'storage', lane: 'normal' });
   assert.equal((msg.data as { prompt: string }).prompt, 'Fix the failing test in src/math.ts.');
@@ -99,7 +99,7 @@ test('front matter sets the options; a high priority goes to the priority lane',
   const job = await waitForJob(env.firestore, jobId, () => true);
   assert.equal(job.prompt, 'Roll back the last deploy.');
   assert.equal(job.timeout_ms, 90_000);
-  assert.deepEqual(job.metadata, { ticket: 'OPS-7', source: 'file_upload', original_filename: name, bucket });
+  assert.deepEqual(job.metadata, { ticket: 'OPS-7', source: 'file_upload', original_filename: 'hotfix.codex', object: name, bucket });
 });
 
 test('bad files make a failed job with bad_request and a clear message (and a result message)', async () => {

@@ -5,14 +5,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { startProcess } from '../../../dev/child-processes.js';
-import { freePort } from '../../../dev/free-port.js';
 import { replyFromDirectives } from '../../../dev/scripted-model.js';
-import { DIST_ROOT } from '../../../dev/stack.js';
-import { killProcessTree } from '../../../shared/codex/process-tree.js';
 import { newJobDocument } from '../../../shared/jobs/job-document.js';
 import { processorHarness, pushMessage, type ProcessorHarness } from '../../support/processor-harness.js';
 import { processesMatching } from '../../support/process-table.js';
+import { startSeparateProcessor } from '../../support/separate-processor.js';
 import { eventually } from '../../support/test-env.js';
 
 const SLOW = 'sleep 31.913';
@@ -20,7 +17,7 @@ let firstTurnsOfCrashJob = 0;
 let h: ProcessorHarness;
 before(async () => {
   // The first attempt of the crash job runs a long command (so it can be killed mid-job); later attempts finish quickly.
-  h = await processorHarness({ JOB_LEASE_MS: '2000' }, (r) => {
+  h = await processorHarness({ JOB_LEASE_MS: '6000' }, (r) => {
     if (r.prompt.includes('crash-marker') && r.step === 0 && firstTurnsOfCrashJob++ === 0) return { kind: 'command', cmd: SLOW };
     return replyFromDirectives(r);
   });
@@ -29,29 +26,28 @@ after(async () => {
   await h.close();
 });
 
-test('SIGKILL mid-job: a duplicate under the live lease is acked, and after the lease expires the redelivery takes over (attempts 2) and finishes', async (t) => {
-  const port = await freePort();
+test('SIGKILL mid-job: a duplicate under the live lease is kept for redelivery, and after the lease expires the redelivery takes over (attempts 2) and finishes', async (t) => {
   // A killed processor cannot remove its job dir (in GCP the instance's /tmp dies with it): give it its own.
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'killed-processor-'));
   t.after(() => rmSync(tmp, { recursive: true, force: true }));
-  const proc = await startProcess('processor-to-kill', process.execPath, [path.join(DIST_ROOT, 'dev/serve-function.js'), 'processor', path.join(DIST_ROOT, 'functions/processor/index.js'), String(port)], {
-    env: { ...process.env, ...h.env.env, TMPDIR: tmp },
-    readyPattern: /listening/,
-  });
+  const doomed = await startSeparateProcessor({ ...process.env, ...h.env.env, TMPDIR: tmp, LOG_LEVEL: 'INFO' }, h.env.project);
+  t.after(() => doomed.stop());
   const { job, message } = await h.submit({ prompt: 'crash-marker job [[final:recovered]]' });
-  const body = { message: { data: message.data.toString('base64'), attributes: message.attributes, messageId: message.messageId }, subscription: 'projects/p/subscriptions/s' };
-  const push = fetch(`http://127.0.0.1:${port}/projects/${h.env.project}/topics/codex-jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).catch((err: Error) => err);
-  await eventually(() => (processesMatching(SLOW).length > 0 ? true : undefined), 'the first attempt to be running its command', 30_000, 50);
+  const push = doomed.push(message).catch((err: Error) => err);
+  await eventually(() => (processesMatching(SLOW).length > 0 ? true : undefined), 'the first attempt to be running its command', 60_000, 50).catch((err: Error) => {
+    throw new Error(`${err.message}; the processor printed:\n${doomed.proc.output()}`);
+  });
 
-  killProcessTree(proc.child.pid!); // the instance dies with everything it started, as a crashed container would
-  await proc.stop();
+  await doomed.crash(); // the instance dies with everything it started, as a crashed container would
   assert.ok((await push) instanceof Error, 'the killed processor never answered');
+  assert.deepEqual(processesMatching(SLOW), [], 'nothing of the dead instance runs on');
   const orphaned = await h.deps.store.get(job.job_id);
   assert.equal(orphaned?.status, 'processing');
   assert.equal(orphaned?.attempts, 1);
 
   const other = h.otherProcessor();
-  assert.deepEqual(await h.deliver(message, other), { ack: true, reason: 'busy' }, 'a duplicate under a live lease is acked without work');
+  const duplicate = await h.deliver(message, other);
+  assert.deepEqual([duplicate.ack, duplicate.reason], [false, 'busy'], 'a duplicate under a live lease is not acked (nor run): it is what survives the dead holder');
 
   const expiresIn = Date.parse(orphaned!.lease!.expires_at) - Date.now();
   await new Promise((r) => setTimeout(r, Math.max(0, expiresIn) + 50)); // the lease is a wall-clock rule

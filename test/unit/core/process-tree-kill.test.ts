@@ -31,7 +31,7 @@ async function startTree(t: TestContext, script: string, lines: number, detached
   const child = spawn('sh', ['-c', script], { stdio: ['pipe', 'pipe', 'pipe'], detached });
   // Bounded, so a survivor fails the test instead of hanging it.
   const closed = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('a process of the tree still holds its stdout after 10 s')), 10_000);
+    const timer = setTimeout(() => reject(new Error('a process of the tree still holds its stdout after 120 s')), 120_000);
     child.once('close', () => {
       clearTimeout(timer);
       resolve();
@@ -60,7 +60,7 @@ async function startTree(t: TestContext, script: string, lines: number, detached
 
 describe('descendants', () => {
   it('finds the background child of a shell', async (t) => {
-    const tree = await startTree(t, 'sleep 30 & echo $!; sleep 30', 1, true);
+    const tree = await startTree(t, 'sleep 600 & echo $!; sleep 600', 1, true);
     const found = descendants(tree.child.pid!);
     assert.ok(found.includes(tree.printed[0]!), `${tree.printed[0]} not in ${JSON.stringify(found)}`);
     assert.ok(!found.includes(tree.child.pid!), 'a process is not its own descendant');
@@ -70,7 +70,7 @@ describe('descendants', () => {
 
   it('finds grandchildren and deeper', async (t) => {
     // sh → sh → sleep: the inner shell prints its own pid and its sleep's pid.
-    const tree = await startTree(t, `sh -c 'echo $$; sleep 30 & echo $!; wait' & wait`, 2, true);
+    const tree = await startTree(t, `sh -c 'echo $$; sleep 600 & echo $!; wait' & wait`, 2, true);
     const [inner, sleeper] = tree.printed as [number, number];
     const found = descendants(tree.child.pid!);
     assert.ok(found.includes(inner), `inner shell ${inner} not in ${JSON.stringify(found)}`);
@@ -81,7 +81,7 @@ describe('descendants', () => {
   });
 
   it('is empty for a process without children and for a pid that does not exist', async (t) => {
-    const tree = await startTree(t, 'echo $$; exec sleep 30', 1, true);
+    const tree = await startTree(t, 'echo $$; exec sleep 600', 1, true);
     assert.deepEqual(descendants(tree.child.pid!), []);
     assert.deepEqual(descendants(2 ** 22 + 12345), []);
     killProcessTree(tree.child.pid!);
@@ -91,7 +91,7 @@ describe('descendants', () => {
 
 describe('killProcessTree', () => {
   it('kills a process group leader and all of its group', async (t) => {
-    const tree = await startTree(t, 'sleep 30 & echo $!; sleep 30', 1, true);
+    const tree = await startTree(t, 'sleep 600 & echo $!; sleep 600', 1, true);
     const pids = [tree.child.pid!, ...tree.printed, ...descendants(tree.child.pid!)];
     for (const pid of pids) assert.equal(running(pid), true, `${pid} should run before the kill`);
     killProcessTree(tree.child.pid!);
@@ -102,7 +102,7 @@ describe('killProcessTree', () => {
 
   it('kills a grandchild that started its own session (out of the process group)', async (t) => {
     // setsid puts the grandchild in a new session and group, as bwrap does with sandboxed commands.
-    const tree = await startTree(t, `setsid sh -c 'echo $$; exec sleep 30' & wait`, 1, true);
+    const tree = await startTree(t, `setsid sh -c 'echo $$; exec sleep 600' & wait`, 1, true);
     const escaped = tree.printed[0]!;
     assert.equal(running(escaped), true);
     assert.ok(descendants(tree.child.pid!).includes(escaped));
@@ -112,7 +112,7 @@ describe('killProcessTree', () => {
   });
 
   it('works for a child that does not lead its own group', async (t) => {
-    const tree = await startTree(t, 'sleep 30 & echo $!; sleep 30', 1, false);
+    const tree = await startTree(t, 'sleep 600 & echo $!; sleep 600', 1, false);
     killProcessTree(tree.child.pid!);
     await tree.closed;
     assert.equal(running(tree.printed[0]!), false);

@@ -54,7 +54,7 @@ test('zip: every .codex/.prompt entry is read (deflated or stored); other files 
   assert.equal(c.bytesRead, 'First job.'.length + 'Second job.'.length, 'non-prompt entries are never decompressed');
 });
 
-test('tar.gz: every .codex/.prompt entry is read; other files are drained and counted', async () => {
+test('tar.gz: every .codex/.prompt entry is read; other files are drained, not kept, and counted as workspace files', async () => {
   const c = await tgz([
     { path: 'jobs/', type: 'Directory' },
     { path: 'jobs/one.prompt', data: 'First job.' },
@@ -63,7 +63,8 @@ test('tar.gz: every .codex/.prompt entry is read; other files are drained and co
   ]);
   assert.deepEqual(texts(c), { 'jobs/one.prompt': 'First job.', 'jobs/two.codex': 'Second job.' });
   assert.equal(c.entryCount, 4);
-  assert.equal(c.bytesRead, 10 + 11 + 5);
+  assert.equal(c.bytesRead, 10 + 11, 'prompt data read (other data is bounded by maxArchiveDataBytes)');
+  assert.equal(c.workspaceFiles, 1);
 });
 
 test('zip: .., absolute paths, backslashes, symbolic links and devices are skipped and reported', async () => {
@@ -123,10 +124,17 @@ test('tar.gz: .., absolute paths, symbolic links, hard links and devices are ski
   );
 });
 
-test('more than 100 entries refuses the whole archive (zip and tar.gz)', async () => {
+test('more than 100 prompt entries refuses the whole archive (zip and tar.gz); other files do not count', async () => {
   const many = Array.from({ length: 101 }, (_, i) => ({ name: `p${i}.prompt`, path: `p${i}.prompt`, data: `job ${i}` }));
-  await assert.rejects(zip(many), (err: Error) => err instanceof ArchiveError && /more than 100 entries/.test(err.message));
-  await assert.rejects(tgz(many), (err: Error) => err instanceof ArchiveError && /more than 100 entries/.test(err.message));
+  await assert.rejects(zip(many), (err: Error) => err instanceof ArchiveError && /more than 100 \.codex\/\.prompt entries/.test(err.message));
+  await assert.rejects(tgz(many), (err: Error) => err instanceof ArchiveError && /more than 100 \.codex\/\.prompt entries/.test(err.message));
+  const files = Array.from({ length: 500 }, (_, i) => ({ name: `src/f${i}.ts`, path: `src/f${i}.ts`, data: `export const n = ${i};` }));
+  const withFiles = await tgz([...many.slice(0, 3), ...files]);
+  assert.equal(withFiles.prompts.length, 3);
+  assert.equal(withFiles.workspaceFiles, 500);
+  assert.equal((await zip([...many.slice(0, 3), ...files])).workspaceFiles, 500);
+  // the entry cap (WORKSPACE_MAX_FILES) counts every entry
+  await assert.rejects(readTarGzArchive(Readable.from([buildTarGz(files)]), { ...INTAKE_LIMITS, maxArchiveEntries: 100 }), (err: Error) => err instanceof ArchiveError && /more than 100 entries/.test(err.message));
   // exactly 100 is fine
   assert.equal((await zip(many.slice(0, 100))).prompts.length, 100);
   assert.equal((await tgz(many.slice(0, 100))).prompts.length, 100);
@@ -167,12 +175,13 @@ test('zip bomb: a bomb declaring its true huge size is refused without inflating
   assert.equal(c.bytesRead, 0);
 });
 
-test('more than 10 MiB of entry data in total refuses the archive (zip and tar.gz)', async () => {
+test('more than 10 MiB of prompt entry data in total refuses the archive (zip and tar.gz)', async () => {
   const entries = Array.from({ length: 11 }, (_, i) => ({ name: `p${i}.prompt`, path: `p${i}.prompt`, data: Buffer.alloc(MIB - 10, 'a') }));
   await assert.rejects(zip(entries), (err: Error) => err instanceof ArchiveError && /more than 10485760 bytes \(10 MiB\)/.test(err.message));
   await assert.rejects(tgz(entries), (err: Error) => err instanceof ArchiveError && /more than 10485760 bytes/.test(err.message));
-  // non-prompt data counts in a tar.gz too (it has to be read through)
-  await assert.rejects(tgz([{ path: 'huge.bin', data: Buffer.alloc(11 * MIB) }]), ArchiveError);
+  // non-prompt data of a tar.gz is read through, within maxArchiveDataBytes (WORKSPACE_MAX_BYTES)
+  assert.equal((await tgz([{ path: 'huge.bin', data: Buffer.alloc(11 * MIB) }])).workspaceFiles, 1);
+  await assert.rejects(readTarGzArchive(Readable.from([buildTarGz([{ path: 'huge.bin', data: Buffer.alloc(11 * MIB) }])]), { ...INTAKE_LIMITS, maxArchiveDataBytes: 10 * MIB }), ArchiveError);
 });
 
 test('tar.gz gzip bomb: an entry of 1 GiB of zeros stops at the total limit, on bytes read', async () => {
@@ -183,7 +192,7 @@ test('tar.gz gzip bomb: an entry of 1 GiB of zeros stops at the total limit, on 
   new Header({ path: 'bomb.bin', type: 'File', size: 1024 * MIB, mode: 0o644, mtime: new Date(0) }).encode(big, 0);
   const bomb = gzipSync(Buffer.concat([big, Buffer.alloc(16 * MIB)]));
   assert.ok(bomb.length < 100 * 1024);
-  await assert.rejects(readTarGzArchive(Readable.from([bomb]), INTAKE_LIMITS), (err: Error) => err instanceof ArchiveError && /more than 10485760 bytes/.test(err.message));
+  await assert.rejects(readTarGzArchive(Readable.from([bomb]), { ...INTAKE_LIMITS, maxArchiveDataBytes: 10 * MIB }), (err: Error) => err instanceof ArchiveError && /more than 11534336 bytes/.test(err.message));
 });
 
 test('tar.gz: data after the end-of-archive records is not read', async () => {

@@ -268,8 +268,14 @@ describe('terraform/ matches the code', () => {
     assert.deepEqual(topicsOf('enqueue', 'roles/pubsub.publisher'), [defaults.JOBS_TOPIC, defaults.PRIORITY_JOBS_TOPIC, defaults.RESULTS_TOPIC].sort());
     for (const p of ['processor', 'processor-priority']) {
       assert.deepEqual(topicsOf(p, 'roles/pubsub.publisher'), [defaults.RESULTS_TOPIC]);
-      assert.deepEqual(bucketsOf(p), ['outputs:roles/storage.objectAdmin', 'results:roles/storage.objectAdmin']);
+      assert.deepEqual(bucketsOf(p), ['outputs:roles/storage.objectAdmin', 'results:roles/storage.objectAdmin', 'uploads:roles/storage.objectViewer']);
     }
+    assert.deepEqual(bucketsOf('enqueue'), ['outputs:roles/storage.objectViewer', 'uploads:roles/storage.objectAdmin']);
+    // Upload URLs are signed with signBlob on the API's own identity, and only that.
+    const signer = resource(tf, 'google_service_account_iam_member', 'enqueue_signs_upload_urls');
+    assert.equal(signer.service_account_id, '${google_service_account.fn["enqueue"].name}');
+    assert.equal(signer.role, 'roles/iam.serviceAccountTokenCreator');
+    assert.equal(signer.member, 'serviceAccount:${google_service_account.fn["enqueue"].email}');
     assert.deepEqual(bucketsOf('storage-trigger'), ['uploads:roles/storage.objectViewer']);
     assert.deepEqual(topicsOf('notifier', 'roles/pubsub.publisher'), [deadLetterTopic(defaults.RESULTS_TOPIC)]);
     assert.deepEqual(bucketsOf('notifier'), []);
@@ -288,6 +294,7 @@ describe('terraform/ matches the code', () => {
     assert.equal(bucket.public_access_prevention, 'enforced');
     assert.equal(nested(bucket, 'versioning').enabled, '${each.value.versioning}');
     assert.equal(nested(nested(bucket, 'lifecycle_rule'), 'condition').age, '${each.value.delete_after_days}');
+    assert.match(JSON.stringify(bucket), /matches_prefix[^\]]*inputs\//, 'workspace uploads under inputs/ expire after 7 days');
     const notification = resource(tf, 'google_storage_notification', 'uploads');
     assert.equal(notification.bucket, '${google_storage_bucket.data["uploads"].name}');
     assert.equal(notification.topic, '${google_pubsub_topic.all[local.topics.storage_events].id}');
