@@ -27,14 +27,14 @@ export const description = 'processor wall time (claim → terminal) vs a bare c
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const PROMPT = (tag: string) => `bench ${tag} [[cmd:echo hello > hello.txt]] [[final:done]]`;
 
-function stats(ms: number[]) {
+export function stats(ms: number[]) {
   const s = [...ms].sort((a, b) => a - b);
   const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
   return { median: at(0.5), p90: at(0.9), min: s[0]!, max: s.at(-1)! };
 }
 
 /** One turn with nothing but spawn + four JSON-RPC calls: the floor the processor is compared with. */
-async function bareTurn(bin: string, modelUrl: string, tag: string): Promise<number> {
+export async function bareTurn(bin: string, modelUrl: string, tag: string): Promise<number> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'bench-bare-'));
   const ws = path.join(root, 'ws');
   const home = path.join(root, 'home');
@@ -83,7 +83,7 @@ export async function run(): Promise<void> {
   await pubsub.createTopic(config.RESULTS_TOPIC);
   const deps = { ...processorDeps(config), log: createLogger('ERROR') };
   const submit = async (prompt: string) => {
-    const job = newJobDocument(specFromRequest(jobRequestSchema().parse({ prompt, timeout_ms: 300_000 }), { job_id: randomUUID(), owner: 'bench', source: 'http', source_ref: null }), 30);
+    const job = newJobDocument(specFromRequest(jobRequestSchema().parse({ prompt, timeout_ms: 300_000 }), { job_id: randomUUID(), owner: 'bench', source: 'http', source_ref: null, lane: 'normal' }), 30);
     await deps.store.create(job);
     return { messageId: randomUUID(), data: Buffer.from(JSON.stringify(messageFromJob(job))), attributes: { job_id: job.job_id } };
   };

@@ -61,7 +61,7 @@ export async function run(): Promise<void> {
   try {
     for (let i = 0; i < runs; i++) {
       const marker = `sleep 30.${String(1000 + i)}`;
-      const job = newJobDocument(specFromRequest(jobRequestSchema().parse({ prompt: `teardown ${i} [[cmd:${marker}]] [[final:never]]`, timeout_ms: 120_000 }), { job_id: randomUUID(), owner: 'bench', source: 'http', source_ref: null }), 30);
+      const job = newJobDocument(specFromRequest(jobRequestSchema().parse({ prompt: `teardown ${i} [[cmd:${marker}]] [[final:never]]`, timeout_ms: 120_000 }), { job_id: randomUUID(), owner: 'bench', source: 'http', source_ref: null, lane: 'normal' }), 30);
       await deps.store.create(job);
       const delivery = handleJobMessage(deps, { messageId: randomUUID(), data: Buffer.from(JSON.stringify(messageFromJob(job))), attributes: { job_id: job.job_id } });
       await until(() => running([marker]).length > 0, `run ${i}'s command`);

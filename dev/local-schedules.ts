@@ -6,6 +6,7 @@ import type { PubSub } from '@google-cloud/pubsub';
 import { Cron } from 'croner';
 import type { Config } from '../shared/config.js';
 import { loadSchedulesFile, scheduleMessage, type Schedule } from '../shared/intake/schedules.js';
+import { timeoutLimits } from '../shared/jobs/job-lane.js';
 
 export interface LocalSchedules {
   schedules: { name: string; cron: string; next: Date | null }[];
@@ -21,7 +22,7 @@ export async function startLocalSchedules(opts: { pubsub: PubSub; config: Config
     return { schedules: [], fire: async (name) => Promise.reject(new Error(`no schedule named ${name}`)), stop: () => undefined };
   }
   // An invalid file stops start-up with the message naming the schedule (ScheduleFileError).
-  const schedules = await loadSchedulesFile(file, config.MAX_JOB_TIMEOUT_MS);
+  const schedules = await loadSchedulesFile(file, timeoutLimits(config));
   const topic = pubsub.topic(config.SCHEDULES_TOPIC);
   const [exists] = await topic.exists();
   if (!exists) await pubsub.createTopic(config.SCHEDULES_TOPIC);

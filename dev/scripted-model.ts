@@ -32,8 +32,8 @@ export interface ScriptedModel {
 
 export interface ScriptedModelOptions {
   port?: number;
-  /** Overrides the prompt directives. */
-  reply?: (request: ModelRequest) => ModelReply;
+  /** Overrides the prompt directives; a promise holds the response until it settles (tests gate turns with it). */
+  reply?: (request: ModelRequest) => ModelReply | Promise<ModelReply>;
   tokensPerResponse?: number;
 }
 
@@ -122,7 +122,7 @@ export async function startScriptedModel(options: ScriptedModelOptions = {}): Pr
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
       if (req.method !== 'POST' || !req.url?.endsWith('/responses')) {
         res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"message":"not found"}}');
         return;
@@ -136,7 +136,8 @@ export async function startScriptedModel(options: ScriptedModelOptions = {}): Pr
       }
       const request = parseModelRequest(body, req.headers.authorization);
       requests.push(request);
-      const reply = (options.reply ?? replyFromDirectives)(request);
+      const reply = await (options.reply ?? replyFromDirectives)(request);
+      if (res.destroyed) return;
       if (reply.kind === 'error') {
         res.writeHead(reply.status, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: { message: `scripted model error ${reply.status}`, type: 'server_error' } }));

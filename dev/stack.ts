@@ -15,7 +15,8 @@ import { startLocalSchedules, type LocalSchedules } from './local-schedules.js';
 import { DEFAULT_SWEEPS_TOPIC, startLocalSweeps, type LocalSweeps } from './local-sweeps.js';
 import { startScriptedModel, type ScriptedModel } from './scripted-model.js';
 import { DEV_API_KEY, resolveStackEnv, type StackApiKeys } from './stack-env.js';
-import { FUNCTIONS, type FunctionSpec } from './topology.js';
+import { FUNCTIONS, WORKER, type FunctionSpec } from './topology.js';
+import { createLongLane } from './long-lane-wiring.js';
 import { createBuckets, createTopicsAndSubscriptions } from './wiring.js';
 
 export const DIST_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -68,6 +69,8 @@ export interface StackOptions {
   only?: FunctionSpec['name'][];
   /** Run terraform/schedules.json on its crons, as Cloud Scheduler would (default true). */
   schedules?: boolean;
+  /** Run the long-lane worker (default true; needs LONG_JOBS_TOPIC, which is on by default). */
+  worker?: boolean;
   /** Publish to SWEEPS_TOPIC every SWEEP_INTERVAL_MS, as Cloud Scheduler does for the sweeper (default true). */
   sweeps?: boolean;
 }
@@ -189,6 +192,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const pubsub = new PubSub({ projectId: project, apiEndpoint: hosts.pubsub });
     const storage = emulatorAwareStorage(project, hosts.storage);
     await createTopicsAndSubscriptions(pubsub, config, functionUrls);
+    // The long lane: its topic and pull subscription, then the worker that holds the pull.
+    await createLongLane(pubsub, config, functionUrls);
+    if (options.worker !== false && config.LONG_JOBS_TOPIC) {
+      processes.push(
+        await startProcess(WORKER.name, process.execPath, [path.join(DIST_ROOT, WORKER.source)], {
+          env: { ...process.env, ...env, HOST: '127.0.0.1', K_SERVICE: WORKER.name },
+          echo: options.echo ?? false,
+        }),
+      );
+    }
     await createBuckets(storage, config);
     const schedules =
       options.schedules === false

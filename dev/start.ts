@@ -94,6 +94,7 @@ async function main(): Promise<void> {
   say(`  API (enqueue):  ${stack.apiUrl}`);
   say(`  web console:    ${stack.apiUrl}/console  (sign in with the key ${stack.devApiKey})`);
   for (const [name, url] of Object.entries(stack.functionUrls)) if (name !== 'enqueue') say(`  ${name.padEnd(15)} ${url}`);
+  if (stack.processes.some((p) => p.name === 'worker')) say(`  worker          long lane: streaming pull on ${stack.config.LONG_JOBS_SUBSCRIPTION} (${stack.config.WORKER_CONCURRENCY} jobs at once; timeout_ms above ${stack.config.MAX_JOB_TIMEOUT_MS})`);
   say(`  Firestore emulator ${stack.hosts.firestore} · Pub/Sub emulator ${stack.hosts.pubsub} · fake-gcs-server ${stack.hosts.storage}`);
   say(`  buckets: ${stack.config.UPLOADS_BUCKET} (drop .prompt/.codex files here), ${stack.config.OUTPUTS_BUCKET}, ${stack.config.RESULTS_BUCKET}`);
   if (stack.model.kind === 'offline') {

@@ -128,3 +128,35 @@ export function allTopics(config: TopicNames): string[] {
 export function pushEndpoint(baseUrl: string, project: string, topic: string): string {
   return `${baseUrl}/projects/${project}/topics/${topic}`;
 }
+
+// The long lane (LONG_JOBS_TOPIC; none when it is empty): a pull subscription the `worker` holds, and a
+// dead-letter topic whose messages go to a processor, which marks the job failed (dead_lettered).
+/** A job waiting for capacity is not failing: the long lane's message dead-letters only after this many deliveries. */
+export const LONG_LANE_MAX_DELIVERY_ATTEMPTS = 100;
+/** The pull subscription's ack deadline; the worker's client extends it while a job runs. */
+export const LONG_LANE_ACK_DEADLINE_SECONDS = 60;
+/** Job-lane retry backoff (seconds) in GCP; the local stack shortens it. */
+export const LONG_LANE_RETRY = { min: 10, max: 600 } as const;
+
+export interface LongLaneSpec {
+  topics: string[];
+  pull: SubscriptionSpec & { maxDeliveryAttempts: number };
+  deadLetter: SubscriptionSpec;
+}
+
+export function longLane(config: Pick<Config, 'LONG_JOBS_TOPIC' | 'LONG_JOBS_SUBSCRIPTION'>): LongLaneSpec | null {
+  const topic = config.LONG_JOBS_TOPIC;
+  if (!topic) return null;
+  const dead = deadLetterTopic(topic);
+  // The job-lane and dead-letter policies of terraform/subscriptions.json, as for the push lanes.
+  const { job, dead_letter: dl } = subscriptionTable().policies;
+  const retry = (p: NonNullable<typeof job>) => ({ minimumBackoffSeconds: p.minimum_backoff_seconds, maximumBackoffSeconds: p.maximum_backoff_seconds, messageRetentionSeconds: p.message_retention_seconds });
+  return {
+    topics: [topic, dead],
+    pull: { topic, subscription: config.LONG_JOBS_SUBSCRIPTION, deadLetterTopic: dead, ackDeadlineSeconds: LONG_LANE_ACK_DEADLINE_SECONDS, ordered: true, maxDeliveryAttempts: LONG_LANE_MAX_DELIVERY_ATTEMPTS, ...retry(job!) },
+    deadLetter: { topic: dead, subscription: `${dead}-processor`, pushTo: 'processor', ackDeadlineSeconds: 60, ordered: false, ...retry(dl!) },
+  };
+}
+
+/** The long-lane worker as a local process: not a Cloud Function, a plain Node entry of the same build. */
+export const WORKER = { name: 'worker', source: 'functions/worker.js' } as const;

@@ -96,6 +96,18 @@ export const envSchema = z.object({
   /** The local stack's sweep period: how often it publishes to SWEEPS_TOPIC, as Cloud Scheduler does every minute. */
   SWEEP_INTERVAL_MS: intFrom(100, 86_400_000).default(60_000),
   K_REVISION: z.string().optional(),
+  // The long lane (the pull `worker`): jobs above MAX_JOB_TIMEOUT_MS up to MAX_LONG_JOB_TIMEOUT_MS.
+  /** Topic of the long lane; set to the empty string for no long lane (a longer timeout_ms is then a 400). */
+  LONG_JOBS_TOPIC: z.string().trim().default('codex-jobs-long'),
+  MAX_LONG_JOB_TIMEOUT_MS: intFrom(1000, 86_400_000).default(14_400_000),
+  /** The worker's streaming-pull subscription (default `${LONG_JOBS_TOPIC}-worker`). */
+  LONG_JOBS_SUBSCRIPTION: z.string().min(1).optional(),
+  /** Jobs one worker runs at once; it takes no message beyond them (flow control). */
+  WORKER_CONCURRENCY: intFrom(1, 64).default(2),
+  /** On SIGTERM, how long running jobs may go on before their leases are released and messages nacked. */
+  WORKER_GRACE_MS: intFrom(0, 3_600_000).default(25_000),
+  /** A small HTTP health port for the worker (Cloud Run worker pools and Kubernetes probes); unset = none. */
+  WORKER_HEALTH_PORT: intFrom(1, 65_535).optional(),
   /** Workspaces (issue 12): limits of an unpacked input, counted on bytes written and entries. */
   WORKSPACE_MAX_BYTES: intFrom(1, 64 * 1024 * 1024 * 1024).default(268_435_456),
   WORKSPACE_MAX_FILES: intFrom(1, 10_000_000).default(20_000),
@@ -117,7 +129,11 @@ export const envSchema = z.object({
   SWEEP_BATCH: intFrom(1, 10_000).default(500),
 });
 
-export type Config = Omit<z.output<typeof envSchema>, 'UPLOADS_BUCKET' | 'OUTPUTS_BUCKET' | 'RESULTS_BUCKET' | 'CODEX_BIN'> & {
+/** Variables whose empty value means "off" rather than "use the default". */
+const EMPTY_MEANS_OFF: ReadonlySet<string> = new Set(['LONG_JOBS_TOPIC']);
+
+export type Config = Omit<z.output<typeof envSchema>, 'UPLOADS_BUCKET' | 'OUTPUTS_BUCKET' | 'RESULTS_BUCKET' | 'CODEX_BIN' | 'LONG_JOBS_SUBSCRIPTION'> & {
+  LONG_JOBS_SUBSCRIPTION: string;
   UPLOADS_BUCKET: string;
   OUTPUTS_BUCKET: string;
   RESULTS_BUCKET: string;
@@ -128,12 +144,12 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** Parses an environment; empty strings count as unset so `VAR=` falls back to the default. */
+/** Parses an environment; empty strings count as unset so `VAR=` falls back to the default (except EMPTY_MEANS_OFF). */
 export function parseConfig(env: NodeJS.ProcessEnv): Config {
   const input: Record<string, string> = {};
   for (const key of Object.keys(envSchema.shape)) {
     const value = env[key];
-    if (value !== undefined && value !== '') input[key] = value;
+    if (value !== undefined && (value !== '' || EMPTY_MEANS_OFF.has(key))) input[key] = value;
   }
   const parsed = envSchema.safeParse(input);
   if (!parsed.success) {
@@ -146,8 +162,12 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   }
   const c = parsed.data;
   const project = c.GOOGLE_CLOUD_PROJECT;
+  if (c.LONG_JOBS_TOPIC && c.MAX_LONG_JOB_TIMEOUT_MS < c.MAX_JOB_TIMEOUT_MS) {
+    throw new ConfigError(`Invalid configuration: MAX_LONG_JOB_TIMEOUT_MS=${c.MAX_LONG_JOB_TIMEOUT_MS}: must be at least MAX_JOB_TIMEOUT_MS (${c.MAX_JOB_TIMEOUT_MS})`);
+  }
   return {
     ...c,
+    LONG_JOBS_SUBSCRIPTION: c.LONG_JOBS_SUBSCRIPTION ?? `${c.LONG_JOBS_TOPIC}-worker`,
     UPLOADS_BUCKET: c.UPLOADS_BUCKET ?? `${project}-codex-uploads`,
     OUTPUTS_BUCKET: c.OUTPUTS_BUCKET ?? `${project}-codex-outputs`,
     RESULTS_BUCKET: c.RESULTS_BUCKET ?? `${project}-codex-results`,

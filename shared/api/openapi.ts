@@ -3,6 +3,7 @@ import { extendZodWithOpenApi, OpenAPIRegistry, OpenApiGeneratorV31, type RouteC
 import { z } from 'zod';
 import { jobDocumentSchema } from '../jobs/job-document.js';
 import { jobRequestSchema } from '../jobs/job-request.js';
+import type { TimeoutLimits } from '../jobs/job-lane.js';
 import {
   errorEnvelopeSchema,
   eventsQuerySchema,
@@ -43,7 +44,7 @@ export function openApiPath(routePath: string): string {
   return routePath.replace(/[:*]([A-Za-z_]+)/g, '{$1}');
 }
 
-export function buildOpenApiDocument(options: { maxTimeoutMs: number; version: string; serverUrl?: string }) {
+export function buildOpenApiDocument(options: { maxTimeoutMs: number | TimeoutLimits; version: string; serverUrl?: string }) {
   const registry = new OpenAPIRegistry();
   const refs = Object.fromEntries(Object.entries(SCHEMA_NAMES).map(([name, schema]) => [name, registry.register(name, named(schema as z.ZodType))])) as {
     [K in keyof typeof SCHEMA_NAMES]: z.ZodType;

@@ -1,6 +1,7 @@
 // A dropped prompt file (or a prompt entry of an archive) → a validated JobRequest, or the message
 // that tells the uploader why it cannot run. The same zod schema as POST /jobs validates it.
 import { describeIssues, jobRequestSchema, type JobRequest } from '../jobs/job-request.js';
+import type { TimeoutLimits } from '../jobs/job-lane.js';
 import { defaultTimeoutForSize } from './intake-limits.js';
 import { FrontMatterError, splitFrontMatter } from './front-matter.js';
 
@@ -17,6 +18,8 @@ export interface PromptFileContext {
   /** Metadata the intake sets (source, original_filename, bucket, …); it wins over front matter keys. */
   metadata: Record<string, string>;
   maxTimeoutMs: number;
+  /** The lanes' ceilings (long lane included) that front matter is checked against; default: maxTimeoutMs alone. */
+  timeoutLimits?: TimeoutLimits;
 }
 
 export type PromptFileOutcome = { ok: true; request: JobRequest } | { ok: false; message: string };
@@ -52,7 +55,7 @@ export function promptFileRequest(bytes: Uint8Array, ctx: PromptFileContext): Pr
     metadata,
     prompt: split.body,
   };
-  const parsed = jobRequestSchema(ctx.maxTimeoutMs).safeParse(input);
+  const parsed = jobRequestSchema(ctx.timeoutLimits ?? ctx.maxTimeoutMs).safeParse(input);
   if (!parsed.success) return fail(`invalid job options: ${describeIssues(parsed.error).map((d) => d.message).join('; ')}`);
   return { ok: true, request: parsed.data };
 }

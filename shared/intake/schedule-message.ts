@@ -4,6 +4,7 @@
 import { specFromRequest, type JobSpec } from '../jobs/job-document.js';
 import { derivedJobId } from '../jobs/job-id.js';
 import { describeIssues, jobRequestSchema } from '../jobs/job-request.js';
+import { laneFor, timeoutLimits } from '../jobs/job-lane.js';
 import type { PubSubMessage } from '../pubsub/pubsub-message.js';
 import { recordRejectedJob, submitIntakeJob, type IntakeDeps } from './intake-jobs.js';
 
@@ -31,13 +32,13 @@ export async function handleScheduleMessage(deps: IntakeDeps, message: PubSubMes
     await recordRejectedJob(d, rejectedSpec(jobId, name), `schedule "${name}": the message data is not JSON`);
     return { action: 'rejected', jobId, detail: 'not JSON' };
   }
-  const parsed = jobRequestSchema(deps.config.MAX_JOB_TIMEOUT_MS).safeParse(body);
+  const parsed = jobRequestSchema(timeoutLimits(deps.config)).safeParse(body);
   if (!parsed.success) {
     const problems = describeIssues(parsed.error).map((i) => i.message).join('; ');
     await recordRejectedJob(d, rejectedSpec(jobId, name), `schedule "${name}": invalid job request: ${problems}`);
     return { action: 'rejected', jobId, detail: 'invalid request' };
   }
-  const { created } = await submitIntakeJob(d, specFromRequest(parsed.data, { job_id: jobId, owner: OWNER, source: 'scheduler', source_ref: name }));
+  const { created } = await submitIntakeJob(d, specFromRequest(parsed.data, { job_id: jobId, owner: OWNER, source: 'scheduler', source_ref: name, lane: laneFor(parsed.data, deps.config) }));
   return { action: created ? 'queued' : 'duplicate', jobId, detail: created ? 'job created' : 'job exists' };
 }
 

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { Cron } from 'croner';
 import { z } from 'zod';
 import { describeIssues, jobRequestSchema } from '../jobs/job-request.js';
+import type { TimeoutLimits } from '../jobs/job-lane.js';
 import { SCHEDULE_NAME } from './schedule-message.js';
 
 const NAMES = new Set(['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC', 'SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT']);
@@ -39,7 +40,7 @@ export function timeZoneProblem(tz: string): string | null {
   return null;
 }
 
-export function scheduleSchema(maxTimeoutMs: number) {
+export function scheduleSchema(maxTimeoutMs: number | TimeoutLimits) {
   const requestSchema = jobRequestSchema(maxTimeoutMs);
   return z
     .strictObject({
@@ -66,7 +67,7 @@ export class ScheduleFileError extends Error {
 }
 
 /** Validates the parsed file; every problem is reported at once, each naming its schedule. */
-export function parseSchedules(json: unknown, maxTimeoutMs: number): Schedule[] {
+export function parseSchedules(json: unknown, maxTimeoutMs: number | TimeoutLimits): Schedule[] {
   if (!Array.isArray(json)) throw new ScheduleFileError('schedules: the file must hold a JSON array of {name, cron, time_zone, request}');
   const schema = scheduleSchema(maxTimeoutMs);
   const problems: string[] = [];
@@ -91,7 +92,7 @@ export function parseSchedules(json: unknown, maxTimeoutMs: number): Schedule[] 
   return schedules;
 }
 
-export async function loadSchedulesFile(file: string, maxTimeoutMs: number): Promise<Schedule[]> {
+export async function loadSchedulesFile(file: string, maxTimeoutMs: number | TimeoutLimits): Promise<Schedule[]> {
   let json: unknown;
   try {
     json = JSON.parse(await readFile(file, 'utf8'));

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { File, Storage } from '@google-cloud/storage';
 import { specFromRequest, type JobSpec } from '../jobs/job-document.js';
+import { laneFor, timeoutLimits } from '../jobs/job-lane.js';
 import { derivedJobId } from '../jobs/job-id.js';
 import type { FirestoreJobStore } from '../store/firestore-job-store.js';
 import { liveJobIdsBySourceRef } from '../store/jobs-by-source.js';
@@ -100,9 +101,9 @@ function rejectedSpec(deps: StorageIntakeDeps, event: StorageEvent, jobId: strin
 }
 
 async function jobFromBytes(deps: StorageIntakeDeps, event: StorageEvent, jobId: string, label: string, metadata: Record<string, string>, bytes: Buffer, workspace: JobSpec['workspace'] = null): Promise<IntakeOutcome> {
-  const outcome = promptFileRequest(bytes, { label, metadata, maxTimeoutMs: deps.config.MAX_JOB_TIMEOUT_MS });
+  const outcome = promptFileRequest(bytes, { label, metadata, maxTimeoutMs: deps.config.MAX_JOB_TIMEOUT_MS, timeoutLimits: timeoutLimits(deps.config) });
   if (!outcome.ok) return recordRejectedJob(deps, rejectedSpec(deps, event, jobId, metadata, bytes.length), outcome.message);
-  const spec = specFromRequest(outcome.request, { job_id: jobId, owner: OWNER, source: 'storage', source_ref: storageSourceRef(event) });
+  const spec = specFromRequest(outcome.request, { job_id: jobId, owner: OWNER, source: 'storage', source_ref: storageSourceRef(event), lane: laneFor(outcome.request, deps.config) });
   // An archive's other files are the starting workspace of each of its jobs (read by the processor from this generation).
   return submitIntakeJob(deps, workspace ? { ...spec, workspace } : spec);
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { jobErrorSchema } from './job-error.js';
 import { jobRequestSchema, metadataSchema, prioritySchema, sessionIdSchema, ABSOLUTE_MAX_TIMEOUT_MS } from './job-request.js';
 import { jobStatusSchema } from './job-status.js';
+import { laneSchema, pushLaneOf, LONG_LANE_MAX_TIMEOUT_MS, type Lane } from './job-lane.js';
 import { changesSchema, workspaceSourceSchema } from '../workspace/workspace-schemas.js';
 
 export const JOB_SOURCES = ['http', 'storage', 'scheduler'] as const;
@@ -81,7 +82,7 @@ export const jobSpecSchema = z.object({
   job_id: z.string().min(1).max(128),
   owner: z.string().min(1),
   prompt: z.string(),
-  timeout_ms: z.number().int().min(1000).max(ABSOLUTE_MAX_TIMEOUT_MS),
+  timeout_ms: z.number().int().min(1000).max(Math.max(ABSOLUTE_MAX_TIMEOUT_MS, LONG_LANE_MAX_TIMEOUT_MS)),
   priority: prioritySchema,
   metadata: metadataSchema,
   callback_url: z.string().nullable(),
@@ -93,10 +94,13 @@ export const jobSpecSchema = z.object({
   source: jobSourceSchema,
   source_ref: z.string().nullable(),
   created_at: isoTime,
+  /** The lane that runs the job (job-lane.ts laneFor); absent on specs made before lanes, which ran on the push lanes. */
+  lane: laneSchema.optional(),
 });
 export type JobSpec = z.infer<typeof jobSpecSchema>;
 
 export const jobDocumentSchema = jobSpecSchema.extend({
+  lane: laneSchema,
   status: jobStatusSchema,
   updated_at: isoTime,
   started_at: isoTime.nullable(),
@@ -123,7 +127,7 @@ export type JobEvent = z.infer<typeof jobEventSchema>;
 /** Builds the spec of a job from a validated request; producers add owner, source and ids. */
 export function specFromRequest(
   request: z.output<ReturnType<typeof jobRequestSchema>>,
-  fields: { job_id: string; owner: string; source: JobSource; source_ref: string | null; created_at?: string },
+  fields: { job_id: string; owner: string; source: JobSource; source_ref: string | null; created_at?: string; lane: Lane },
 ): JobSpec {
   return {
     job_id: fields.job_id,
@@ -140,6 +144,7 @@ export function specFromRequest(
     source: fields.source,
     source_ref: fields.source_ref,
     created_at: fields.created_at ?? new Date().toISOString(),
+    lane: fields.lane,
   };
 }
 
@@ -148,6 +153,7 @@ export function newJobDocument(spec: JobSpec, ttlDays: number, now = new Date())
   const at = now.toISOString();
   return {
     ...spec,
+    lane: spec.lane ?? pushLaneOf(spec.priority),
     status: 'queued',
     updated_at: at,
     started_at: null,

@@ -1,5 +1,6 @@
 // JobRequest: body of POST /jobs, prompt-file front matter and schedule payloads. One schema, strict.
 import { z } from 'zod';
+import { timeoutTooLongMessage, type TimeoutLimits } from './job-lane.js';
 import { workspaceRequestSchema } from '../workspace/workspace-schemas.js';
 import { storableField, storableRequest } from './firestore-limits.js';
 
@@ -19,14 +20,16 @@ export const metadataSchema = z
 
 export const sessionIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'session_id must match [A-Za-z0-9_-]{1,128}');
 
-export function jobRequestSchema(maxTimeoutMs: number = DEFAULT_MAX_TIMEOUT_MS) {
+/** `limits`: a bare number is the push lanes' ceiling alone; timeoutLimits(config) adds the long lane. */
+export function jobRequestSchema(limits: number | TimeoutLimits = DEFAULT_MAX_TIMEOUT_MS) {
+  const timeoutMax = typeof limits === 'number' ? z.number().int().max(limits) : z.number().int().max(limits.long ?? limits.push, { error: timeoutTooLongMessage(limits) });
   return z.strictObject({
     prompt: z
       .string()
       .trim()
       .min(1, 'prompt must not be empty')
       .max(MAX_PROMPT_CHARS, `prompt is at most ${MAX_PROMPT_CHARS} characters`),
-    timeout_ms: z.number().int().min(1000).max(maxTimeoutMs).default(DEFAULT_TIMEOUT_MS),
+    timeout_ms: timeoutMax.min(1000).default(DEFAULT_TIMEOUT_MS),
     callback_url: z.url({ protocol: /^https?$/, error: 'callback_url must be an http(s) URL' }).max(2048).optional(),
     priority: prioritySchema.default('normal'),
     metadata: metadataSchema.default({}),

@@ -4,13 +4,13 @@
 import { jobMessageSchema } from '../jobs/job-message.js';
 import { DEAD_LETTER_ATTRIBUTE, messageJson, type PubSubMessage } from '../pubsub/pubsub-message.js';
 import { publishResultOnce } from './publish-result.js';
-import { runClaimedJob, type ProcessorDeps } from './run-claimed-job.js';
+import { runClaimedJob, type ProcessorDeps, type RunOptions } from './run-claimed-job.js';
 import { failDeadLettered } from './dead-letter.js';
 import type { PushOutcome } from '../pubsub/push-handler.js';
 
 export type DeliveryVerdict = PushOutcome;
 
-export async function handleJobMessage(deps: ProcessorDeps, message: PubSubMessage): Promise<DeliveryVerdict> {
+export async function handleJobMessage(deps: ProcessorDeps, message: PubSubMessage, options: RunOptions = {}): Promise<DeliveryVerdict> {
   const knownId = message.attributes.job_id;
   const log = deps.log.child({ ...(knownId ? { job_id: knownId } : {}), message_id: message.messageId });
   let body: unknown;
@@ -55,7 +55,7 @@ export async function handleJobMessage(deps: ProcessorDeps, message: PubSubMessa
       log.info(`job is ${claim.job.status}; nothing to run`, { job_id: spec.job_id, status: claim.job.status });
       return { ack: true, reason: claim.job.status };
     case 'claimed': {
-      const done = await runClaimedJob(deps, claim.job);
+      const done = await runClaimedJob(deps, claim.job, options);
       // null: the run lost its lease and stopped itself. The message stays, for whoever holds the job now.
       if (!done) return { ack: false, reason: 'lease-lost', message: 'this run lost the job’s lease and stopped; deliver again' };
       return { ack: true, reason: 'ran' };

@@ -60,9 +60,14 @@ export function verdict(job: JobDocument, outcome: TurnOutcome): { status: 'comp
   return { status: 'completed', error: null };
 }
 
-export async function runClaimedJob(deps: ProcessorDeps, job: JobDocument): Promise<JobDocument | null> {
+/** `relinquish`: aborting it gives the job back unfinished (no terminal write), as a worker does at shutdown. */
+export interface RunOptions {
+  relinquish?: AbortSignal;
+}
+
+export async function runClaimedJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions = {}): Promise<JobDocument | null> {
   try {
-    return await runJob(deps, job);
+    return await runJob(deps, job, options);
   } catch (err) {
     // No outcome could be recorded (a dependency failed): give the lease up, so the redelivery this
     // error asks for takes the job over at once instead of being acked as a duplicate.
@@ -71,7 +76,7 @@ export async function runClaimedJob(deps: ProcessorDeps, job: JobDocument): Prom
   }
 }
 
-async function runJob(deps: ProcessorDeps, job: JobDocument): Promise<JobDocument | null> {
+async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions): Promise<JobDocument | null> {
   const { config, store, blobs, log: baseLog, holder } = deps;
   const log = baseLog.child({ job_id: job.job_id });
   const cancel = new AbortController();
@@ -80,6 +85,13 @@ async function runJob(deps: ProcessorDeps, job: JobDocument): Promise<JobDocumen
     leaseLost = true;
     cancel.abort(LEASE_LOST);
   }, log, job.lease ? { expiresAt: Date.parse(job.lease.expires_at) } : {});
+  // Given back (worker shutdown): stop like a lost lease, recording nothing; the caller releases the lease.
+  const giveBack = () => {
+    leaseLost = true;
+    log.warn('giving the job back unfinished (shutting down)');
+    cancel.abort(LEASE_LOST);
+  };
+  options.relinquish?.addEventListener('abort', giveBack, { once: true });
   const unwatch = store.watch(job.job_id, (doc) => {
     if (doc.cancel_requested && !cancel.signal.aborted) {
       log.info('cancel requested; interrupting the turn');
@@ -96,6 +108,7 @@ async function runJob(deps: ProcessorDeps, job: JobDocument): Promise<JobDocumen
     // Nothing ran yet: let the delivery be retried (the lease then expires or is taken over).
     stopLease();
     unwatch();
+    options.relinquish?.removeEventListener('abort', giveBack);
     throw err;
   }
   const [workspace, probe] = setup;
@@ -179,6 +192,7 @@ async function runJob(deps: ProcessorDeps, job: JobDocument): Promise<JobDocumen
   } finally {
     stopLease();
     unwatch();
+    options.relinquish?.removeEventListener('abort', giveBack);
     await outcome?.closed; // never remove a workspace under a live process
     await workspace.remove().catch((err: Error) => log.error('could not remove the workspace', { error: err, path: workspace.root }));
   }

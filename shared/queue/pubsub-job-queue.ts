@@ -1,7 +1,8 @@
-// JobQueue on Pub/Sub: priority lanes by topic, ordering key = {owner}:{session_id}, attributes for routing.
+// JobQueue on Pub/Sub: one topic per lane (job-lane.ts), ordering key = {owner}:{session_id}, attributes for routing.
 import { PubSub, type Topic } from '@google-cloud/pubsub';
 import type { Config } from '../config.js';
-import { isPriorityLane, type JobMessage } from '../jobs/job-message.js';
+import type { JobMessage } from '../jobs/job-message.js';
+import { laneFor, laneTopic, type LaneConfig } from '../jobs/job-lane.js';
 import type { ResultMessage } from '../jobs/result-message.js';
 import { sessionOrderingKey } from '../jobs/session-scope.js';
 import type { JobQueue } from './job-queue.js';
@@ -11,7 +12,7 @@ export class PubSubJobQueue implements JobQueue {
 
   constructor(
     readonly pubsub: PubSub,
-    readonly names: Pick<Config, 'JOBS_TOPIC' | 'PRIORITY_JOBS_TOPIC' | 'RESULTS_TOPIC'>,
+    readonly names: Pick<Config, 'JOBS_TOPIC' | 'PRIORITY_JOBS_TOPIC' | 'RESULTS_TOPIC'> & LaneConfig,
   ) {}
 
   private topic(name: string, ordered = false): Topic {
@@ -25,12 +26,14 @@ export class PubSubJobQueue implements JobQueue {
   }
 
   async publishJob(message: JobMessage): Promise<string> {
-    const name = isPriorityLane(message.priority) ? this.names.PRIORITY_JOBS_TOPIC : this.names.JOBS_TOPIC;
+    // The lane the producer recorded; a message from before lanes is placed by the same rule.
+    const lane = message.lane ?? laneFor(message, this.names);
+    const name = laneTopic(lane, this.names);
     const topic = this.topic(name, true);
     const orderingKey = message.session_id ? sessionOrderingKey({ owner: message.owner, session_id: message.session_id }) : undefined;
     const payload = {
       data: Buffer.from(JSON.stringify(message)),
-      attributes: { job_id: message.job_id, priority: message.priority, source: message.source },
+      attributes: { job_id: message.job_id, priority: message.priority, source: message.source, lane },
       ...(orderingKey ? { orderingKey } : {}),
     };
     try {

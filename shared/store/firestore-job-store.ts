@@ -2,6 +2,8 @@
 import { FieldValue, Firestore, Timestamp, type DocumentData, type DocumentReference, type Transaction } from '@google-cloud/firestore';
 import { jobDocumentSchema, newJobDocument, type CallbackRecord, type JobDocument, type JobEvent, type JobSpec, type ProgressStage } from '../jobs/job-document.js';
 import { assertTransition, isTerminal } from '../jobs/job-status.js';
+import { pushLaneOf } from '../jobs/job-lane.js';
+import type { Priority } from '../jobs/job-request.js';
 import type { CancelOutcome, ClaimOptions, ClaimOutcome, JobStore, TerminalPatch } from './job-store.js';
 import { resultForDocument } from './document-limits.js';
 import { initialRequeueMarks } from './recovery-store.js';
@@ -27,7 +29,8 @@ function toFirestore(job: JobDocument): DocumentData {
 
 export function fromFirestore(data: DocumentData): JobDocument {
   const expire = data.expire_at instanceof Timestamp ? data.expire_at.toDate().toISOString() : data.expire_at;
-  return jobDocumentSchema.parse({ cancel_requested: false, ...data, expire_at: expire });
+  // Documents written before lanes existed ran on the push lanes.
+  return jobDocumentSchema.parse({ cancel_requested: false, lane: pushLaneOf(data.priority as Priority), ...data, expire_at: expire });
 }
 
 /** An event as clients see it: {seq, type, at, data} (the TTL field stays in the database). */

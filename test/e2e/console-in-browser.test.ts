@@ -218,6 +218,7 @@ test('the list filters by status, priority and source and pages with the cursor'
       owner: 'dev',
       source: 'scheduler',
       source_ref: 'nightly-report',
+      lane: 'normal',
       created_at: new Date(Date.now() - (i + 1) * 60_000).toISOString(),
     });
     const doc = newJobDocument(spec, 1);

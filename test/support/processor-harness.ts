@@ -6,6 +6,7 @@ import { newJobDocument, specFromRequest, type JobDocument } from '../../shared/
 import { newJobId } from '../../shared/jobs/job-id.js';
 import { messageFromJob } from '../../shared/jobs/job-message.js';
 import { jobRequestSchema, type JobRequestInput } from '../../shared/jobs/job-request.js';
+import { laneFor, timeoutLimits } from '../../shared/jobs/job-lane.js';
 import type { PubSubMessage } from '../../shared/pubsub/pubsub-message.js';
 import { handleJobMessage, type DeliveryVerdict } from '../../shared/processor/handle-job-message.js';
 import { processorDeps } from '../../shared/processor/processor-http.js';
@@ -48,8 +49,8 @@ export async function processorHarness(overrides: Record<string, string> = {}, r
     deps,
     results,
     async submit(request, options = {}) {
-      const parsed = jobRequestSchema(env.config.MAX_JOB_TIMEOUT_MS).parse(request);
-      const job = newJobDocument(specFromRequest(parsed, { job_id: newJobId(), owner: options.owner ?? 'alice', source: 'http', source_ref: null }), env.config.JOB_TTL_DAYS);
+      const parsed = jobRequestSchema(timeoutLimits(env.config)).parse(request);
+      const job = newJobDocument(specFromRequest(parsed, { job_id: newJobId(), owner: options.owner ?? 'alice', source: 'http', source_ref: null, lane: laneFor(parsed, env.config) }), env.config.JOB_TTL_DAYS);
       if (options.writeDocument !== false) await deps.store.create(job);
       return { job, message: pushMessage(job) };
     },

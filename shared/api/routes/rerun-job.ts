@@ -10,11 +10,12 @@ import type { Route, RouteContext } from '../router.js';
 import { visibleJob } from './get-job.js';
 import { queueSubmittedJob, SubmitUnavailable } from '../queue-submitted-job.js';
 import { answer } from './submit-job.js';
+import { laneFor, timeoutLimits } from '../../jobs/job-lane.js';
 
 async function rerunJob(ctx: RouteContext): Promise<void> {
   const { deps, caller } = ctx;
   const original = await visibleJob(ctx, ctx.params.id!);
-  const parsed = jobRequestSchema(deps.config.MAX_JOB_TIMEOUT_MS).safeParse({
+  const parsed = jobRequestSchema(timeoutLimits(deps.config)).safeParse({
     prompt: original.prompt,
     timeout_ms: original.timeout_ms,
     priority: original.priority,
@@ -40,7 +41,7 @@ async function rerunJob(ctx: RouteContext): Promise<void> {
     }
     jobId = claim.jobId;
   }
-  const spec = { ...specFromRequest(parsed.data, { job_id: jobId, owner: original.owner, source: 'http', source_ref: null }), workspace: original.workspace ?? null };
+  const spec = { ...specFromRequest(parsed.data, { job_id: jobId, owner: original.owner, source: 'http', source_ref: null, lane: laneFor(parsed.data, deps.config) }), workspace: original.workspace ?? null };
   const job = newJobDocument(spec, deps.config.JOB_TTL_DAYS);
   try {
     await queueSubmittedJob(ctx, job, idempotencyKey !== undefined);

@@ -4,6 +4,7 @@
 import { newJobDocument, specFromRequest, type JobDocument } from '../../jobs/job-document.js';
 import { newJobId } from '../../jobs/job-id.js';
 import { describeIssues, jobRequestSchema } from '../../jobs/job-request.js';
+import { laneFor, timeoutLimits } from '../../jobs/job-lane.js';
 import { isTerminal } from '../../jobs/job-status.js';
 import { ApiError } from '../api-error.js';
 import { submitQuerySchema, type SubmitResponse } from '../api-schemas.js';
@@ -34,7 +35,7 @@ async function submitJob(ctx: RouteContext): Promise<void> {
   const { deps, req, caller } = ctx;
   const body = jsonBody(req);
   const query = submitQuerySchema.safeParse(queryOf(req));
-  const parsed = jobRequestSchema(deps.config.MAX_JOB_TIMEOUT_MS).safeParse(body);
+  const parsed = jobRequestSchema(timeoutLimits(deps.config)).safeParse(body);
   const details = [...(parsed.success ? [] : describeIssues(parsed.error)), ...(query.success ? [] : describeIssues(query.error).map((d) => ({ ...d, field: `query.${d.field}` })))];
   if (!parsed.success || !query.success) throw new ApiError('bad_request', `invalid job request: ${details.map((d) => d.message).join('; ')}`, details);
   const request = parsed.data;
@@ -57,7 +58,7 @@ async function submitJob(ctx: RouteContext): Promise<void> {
     jobId = claim.jobId;
   }
 
-  const job = newJobDocument(specFromRequest(request, { job_id: jobId, owner: caller.name, source: 'http', source_ref: null }), deps.config.JOB_TTL_DAYS);
+  const job = newJobDocument(specFromRequest(request, { job_id: jobId, owner: caller.name, source: 'http', source_ref: null, lane: laneFor(request, deps.config) }), deps.config.JOB_TTL_DAYS);
   try {
     await queueSubmittedJob(ctx, job, idempotencyKey !== undefined);
   } catch (err) {
@@ -65,7 +66,7 @@ async function submitJob(ctx: RouteContext): Promise<void> {
     if (idempotencyKey && err instanceof SubmitUnavailable && err.nothingMade) await releaseIdempotencyKey(deps.firestore, caller.name, idempotencyKey, jobId).catch(() => undefined);
     throw err;
   }
-  ctx.log.info('job queued', { job_id: jobId, owner: caller.name, priority: job.priority, source: 'http' });
+  ctx.log.info('job queued', { job_id: jobId, owner: caller.name, priority: job.priority, source: 'http', lane: job.lane });
   await answer(ctx, job, 202, 'job queued', waitSeconds);
 }
 
@@ -75,7 +76,7 @@ async function replay(ctx: RouteContext, jobId: string, request: Parameters<type
   let job = (await deps.store.get(jobId)) ?? (await waitForJob(deps.store, jobId, () => true, deps.tuning.replayWaitMs, clientGone(ctx.res)));
   if (!job) {
     // The first request claimed the key but never wrote its job: queue it now under the claimed id.
-    const fresh = newJobDocument(specFromRequest(request, { job_id: jobId, owner: caller.name, source: 'http', source_ref: null }), deps.config.JOB_TTL_DAYS);
+    const fresh = newJobDocument(specFromRequest(request, { job_id: jobId, owner: caller.name, source: 'http', source_ref: null, lane: laneFor(request, deps.config) }), deps.config.JOB_TTL_DAYS);
     await queueSubmittedJob(ctx, fresh, true);
     job = fresh;
   } else if (job.status === 'queued') {

@@ -59,7 +59,8 @@ test('400 names every bad field at once; unknown fields are rejected', async () 
   assert.equal(res.body.error.code, 'bad_request');
   const fields = res.body.error.details!.map((d) => d.field).sort();
   assert.deepEqual(fields, ['colour', 'metadata.k', 'priority', 'prompt', 'shape', 'timeout_ms']);
-  const big = await api.call<ErrorBody>('POST', '/jobs', { body: { prompt: 'x', timeout_ms: 480_001 } });
+  // Above MAX_JOB_TIMEOUT_MS a job goes to the long lane; above MAX_LONG_JOB_TIMEOUT_MS it is refused.
+  const big = await api.call<ErrorBody>('POST', '/jobs', { body: { prompt: 'x', timeout_ms: 14_400_001 } });
   assert.equal(big.status, 400);
   assert.equal(big.body.error.details![0]!.field, 'timeout_ms');
 });

@@ -85,7 +85,7 @@ test('a .prompt upload makes one queued job with the drop defaults, published on
   assert.equal(doc.source_ref, `gs://${bucket}/${name}#${generation}`);
   assert.deepEqual(doc.metadata, { source: 'file_upload', original_filename: name.split('/').at(-1), object: name, bucket });
   const msg = await waitForMessage(jobsTopic, jobId);
-  assert.deepEqual(msg.attributes, { job_id: jobId, priority: 'low', source: 'storage' });
+  assert.deepEqual(msg.attributes, { job_id: jobId, priority: 'low', source: 'storage', lane: 'normal' });
   assert.equal((msg.data as { prompt: string }).prompt, 'Fix the failing test in src/math.ts.');
 });
 

@@ -61,7 +61,7 @@ export async function notifierHarness(overrides: Record<string, string> = {}): P
     deadLetters,
     async terminalJob(callbackUrl) {
       const request = jobRequestSchema(env.config.MAX_JOB_TIMEOUT_MS).parse({ prompt: 'notify me' });
-      const spec = { ...specFromRequest(request, { job_id: newJobId(), owner: 'alice', source: 'http', source_ref: null }), callback_url: callbackUrl };
+      const spec = { ...specFromRequest(request, { job_id: newJobId(), owner: 'alice', source: 'http', source_ref: null, lane: 'normal' }), callback_url: callbackUrl };
       await store.create(newJobDocument(spec, env.config.JOB_TTL_DAYS));
       const claim = await store.claim(spec, { holder: 'test-processor', leaseMs: 60_000, maxAttempts: 3, ttlDays: env.config.JOB_TTL_DAYS });
       if (claim.outcome !== 'claimed') throw new Error(`could not claim the test job: ${claim.outcome}`);

@@ -62,7 +62,9 @@ describe('terraform/ matches the code', () => {
     assert.deepEqual(Object.keys(tf.variables).sort(), [
       'api_keys_secret', 'environment', 'job_timeout_seconds', 'max_concurrent_jobs', 'max_priority_jobs',
       'openai_api_key_secret', 'project_id', 'region', 'webhook_secret_secret',
-    ]);
+      // The long-lane worker (worker-variables.tf).
+      'worker_concurrency', 'worker_image', 'worker_max_instances', 'worker_min_instances',
+    ].sort());
   });
 
   it('deploys every function of the topology with the entry point its module registers', () => {

@@ -62,7 +62,7 @@ export async function apiTestEnv(overrides: Record<string, string> = {}): Promis
   const pubsub = new PubSub({ projectId: project });
   const storage = emulatorAwareStorage(project);
   await storage.createBucket(config.OUTPUTS_BUCKET);
-  await Promise.all([config.JOBS_TOPIC, config.PRIORITY_JOBS_TOPIC, config.RESULTS_TOPIC].map((t) => pubsub.createTopic(t)));
+  await Promise.all([config.JOBS_TOPIC, config.PRIORITY_JOBS_TOPIC, config.RESULTS_TOPIC, ...(config.LONG_JOBS_TOPIC ? [config.LONG_JOBS_TOPIC] : [])].map((t) => pubsub.createTopic(t)));
   return { project, config, firestore, pubsub, storage, close: async () => void (await Promise.allSettled([firestore.terminate(), pubsub.close()])) };
 }
 

@@ -1,0 +1,2 @@
+// Entry of the worker image and of `npm start`: `node dist/functions/worker.js`.
+import './worker/index.js';

@@ -1,0 +1,57 @@
+// The `worker` process: the long lane's pull worker with the processor's own dependencies, an optional
+// health port, and the shutdown rule (SIGTERM/SIGINT drain, then exit). Cloud Run worker pools and
+// Kubernetes both stop a container with SIGTERM and kill it after their grace period.
+import os from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { pubsubClient } from '../clients.js';
+import type { Config } from '../config.js';
+import { createLogger } from '../logging.js';
+import { processorDeps, reportSandbox } from '../processor/processor-http.js';
+import type { ProcessorDeps } from '../processor/run-claimed-job.js';
+import { startHealthServer } from './health-server.js';
+import { startPullWorker, type PullWorker } from './pull-worker.js';
+
+/** A leased message outlives its job by the lease (a last renewal) and the time outputs take. */
+const LEASE_MARGIN_MS = 15 * 60_000;
+
+export function workerDeps(config: Config): ProcessorDeps {
+  return {
+    ...processorDeps(config),
+    log: createLogger(config.LOG_LEVEL, { component: 'worker' }),
+    holder: `${process.env.K_SERVICE ?? process.env.CLOUD_RUN_WORKER_POOL ?? 'worker'}@${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+  };
+}
+
+export async function runWorkerProcess(config: Config): Promise<PullWorker> {
+  const deps = workerDeps(config);
+  if (!config.LONG_JOBS_TOPIC) {
+    deps.log.error('LONG_JOBS_TOPIC is empty: there is no long lane, so the worker has nothing to pull');
+    process.exit(2);
+  }
+  reportSandbox(deps);
+  const pubsub = pubsubClient(config);
+  const worker = startPullWorker(pubsub, {
+    deps,
+    subscription: config.LONG_JOBS_SUBSCRIPTION,
+    concurrency: config.WORKER_CONCURRENCY,
+    graceMs: config.WORKER_GRACE_MS,
+    maxLeaseMs: config.MAX_LONG_JOB_TIMEOUT_MS + config.JOB_LEASE_MS + LEASE_MARGIN_MS,
+  });
+  const health = config.WORKER_HEALTH_PORT ? await startHealthServer(config.WORKER_HEALTH_PORT, worker, config.WORKER_CONCURRENCY) : undefined;
+  deps.log.info('worker pulling', { subscription: config.LONG_JOBS_SUBSCRIPTION, concurrency: config.WORKER_CONCURRENCY, grace_ms: config.WORKER_GRACE_MS, holder: deps.holder });
+  const shutdown = (signal: string) => {
+    if (worker.draining()) return;
+    deps.log.info(`${signal}: draining`, { running: worker.running() });
+    void worker
+      .drain()
+      .then(async () => {
+        health?.close();
+        await Promise.allSettled([pubsub.close(), deps.close?.()]);
+      })
+      // Exit once stdout has flushed: a pipe write still queued at process.exit would be lost.
+      .finally(() => process.stdout.write('', () => process.exit(0)));
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  return worker;
+}
