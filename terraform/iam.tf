@@ -14,11 +14,15 @@ locals {
         { topic = local.topics.priority_jobs, role = "roles/pubsub.publisher" },
         # GET /health checks that the jobs topic exists.
         { topic = local.topics.jobs, role = "roles/pubsub.viewer" },
+        # Cancelling a queued job publishes its result at once, so its webhook does not wait for the backlog.
+        { topic = local.topics.results, role = "roles/pubsub.publisher" },
       ]
-      # GET /jobs/{id}/outputs lists and streams output files; PUT /uploads writes (and on refusal deletes) inputs/.
+      # GET /jobs/{id}/outputs and changes.patch stream output files; GET /changes reads result.json;
+      # PUT /uploads writes (and on refusal deletes) inputs/.
       bucket_roles = [
         { bucket = "outputs", role = "roles/storage.objectViewer" },
-        { bucket = "uploads", role = "roles/storage.objectAdmin" },
+        { bucket = "results", role = "roles/storage.objectViewer" },
+        { bucket = "uploads", role = "roles/storage.objectUser" },
       ]
     }
     processor = {
@@ -118,14 +122,6 @@ resource "google_storage_bucket_iam_member" "fn" {
   bucket   = google_storage_bucket.data[each.value.bucket].name
   role     = each.value.role
   member   = google_service_account.fn[each.value.fn].member
-}
-
-# The API signs V4 upload URLs (POST /uploads) with its own identity through signBlob, which needs
-# token-creator on itself; nothing else in the code signs.
-resource "google_service_account_iam_member" "enqueue_signs_urls" {
-  service_account_id = google_service_account.fn["enqueue"].name
-  role               = "roles/iam.serviceAccountTokenCreator"
-  member             = google_service_account.fn["enqueue"].member
 }
 
 # Cloud Build runs the function builds with this identity instead of a default service account.

@@ -134,10 +134,12 @@ resource "google_pubsub_topic_iam_member" "worker_publishes_results" {
   member = google_service_account.worker.member
 }
 
+# As the processors: outputs and result.json rewritten by a takeover, sessions read and replaced,
+# workspace inputs (uploads, dropped archives) read.
 resource "google_storage_bucket_iam_member" "worker" {
-  for_each = toset(["outputs", "results"])
+  for_each = { outputs = "roles/storage.objectUser", results = "roles/storage.objectUser", uploads = "roles/storage.objectViewer" }
   bucket   = google_storage_bucket.data[each.key].name
-  role     = "roles/storage.objectAdmin"
+  role     = each.value
   member   = google_service_account.worker.member
 }
 

@@ -97,8 +97,9 @@ describe('terraform/worker.tf matches the long lane of dev/topology.ts', () => {
     const results = resource(tf, 'google_pubsub_topic_iam_member', 'worker_publishes_results');
     assert.deepEqual([results.topic, results.role], ['${google_pubsub_topic.all[local.topics.results].id}', 'roles/pubsub.publisher']);
     const buckets = resource(tf, 'google_storage_bucket_iam_member', 'worker');
-    assert.equal(buckets.for_each, '${toset(["outputs", "results"])}');
-    assert.equal(buckets.role, 'roles/storage.objectAdmin');
+    // As the processors: outputs and results rewritten, workspace inputs read; never objectAdmin.
+    assert.deepEqual(buckets.for_each, { outputs: 'roles/storage.objectUser', results: 'roles/storage.objectUser', uploads: 'roles/storage.objectViewer' });
+    assert.equal(buckets.role, '${each.value}');
     const workerGrants = Object.entries(tf.resources).flatMap(([type, byName]) => Object.entries(byName).filter(([, b]) => b.member === member).map(([n]) => `${type}.${n}`));
     assert.deepEqual(workerGrants.sort(), [
       'google_project_iam_member.worker_firestore',

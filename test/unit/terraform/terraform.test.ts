@@ -292,7 +292,7 @@ describe('terraform/ matches the code', () => {
     const topicsOf = (fn: string, role: string) => access[fn]!.topic_roles.filter((r) => r.role === role).map((r) => r.topic).sort();
     const bucketsOf = (fn: string) => access[fn]!.bucket_roles.map((r) => `${r.bucket}:${r.role}`).sort();
     for (const fn of Object.keys(access)) assert.deepEqual(access[fn]!.project_roles, ['roles/datastore.user'], `${fn}: project roles`);
-    assert.deepEqual(topicsOf('enqueue', 'roles/pubsub.publisher'), [defaults.JOBS_TOPIC, defaults.PRIORITY_JOBS_TOPIC].sort());
+    assert.deepEqual(topicsOf('enqueue', 'roles/pubsub.publisher'), [defaults.JOBS_TOPIC, defaults.PRIORITY_JOBS_TOPIC, defaults.RESULTS_TOPIC].sort());
     for (const p of ['processor', 'processor-priority']) {
       assert.deepEqual(topicsOf(p, 'roles/pubsub.publisher'), [defaults.RESULTS_TOPIC]);
       assert.deepEqual(bucketsOf(p), ['outputs:roles/storage.objectUser', 'results:roles/storage.objectUser', 'uploads:roles/storage.objectViewer']);
