@@ -297,7 +297,7 @@ describe('terraform/ matches the code', () => {
       assert.deepEqual(topicsOf(p, 'roles/pubsub.publisher'), [defaults.RESULTS_TOPIC]);
       assert.deepEqual(bucketsOf(p), ['outputs:roles/storage.objectUser', 'results:roles/storage.objectUser', 'uploads:roles/storage.objectViewer']);
     }
-    assert.deepEqual(bucketsOf('enqueue'), ['outputs:roles/storage.objectViewer', 'uploads:roles/storage.objectAdmin']);
+    assert.deepEqual(bucketsOf('enqueue'), ['outputs:roles/storage.objectViewer', 'results:roles/storage.objectViewer', 'uploads:roles/storage.objectUser']);
     // Upload URLs are signed with signBlob on the API's own identity, and only that.
     const signer = resource(tf, 'google_service_account_iam_member', 'enqueue_signs_upload_urls');
     assert.equal(signer.service_account_id, '${google_service_account.fn["enqueue"].name}');
