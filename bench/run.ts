@@ -25,8 +25,16 @@ function registry(): Map<string, string> {
 
 async function main(): Promise<number> {
   const benchmarks = registry();
-  const [first, ...rest] = process.argv.slice(2);
-  const names = first ? [first] : [...benchmarks.keys()];
+  // Leading arguments that name benchmarks choose them (`npm run bench -- enqueue processor`); the rest go to each.
+  const argv = process.argv.slice(2);
+  const named = argv.findIndex((a) => !benchmarks.has(a));
+  const picked = named === -1 ? argv : argv.slice(0, named);
+  const rest = named === -1 ? [] : argv.slice(named);
+  if (picked.length === 0 && rest.length > 0) {
+    console.error(`no benchmark named ${rest[0]}; available: ${[...benchmarks.keys()].join(', ') || '(none)'}`);
+    return 2;
+  }
+  const names = picked.length ? picked : [...benchmarks.keys()];
   for (const name of names) {
     const file = benchmarks.get(name);
     if (!file) {

@@ -11,6 +11,7 @@ import { after, before, test } from 'node:test';
 import { Firestore } from '@google-cloud/firestore';
 import { startStack, type Stack } from '../../dev/stack.js';
 import { newJobDocument, specFromRequest } from '../../shared/jobs/job-document.js';
+import { derivedJobId } from '../../shared/jobs/job-id.js';
 import { JobRequestSchema } from '../../shared/jobs/job-request.js';
 import { FirestoreJobStore } from '../../shared/store/firestore-job-store.js';
 import { prefixProxy } from '../support/prefix-proxy.js';
@@ -214,7 +215,8 @@ test('the list filters by status, priority and source and pages with the cursor'
   const store = new FirestoreJobStore(firestore, 1);
   for (let i = 0; i < 23; i++) {
     const spec = specFromRequest(JobRequestSchema.parse({ prompt: `nightly report ${i}`, priority: 'low' }), {
-      job_id: `sched-${String(i).padStart(2, '0')}-${Date.now().toString(36)}`,
+      // Derived like a scheduler job's id (UUID-shaped: the list cursor accepts only real job ids).
+      job_id: derivedJobId('console-test', 'nightly-report', String(i), String(Date.now())),
       owner: 'dev',
       source: 'scheduler',
       source_ref: 'nightly-report',

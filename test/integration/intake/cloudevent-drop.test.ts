@@ -116,7 +116,7 @@ test('hostile archives that break a limit make one failed job naming the limit',
   const job = await waitForJob(env.firestore, derivedJobId(bucket, 'ce/many.zip', String(many.generation)), () => true);
   assert.equal(job.status, 'failed');
   assert.equal(job.error?.code, 'bad_request');
-  assert.equal(job.error?.message, 'ce/many.zip: the archive has more than 100 entries (101)');
+  assert.equal(job.error?.message, 'ce/many.zip: the archive has more than 100 .codex/.prompt entries');
 
   const none = await upload('ce/nothing.tar.gz', buildTarGz([{ path: '../up.prompt', data: 'x' }, { path: 'readme.md', data: 'hi' }]));
   await storageEvent('finalized', none);

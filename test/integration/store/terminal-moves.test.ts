@@ -99,8 +99,21 @@ describe('failDeadLettered', () => {
     assert.deepEqual(await store().get(doc.job_id), failed);
   });
 
-  it('fails a processing job with dead_lettered and clears its lease', async () => {
+  it('leaves a job alone that a live holder is running: the holder finishes it', async () => {
     const job = await processingJob();
+    const kept = await store().failDeadLettered(job, 'dead', 30);
+    assert.equal(kept.status, 'processing');
+    assert.equal(kept.lease?.holder, 'proc-a');
+    assert.equal((await store().get(job.job_id))?.status, 'processing');
+  });
+
+  it('fails a processing job whose holder is gone (lease expired) with dead_lettered and clears its lease', async () => {
+    const doc = queuedDoc();
+    await store().create(doc);
+    // A lease that ended before this test looks at it: its holder died.
+    const c = await store().claim(doc, claimOptions('proc-gone', { leaseMs: -60_000 }));
+    assert.equal(c.outcome, 'claimed');
+    const job = c.job;
     const failed = await store().failDeadLettered(job, 'dead', 30);
     assert.equal(failed.status, 'failed');
     assert.equal(failed.error?.code, 'dead_lettered');
