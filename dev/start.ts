@@ -92,7 +92,7 @@ async function main(): Promise<void> {
   say('');
   say(`codex-jobs local stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   say(`  API (enqueue):  ${stack.apiUrl}`);
-  say(`  web console:    ${stack.apiUrl}/console  (sign in with the key ${stack.devApiKey})`);
+  say(`  web console:    ${stack.apiUrl}/console  (sign in with ${stack.devApiKey ? `the key ${stack.devApiKey}` : "one of your API_KEYS"})`);
   for (const [name, url] of Object.entries(stack.functionUrls)) if (name !== 'enqueue') say(`  ${name.padEnd(15)} ${url}`);
   if (stack.processes.some((p) => p.name === 'worker')) say(`  worker          long lane: streaming pull on ${stack.config.LONG_JOBS_SUBSCRIPTION} (${stack.config.WORKER_CONCURRENCY} jobs at once; timeout_ms above ${stack.config.MAX_JOB_TIMEOUT_MS})`);
   say(`  Firestore emulator ${stack.hosts.firestore} · Pub/Sub emulator ${stack.hosts.pubsub} · fake-gcs-server ${stack.hosts.storage}`);
