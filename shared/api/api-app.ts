@@ -43,6 +43,11 @@ function baseUrlOf(req: Request): string {
   return `${proto === 'https' ? 'https' : 'http'}://${host}`;
 }
 
+/** Exits the domain the Functions Framework runs each request in (deprecated `node:domain`). */
+function leaveFrameworkDomain(): void {
+  (process as { domain?: { exit(): void } | null }).domain?.exit();
+}
+
 const ANONYMOUS: Caller = { name: '', admin: false };
 
 function rateLimited(d: RateDecision): ApiError {
@@ -93,6 +98,8 @@ export function createApiHandler(deps: ApiDeps, routes: Route[] = API_ROUTES) {
       }
       if (!found) throw new ApiError('not_found', `no route for ${req.method} ${path}`);
       if ('allowed' in found) throw new ApiError('bad_request', `${req.method} is not allowed on ${path} (allowed: ${found.allowed.join(', ')})`, undefined, { allow: found.allowed.join(', ') }, 405);
+      // Synchronously, before the first await: promises made from here on are not bound to the domain.
+      if (found.route.leavesFrameworkDomain) leaveFrameworkDomain();
       const isPublic = found.route.public === true;
       const caller = isPublic ? ANONYMOUS : authenticate(deps.config, req.header('x-api-key'));
       const { admit, likelyAllowed, settled } = admission(deps, caller, isPublic);

@@ -98,6 +98,6 @@ export async function answer(ctx: RouteContext, job: JobDocument, status: 200 | 
 }
 
 export const submitJobRoutes: Route[] = [
-  { method: 'POST', path: '/jobs', handle: submitJob },
-  { method: 'POST', path: '/enqueue', handle: submitJob },
+  { method: 'POST', path: '/jobs', handle: submitJob, leavesFrameworkDomain: true },
+  { method: 'POST', path: '/enqueue', handle: submitJob, leavesFrameworkDomain: true },
 ];

@@ -92,7 +92,9 @@ export async function startApi(options: StartOptions = {}): Promise<ApiServer> {
     firestore: env.firestore,
     pubsub: env.pubsub,
     blobs: new GcsBlobStore(env.storage),
-    tuning: { ...DEFAULT_API_TUNING, ...options.tuning },
+    // A healthy emulator can take longer than production's 3 s to answer its first query on a loaded
+    // machine; a test that wants the 503 sets its own short timeout on a dead dependency.
+    tuning: { ...DEFAULT_API_TUNING, healthCheckTimeoutMs: 60_000, ...options.tuning },
     // Public documentation addresses: callback hosts resolve without the network.
     resolveHost: options.resolveHost ?? (async () => ['93.184.216.34']),
     ...(options.limiterNow ? { limiter: new FirestoreRateLimiter(env.firestore, env.config.RATE_LIMIT_PER_MINUTE, options.limiterNow) } : {}),
