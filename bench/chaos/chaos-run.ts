@@ -238,9 +238,12 @@ export async function runChaos(options: Partial<ChaosOptions> = {}): Promise<Cha
     plan.sort((a, b) => a.at - b.at);
 
     const ended = () => accepted.filter((j) => docs.has(j.jobId!)).length;
+    // A terminal job is settled once its codex-results message arrived (a sender killed before it
+    // leaves the result to the sweeper's unsent-results rule, RESULT_RESEND_AFTER_MS later: waited
+    // for here, within stallMs, instead of counted as missing) and its webhook, if any, is over.
     const settled = () => accepted.every((j) => {
       const d = docs.get(j.jobId!);
-      return d && (d.callback === null || d.callback?.state === 'delivered' || d.callback?.state === 'failed');
+      return d && results.has(j.jobId!) && (d.callback === null || d.callback?.state === 'delivered' || d.callback?.state === 'failed');
     });
     let seenRequests = 0;
     const stalled = () => {

@@ -50,7 +50,8 @@ export async function handleJobMessage(deps: ProcessorDeps, message: PubSubMessa
     }
     case 'terminal':
     case 'ended':
-      // A result that never reached codex-results (crash after the status write) goes out now.
+      // A result owed and not held by another sender (its publish failed, or nobody reserved it
+      // before a crash) goes out now; one still held is left to its holder or the sweeper.
       await publishResultOnce(deps.store, deps.queue, claim.job);
       log.info(`job is ${claim.job.status}; nothing to run`, { job_id: spec.job_id, status: claim.job.status });
       return { ack: true, reason: claim.job.status };

@@ -1,21 +1,32 @@
-// One codex-results message per terminal job, even when its message is delivered again.
+// One codex-results message per terminal job, even when its message is delivered again; and none
+// lost when a sender dies between the terminal write and the publish (the marks: store/result-marks.ts).
 import { resultMessageFromJob } from '../jobs/result-message.js';
 import type { JobDocument } from '../jobs/job-document.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { JobStore } from '../store/job-store.js';
 
-export async function publishResultOnce(store: Pick<JobStore, 'markResultPublished' | 'unmarkResultPublished'>, queue: Pick<JobQueue, 'publishResult'>, job: JobDocument): Promise<boolean> {
-  if (!(await store.markResultPublished(job.job_id))) return false;
-  await publishReservedResult(store, queue, job);
+export type ResultMarkStore = Pick<JobStore, 'reserveResult' | 'releaseResult' | 'confirmResultSent'>;
+
+/**
+ * Publishes the job's result when it is owed and nobody holds it; false when it was sent or another
+ * sender holds it. The message is built from the document as re-read in the reservation.
+ */
+export async function publishResultOnce(store: ResultMarkStore, queue: Pick<JobQueue, 'publishResult'>, job: Pick<JobDocument, 'job_id'>, now?: Date): Promise<boolean> {
+  const reserved = await store.reserveResult(job.job_id, now);
+  if (!reserved) return false;
+  await publishReservedResult(store, queue, reserved);
   return true;
 }
 
-/** Publishes a result already marked as published; a failed publish clears the mark so a redelivery retries it. */
-export async function publishReservedResult(store: Pick<JobStore, 'unmarkResultPublished'>, queue: Pick<JobQueue, 'publishResult'>, job: JobDocument): Promise<void> {
+/** Publishes a result the caller has reserved, then confirms it; a failed publish makes it due again at once. */
+export async function publishReservedResult(store: Pick<JobStore, 'releaseResult' | 'confirmResultSent'>, queue: Pick<JobQueue, 'publishResult'>, job: JobDocument): Promise<void> {
   try {
     await queue.publishResult(resultMessageFromJob(job));
   } catch (err) {
-    await store.unmarkResultPublished(job.job_id).catch(() => undefined);
+    await store.releaseResult(job.job_id).catch(() => undefined);
     throw err;
   }
+  // The message is out: a lost confirmation only means the sweeper sends it once more after
+  // RESULT_RESEND_AFTER_MS, which the notifier delivers once per job anyway. Not worth failing for.
+  await store.confirmResultSent(job.job_id).catch(() => undefined);
 }

@@ -199,8 +199,9 @@ async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions
 }
 
 async function finish(deps: ProcessorDeps, job: JobDocument, status: 'completed' | 'failed' | 'cancelled', patch: { result?: JobResult; error: JobErrorInfo | null }) {
-  // The terminal write also reserves the codex-results message (one transaction, not two).
-  const done = await deps.store.finish(job.job_id, status, patch, deps.holder, { markResultPublished: true });
+  // The terminal write also reserves the codex-results message (one transaction, not two). Killed
+  // before the publish or its confirmation, the reservation runs out and the sweeper sends it.
+  const done = await deps.store.finish(job.job_id, status, patch, deps.holder, { reserveResult: true });
   if (!done) {
     deps.log.warn('job was no longer ours when it ended; result not recorded', { job_id: job.job_id });
     return null;

@@ -7,6 +7,7 @@ import type { Priority } from '../jobs/job-request.js';
 import type { CancelOutcome, ClaimOptions, ClaimOutcome, JobStore, TerminalPatch } from './job-store.js';
 import { resultForDocument } from './document-limits.js';
 import { initialRequeueMarks } from './recovery-store.js';
+import { RESULT_DUE_AT, RESULT_SENT_AT, reservedUntil, resultMarkState, resultOwed } from './result-marks.js';
 
 export const JOBS_COLLECTION = 'jobs';
 export const EVENTS_COLLECTION = 'events';
@@ -55,7 +56,8 @@ export class FirestoreJobStore implements JobStore {
 
   async create(job: JobDocument): Promise<{ created: boolean; job: JobDocument }> {
     try {
-      await this.ref(job.job_id).create({ ...toFirestore(job), ...initialRequeueMarks(job) });
+      // A job born terminal (a rejected upload) owes its result like any other.
+      await this.ref(job.job_id).create({ ...toFirestore(job), ...initialRequeueMarks(job), ...(isTerminal(job.status) ? resultOwed(job.completed_at ?? job.updated_at) : {}) });
       return { created: true, job };
     } catch (err) {
       if ((err as { code?: number }).code !== 6 /* ALREADY_EXISTS */) throw err;
@@ -85,7 +87,7 @@ export class FirestoreJobStore implements JobStore {
       if (job.status === 'processing' && job.lease && Date.parse(job.lease.expires_at) > now.getTime()) {
         return { outcome: 'busy', job };
       }
-      const write = (next: JobDocument) => (existing ? tx.set(this.ref(job.job_id), toFirestore(next)) : tx.create(this.ref(job.job_id), toFirestore(next)));
+      const write = (next: JobDocument, marks: DocumentData = {}) => (existing ? tx.set(this.ref(job.job_id), { ...toFirestore(next), ...marks }) : tx.create(this.ref(job.job_id), { ...toFirestore(next), ...marks }));
       // A processing job whose lease expired: its holder died. Take it over, unless that ends it.
       if (job.status === 'processing' && (job.cancel_requested || job.attempts >= options.maxAttempts)) {
         const ended: JobDocument = job.cancel_requested
@@ -93,7 +95,7 @@ export class FirestoreJobStore implements JobStore {
           : { ...job, status: 'failed', error: { code: 'max_attempts', message: `the job was attempted ${job.attempts} times (MAX_ATTEMPTS=${options.maxAttempts}) without finishing` } };
         assertTransition(job.job_id, job.status, ended.status);
         const final = { ...ended, lease: null, completed_at: at, updated_at: at, progress: { stage: 'done' as const, message: ended.status, updated_at: at } };
-        write(final);
+        write(final, resultOwed(at));
         return { outcome: 'ended', job: final };
       }
       if (job.status === 'queued') assertTransition(job.job_id, 'queued', 'processing');
@@ -135,7 +137,7 @@ export class FirestoreJobStore implements JobStore {
     await this.ref(jobId).update({ progress: { stage, message, ...(percent === undefined ? {} : { percent }), updated_at: at }, updated_at: at });
   }
 
-  async finish(jobId: string, to: 'completed' | 'failed' | 'cancelled', patch: TerminalPatch, holder?: string, options: { markResultPublished?: boolean } = {}): Promise<JobDocument | null> {
+  async finish(jobId: string, to: 'completed' | 'failed' | 'cancelled', patch: TerminalPatch, holder?: string, options: { reserveResult?: boolean } = {}): Promise<JobDocument | null> {
     return this.db.runTransaction(async (tx) => {
       const job = await this.read(tx, jobId);
       if (!job || isTerminal(job.status)) return null;
@@ -155,7 +157,7 @@ export class FirestoreJobStore implements JobStore {
         updated_at: at,
         progress: { stage: 'done', message: to, updated_at: at },
       };
-      tx.set(this.ref(jobId), { ...toFirestore(next), ...(options.markResultPublished ? { result_published_at: at } : {}) });
+      tx.set(this.ref(jobId), { ...toFirestore(next), ...resultOwed(at, options.reserveResult) });
       return next;
     });
   }
@@ -179,8 +181,8 @@ export class FirestoreJobStore implements JobStore {
         updated_at: at,
         progress: { stage: 'done', message: 'failed', updated_at: at },
       };
-      if (existing) tx.set(this.ref(job.job_id), toFirestore(next));
-      else tx.create(this.ref(job.job_id), toFirestore(next));
+      if (existing) tx.set(this.ref(job.job_id), { ...toFirestore(next), ...resultOwed(at) });
+      else tx.create(this.ref(job.job_id), { ...toFirestore(next), ...resultOwed(at) });
       return next;
     });
   }
@@ -196,7 +198,7 @@ export class FirestoreJobStore implements JobStore {
       if (job.status === 'queued' || holderGone) {
         assertTransition(jobId, job.status, 'cancelled');
         const next: JobDocument = { ...job, status: 'cancelled', cancel_requested: true, lease: null, completed_at: at, updated_at: at, progress: { stage: 'done', message: 'cancelled', updated_at: at } };
-        tx.set(this.ref(jobId), toFirestore(next));
+        tx.set(this.ref(jobId), { ...toFirestore(next), ...resultOwed(at) });
         return { outcome: 'cancelled', job: next };
       }
       const next: JobDocument = { ...job, cancel_requested: true, updated_at: at };
@@ -263,18 +265,30 @@ export class FirestoreJobStore implements JobStore {
     return snap.docs.map((d) => eventFromFirestore(d.data()));
   }
 
-  async markResultPublished(jobId: string): Promise<boolean> {
+  async reserveResult(jobId: string, now = new Date()): Promise<JobDocument | null> {
     return this.db.runTransaction(async (tx) => {
       const snap = await tx.get(this.ref(jobId));
-      if (!snap.exists || snap.get('result_published_at')) return false;
-      tx.update(this.ref(jobId), { result_published_at: new Date().toISOString() });
-      return true;
+      if (!snap.exists) return null;
+      const job = fromFirestore(snap.data()!);
+      if (!isTerminal(job.status)) return null;
+      const state = resultMarkState(snap.data()!, now);
+      // A due mark left beside a sent one (a release racing a confirmation) would keep the job in the sweeper's query.
+      if (state === 'sent' && snap.get(RESULT_DUE_AT) !== undefined) tx.update(this.ref(jobId), { [RESULT_DUE_AT]: FieldValue.delete() });
+      if (state !== 'due') return null;
+      tx.update(this.ref(jobId), { [RESULT_DUE_AT]: reservedUntil(now) });
+      return job;
     });
   }
 
-  /** Undoes markResultPublished when the publish itself failed, so a redelivery publishes again. */
-  async unmarkResultPublished(jobId: string): Promise<void> {
-    await this.ref(jobId).update({ result_published_at: FieldValue.delete() });
+  async releaseResult(jobId: string): Promise<void> {
+    await this.db.runTransaction(async (tx) => {
+      const snap = await tx.get(this.ref(jobId));
+      if (snap.exists && !snap.get(RESULT_SENT_AT)) tx.update(this.ref(jobId), { [RESULT_DUE_AT]: new Date().toISOString() });
+    });
+  }
+
+  async confirmResultSent(jobId: string): Promise<void> {
+    await this.ref(jobId).update({ [RESULT_SENT_AT]: new Date().toISOString(), [RESULT_DUE_AT]: FieldValue.delete() });
   }
 
   async setCallback(jobId: string, callback: CallbackRecord): Promise<void> {

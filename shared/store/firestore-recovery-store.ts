@@ -1,9 +1,10 @@
 // RecoveryStore on Firestore: the sweeper's indexed queries (firestore.indexes.json) and the one
 // transaction that requeues or ends a job through the status machine.
 import { FieldPath, FieldValue, type DocumentData, type Firestore, type Query, type QueryDocumentSnapshot } from '@google-cloud/firestore';
-import { assertTransition, isTerminal } from '../jobs/job-status.js';
+import { assertTransition, isTerminal, TERMINAL_STATUSES } from '../jobs/job-status.js';
 import { fromFirestore, JOBS_COLLECTION } from './firestore-job-store.js';
 import type { CandidatePage, RecoveryAction, RecoveryCandidate, RecoveryStore, SettleOutcome } from './recovery-store.js';
+import { RESULT_DUE_AT, resultOwed } from './result-marks.js';
 
 /** The composite indexes the queries below run on (firestore.indexes.json; a unit test checks it). */
 export const RECOVERY_INDEXES: readonly (readonly [string, 'ASCENDING' | 'DESCENDING'])[][] = [
@@ -11,6 +12,7 @@ export const RECOVERY_INDEXES: readonly (readonly [string, 'ASCENDING' | 'DESCEN
   [['status', 'ASCENDING'], ['requeue_at', 'ASCENDING']],
   [['status', 'ASCENDING'], ['started_at', 'ASCENDING']],
   [['status', 'ASCENDING'], ['created_at', 'DESCENDING']],
+  [['status', 'ASCENDING'], ['result_due_at', 'ASCENDING']],
 ];
 
 function candidateOf(data: DocumentData): RecoveryCandidate {
@@ -73,6 +75,11 @@ export class FirestoreRecoveryStore implements RecoveryStore {
     return this.run(this.jobs.where('status', '==', 'queued').where('created_at', '<', before.toISOString()).orderBy('created_at', 'desc').limit(limit));
   }
 
+  /** Only terminal jobs carry result_due_at; the status filter says so to the query too. */
+  unsentResults(now: Date, limit: number): Promise<RecoveryCandidate[]> {
+    return this.run(this.jobs.where('status', 'in', TERMINAL_STATUSES).where(RESULT_DUE_AT, '<=', now.toISOString()).orderBy(RESULT_DUE_AT).limit(limit));
+  }
+
   async settle(jobId: string, decide: (candidate: RecoveryCandidate) => RecoveryAction): Promise<SettleOutcome | null> {
     const ref = this.jobs.doc(jobId);
     return this.db.runTransaction(async (tx) => {
@@ -97,7 +104,8 @@ export class FirestoreRecoveryStore implements RecoveryStore {
         updated_at: at,
         progress: { stage: 'done' as const, message: action.error ? `${action.to}: ${action.error.message}` : action.to, updated_at: at },
       };
-      tx.update(ref, { ...ended, requeues: FieldValue.delete(), requeue_at: FieldValue.delete() });
+      // The caller publishes the result next; if it dies first, the owed mark lets the sweeper send it.
+      tx.update(ref, { ...ended, requeues: FieldValue.delete(), requeue_at: FieldValue.delete(), ...resultOwed(at) });
       return { action, job: { ...job, ...ended } };
     });
   }

@@ -41,8 +41,12 @@ export interface JobStore {
   /** Ends our lease now (a run that failed before recording an outcome), so the redelivery can take over. */
   releaseLease(jobId: string, holder: string): Promise<void>;
   setProgress(jobId: string, stage: ProgressStage, message: string, percent?: number): Promise<void>;
-  /** Moves a job to a terminal status. With a holder, only while that holder still owns the lease. */
-  finish(jobId: string, to: 'completed' | 'failed' | 'cancelled', patch: TerminalPatch, holder?: string, options?: { markResultPublished?: boolean }): Promise<JobDocument | null>;
+  /**
+   * Moves a job to a terminal status. With a holder, only while that holder still owns the lease.
+   * Like every terminal write it makes the result owed (result-marks.ts); with reserveResult the
+   * caller also holds the reservation and publishes next (publishReservedResult).
+   */
+  finish(jobId: string, to: 'completed' | 'failed' | 'cancelled', patch: TerminalPatch, holder?: string, options?: { reserveResult?: boolean }): Promise<JobDocument | null>;
   /**
    * Fails a job whose message was dead-lettered (error.code dead_lettered). A queued job takes the two
    * legal moves queued → processing → failed in one transaction; a terminal job, and a processing job
@@ -57,9 +61,15 @@ export interface JobStore {
   /** The highest event seq written for the job, or -1. */
   lastEventSeq(jobId: string): Promise<number>;
   listEvents(jobId: string, afterSeq: number, limit: number): Promise<JobEvent[]>;
-  /** Marks that the job's terminal result reached codex-results; true only for the first caller. */
-  markResultPublished(jobId: string): Promise<boolean>;
-  /** Undoes markResultPublished when the publish itself failed, so a redelivery publishes again. */
-  unmarkResultPublished(jobId: string): Promise<void>;
+  /**
+   * Reserves the terminal job's codex-results message for the caller to publish: the job as it is,
+   * when its result is owed and due (never sent, nobody holding it); null otherwise, or when the job
+   * is missing or not terminal. Due is judged at `now` (default: the wall clock).
+   */
+  reserveResult(jobId: string, now?: Date): Promise<JobDocument | null>;
+  /** The reserved publish failed: the result is due again at once (a redelivery or the next sweep sends it). */
+  releaseResult(jobId: string): Promise<void>;
+  /** The reserved publish went out: the result is never sent again. */
+  confirmResultSent(jobId: string): Promise<void>;
   setCallback(jobId: string, callback: CallbackRecord): Promise<void>;
 }

@@ -50,6 +50,8 @@ export interface RecoveryStore {
   processingStartedBefore(before: Date, limit: number, cursor: string | null): Promise<CandidatePage>;
   /** `queued` jobs created before `before`. */
   queuedCreatedBefore(before: Date, limit: number): Promise<RecoveryCandidate[]>;
+  /** Terminal jobs whose codex-results message is owed and due at or before `now` (result-marks.ts), the most overdue first. */
+  unsentResults(now: Date, limit: number): Promise<RecoveryCandidate[]>;
   /** Re-reads the job in a transaction, asks `decide` about it as it is now, and applies the answer. Null: no such job. */
   settle(jobId: string, decide: (candidate: RecoveryCandidate) => RecoveryAction): Promise<SettleOutcome | null>;
   /** Makes a queued (or lease-expired) job due for a republish at once: its message may not have gone out. */

@@ -1,14 +1,16 @@
 // One sweep: every rule in turn, each bounded by SWEEP_BATCH, each logging its counts. Rules that end
-// jobs run before the ones that republish, so a job about to be ended is not republished first.
+// jobs run before the ones that republish, so a job about to be ended is not republished first; the
+// unsent results come last, after the rules above have sent (and confirmed) the results of the jobs they ended.
 import { expiredLeasesRule } from './expired-leases.js';
 import { hardDeadlineRule } from './hard-deadline.js';
 import { staleQueuedRule } from './stale-queued.js';
 import { emptyCounts, type RuleCounts, type SweepDeps, type SweepRule } from './sweep-deps.js';
 import { unrunnableRule } from './unrunnable.js';
+import { unsentResultsRule } from './unsent-results.js';
 
 export type { SweepDeps, RuleCounts } from './sweep-deps.js';
 
-export const SWEEP_RULES: readonly SweepRule[] = [hardDeadlineRule, unrunnableRule, expiredLeasesRule, staleQueuedRule];
+export const SWEEP_RULES: readonly SweepRule[] = [hardDeadlineRule, unrunnableRule, expiredLeasesRule, staleQueuedRule, unsentResultsRule];
 
 export interface SweepReport {
   at: string;

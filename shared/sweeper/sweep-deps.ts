@@ -3,14 +3,14 @@
 import type { Config } from '../config.js';
 import type { JobDocument } from '../jobs/job-document.js';
 import type { Logger } from '../logging.js';
+import type { ResultMarkStore } from '../processor/publish-result.js';
 import type { JobQueue } from '../queue/job-queue.js';
-import type { JobStore } from '../store/job-store.js';
 import type { RecoveryCandidate, RecoveryStore } from '../store/recovery-store.js';
 
 export interface SweepDeps {
   recovery: RecoveryStore;
-  /** Only the result-published mark (one codex-results message per terminal job). */
-  store: Pick<JobStore, 'markResultPublished' | 'unmarkResultPublished'>;
+  /** Only the result marks (one codex-results message per terminal job, none lost). */
+  store: ResultMarkStore;
   queue: Pick<JobQueue, 'publishJob' | 'publishResult'>;
   config: Pick<Config, 'SWEEP_BATCH' | 'JOB_LEASE_MS' | 'MAX_ATTEMPTS'>;
   log: Logger;

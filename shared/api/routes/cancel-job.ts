@@ -18,7 +18,8 @@ async function cancelJob(ctx: RouteContext): Promise<void> {
     default:
       ctx.log.info(outcome.outcome === 'cancelled' ? 'job cancelled' : 'cancel requested', { job_id: job.job_id, owner: ctx.caller.name });
       if (outcome.outcome === 'cancelled') {
-        // The job is cancelled whatever happens here; a failed publish is retried by the processor when the message arrives.
+        // The job is cancelled whatever happens here; a failed publish is retried by the processor when
+        // the message arrives, or by the sweeper's unsent-results rule, whichever comes first.
         await publishResultOnce(ctx.deps.store, ctx.deps.queue, outcome.job).catch((err: Error) => ctx.log.error('could not publish the result of a cancelled job', { job_id: job.job_id, error: err }));
       }
       await ctx.send(200, outcome.job);

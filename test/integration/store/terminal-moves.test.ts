@@ -1,5 +1,5 @@
-// FirestoreJobStore on the emulator: terminal moves (finish, dead-lettering), the result as stored,
-// the TTL field's type, and the once-only result publication mark.
+// FirestoreJobStore on the emulator: terminal moves (finish, dead-lettering), the result as stored
+// and the TTL field's type. The result marks of terminal jobs: result-marks.test.ts.
 import assert from 'node:assert/strict';
 import { Timestamp } from '@google-cloud/firestore';
 import { describe, it } from 'node:test';
@@ -153,28 +153,6 @@ describe('stored shape', () => {
     await store().claim(doc, claimOptions('proc-a'));
     const rawAfter = (await env().firestore.collection(JOBS_COLLECTION).doc(doc.job_id).get()).data()!;
     assert.ok(rawAfter.expire_at instanceof Timestamp);
-  });
-});
-
-describe('markResultPublished', () => {
-  it('is true once, then false; unmark makes it true again', async () => {
-    const job = await processingJob();
-    await store().finish(job.job_id, 'completed', { result: result() }, 'proc-a');
-    assert.equal(await store().markResultPublished(job.job_id), true);
-    assert.equal(await store().markResultPublished(job.job_id), false);
-    await store().unmarkResultPublished(job.job_id);
-    assert.equal(await store().markResultPublished(job.job_id), true);
-    assert.equal(await store().markResultPublished(job.job_id), false);
-  });
-
-  it('concurrent marks: exactly one true', async () => {
-    const job = await processingJob();
-    const marks = await Promise.all(Array.from({ length: 5 }, () => store().markResultPublished(job.job_id)));
-    assert.equal(marks.filter(Boolean).length, 1);
-  });
-
-  it('is false for a missing job', async () => {
-    assert.equal(await store().markResultPublished(spec().job_id), false);
   });
 });
 

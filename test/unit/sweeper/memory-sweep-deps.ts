@@ -1,4 +1,4 @@
-// In-memory fakes of the sweeper's interfaces (RecoveryStore, the result mark, the queue) for the
+// In-memory fakes of the sweeper's interfaces (RecoveryStore, the result marks, the queue) for the
 // pure tests of the rules. The Firestore implementation runs the same rules in test/integration/sweeper.
 import { newJobDocument, type JobDocument, type JobSpec } from '../../../shared/jobs/job-document.js';
 import { newJobId } from '../../../shared/jobs/job-id.js';
@@ -6,14 +6,23 @@ import type { JobMessage } from '../../../shared/jobs/job-message.js';
 import type { ResultMessage } from '../../../shared/jobs/result-message.js';
 import { assertTransition, isTerminal } from '../../../shared/jobs/job-status.js';
 import { createLogger } from '../../../shared/logging.js';
+import { RESULT_RESEND_AFTER_MS } from '../../../shared/store/result-marks.js';
 import { initialRequeueMarks, type CandidatePage, type RecoveryAction, type RecoveryCandidate, type RecoveryStore, type RequeueMarks, type SettleOutcome } from '../../../shared/store/recovery-store.js';
 import type { SweepDeps } from '../../../shared/sweeper/run-sweep.js';
 
-export class MemoryRecoveryStore implements RecoveryStore {
-  readonly rows = new Map<string, { job: JobDocument; marks: RequeueMarks; resultPublished: boolean }>();
+/** The result marks of store/result-marks.ts: due (ISO) while owed and unsent, sent once confirmed. */
+export interface MemoryResultMarks {
+  due_at: string | null;
+  sent: boolean;
+}
 
-  put(job: JobDocument, marks?: Partial<RequeueMarks>): JobDocument {
-    this.rows.set(job.job_id, { job, marks: { requeues: 0, requeue_at: null, ...initialRequeueMarks(job), ...marks }, resultPublished: false });
+export class MemoryRecoveryStore implements RecoveryStore {
+  readonly rows = new Map<string, { job: JobDocument; marks: RequeueMarks; result: MemoryResultMarks }>();
+
+  /** A terminal job is put as the store leaves it: its result owed since it ended, unless `result` says otherwise. */
+  put(job: JobDocument, marks?: Partial<RequeueMarks>, result?: Partial<MemoryResultMarks>): JobDocument {
+    const owed = isTerminal(job.status) ? (job.completed_at ?? job.updated_at) : null;
+    this.rows.set(job.job_id, { job, marks: { requeues: 0, requeue_at: null, ...initialRequeueMarks(job), ...marks }, result: { due_at: owed, sent: false, ...result } });
     return job;
   }
 
@@ -46,6 +55,14 @@ export class MemoryRecoveryStore implements RecoveryStore {
     return this.all().filter((c) => c.job.status === 'queued' && c.job.created_at < before.toISOString()).slice(0, limit);
   }
 
+  async unsentResults(now: Date, limit: number) {
+    return [...this.rows.values()]
+      .filter((r) => isTerminal(r.job.status) && !r.result.sent && r.result.due_at !== null && r.result.due_at <= now.toISOString())
+      .sort((a, b) => a.result.due_at!.localeCompare(b.result.due_at!))
+      .slice(0, limit)
+      .map(({ job, marks }) => ({ job, marks }));
+  }
+
   async settle(jobId: string, decide: (c: RecoveryCandidate) => RecoveryAction): Promise<SettleOutcome | null> {
     const row = this.rows.get(jobId);
     if (!row) return null;
@@ -59,6 +76,7 @@ export class MemoryRecoveryStore implements RecoveryStore {
     else assertTransition(jobId, row.job.status, action.to);
     const at = new Date().toISOString();
     row.job = { ...row.job, status: action.to, error: action.error, lease: null, completed_at: at, updated_at: at };
+    row.result = { due_at: at, sent: false };
     return { action, job: row.job };
   }
 
@@ -76,6 +94,8 @@ export interface MemorySweep {
   deps(now: Date, overrides?: Partial<SweepDeps['config']>): SweepDeps;
   /** Makes the next `n` job publishes fail. */
   failPublishes(n: number): void;
+  /** Makes the next `n` result publishes fail. */
+  failResultPublishes(n: number): void;
 }
 
 export function memorySweep(): MemorySweep {
@@ -84,6 +104,7 @@ export function memorySweep(): MemorySweep {
   const results: ResultMessage[] = [];
   const logs: Record<string, unknown>[] = [];
   let failing = 0;
+  let failingResults = 0;
   const log = createLogger('DEBUG', {}, (line) => logs.push(JSON.parse(line) as Record<string, unknown>));
   return {
     recovery,
@@ -91,16 +112,19 @@ export function memorySweep(): MemorySweep {
     results,
     logs,
     failPublishes: (n) => void (failing = n),
+    failResultPublishes: (n) => void (failingResults = n),
     deps: (now, overrides = {}) => ({
       recovery,
       store: {
-        markResultPublished: async (id) => {
-          const row = recovery.rows.get(id)!;
-          if (row.resultPublished) return false;
-          row.resultPublished = true;
-          return true;
+        reserveResult: async (id, at = new Date()) => {
+          const row = recovery.rows.get(id);
+          if (!row || !isTerminal(row.job.status) || row.result.sent) return null;
+          if (row.result.due_at !== null && row.result.due_at > at.toISOString()) return null;
+          row.result.due_at = new Date(at.getTime() + RESULT_RESEND_AFTER_MS).toISOString();
+          return row.job;
         },
-        unmarkResultPublished: async (id) => void (recovery.rows.get(id)!.resultPublished = false),
+        releaseResult: async (id) => void (recovery.rows.get(id)!.result.due_at = new Date().toISOString()),
+        confirmResultSent: async (id) => void (recovery.rows.get(id)!.result = { due_at: null, sent: true }),
       },
       queue: {
         publishJob: async (m) => {
@@ -112,6 +136,10 @@ export function memorySweep(): MemorySweep {
           return String(published.length);
         },
         publishResult: async (r) => {
+          if (failingResults > 0) {
+            failingResults--;
+            throw new Error('injected result publish failure');
+          }
           results.push(r);
           return String(results.length);
         },
@@ -153,6 +181,12 @@ export function processingJob(now: Date, startedAgoMs: number, leaseEndsInMs: nu
     lease: { holder: 'holder-1', expires_at: new Date(now.getTime() + leaseEndsInMs).toISOString() },
     ...extra,
   };
+}
+
+/** A job that ended `endedAgoMs` before `now`. */
+export function terminalJob(now: Date, endedAgoMs: number, status: 'completed' | 'failed' | 'cancelled' = 'completed'): JobDocument {
+  const at = new Date(now.getTime() - endedAgoMs).toISOString();
+  return { ...processingJob(now, endedAgoMs + 10_000, 0), status, lease: null, completed_at: at, updated_at: at };
 }
 
 export function queuedJob(now: Date, createdAgoMs: number): JobDocument {

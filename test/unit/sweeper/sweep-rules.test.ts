@@ -6,7 +6,8 @@ import { hardDeadline } from '../../../shared/sweeper/hard-deadline.js';
 import { requeueIntervalMs } from '../../../shared/sweeper/requeue-backoff.js';
 import { runSweep } from '../../../shared/sweeper/run-sweep.js';
 import { QUEUED_MAX_AGE_MS } from '../../../shared/sweeper/unrunnable.js';
-import { memorySweep, processingJob, queuedJob } from './memory-sweep-deps.js';
+import { RESULT_RESEND_AFTER_MS } from '../../../shared/store/result-marks.js';
+import { memorySweep, processingJob, queuedJob, terminalJob } from './memory-sweep-deps.js';
 
 const NOW = new Date('2030-01-01T12:00:00.000Z');
 const LEASE = 60_000;
@@ -91,11 +92,38 @@ describe('sweep rules', () => {
     assert.deepEqual(m.published.map((p) => p.job_id), [job.job_id]);
   });
 
+  it('publishes a result reserved longer than RESULT_RESEND_AFTER_MS and never confirmed, once; leaves a younger reservation and a sent result alone', async () => {
+    const m = memorySweep();
+    const reserved = (agoMs: number) => ({ due_at: new Date(NOW.getTime() - agoMs + RESULT_RESEND_AFTER_MS).toISOString() });
+    const abandoned = m.recovery.put(terminalJob(NOW, 130_000), {}, reserved(RESULT_RESEND_AFTER_MS + 1_000));
+    const young = m.recovery.put(terminalJob(NOW, 60_000), {}, reserved(60_000));
+    const sent = m.recovery.put(terminalJob(NOW, 600_000), {}, { due_at: null, sent: true });
+    const neverReserved = m.recovery.put(terminalJob(NOW, 1_000, 'cancelled'));
+    const report = await runSweep(m.deps(NOW));
+    assert.equal(report.rules.unsent_result!.acted, 2);
+    assert.deepEqual(m.results.map((r) => r.job_id).sort(), [abandoned.job_id, neverReserved.job_id].sort());
+    assert.ok(!m.results.some((r) => r.job_id === young.job_id || r.job_id === sent.job_id));
+    const again = await runSweep(m.deps(new Date(NOW.getTime() + RESULT_RESEND_AFTER_MS + 60_000)));
+    assert.equal(again.rules.unsent_result!.acted, 1, 'only the young reservation, once it ran out');
+    assert.deepEqual(m.results.map((r) => r.job_id).slice(2), [young.job_id]);
+  });
+
+  it('a failed result publish is counted and logged, and the result is due again at the next sweep', async () => {
+    const m = memorySweep();
+    const job = m.recovery.put(terminalJob(NOW, 200_000, 'failed'));
+    m.failResultPublishes(1);
+    const report = await runSweep(m.deps(NOW));
+    assert.equal(report.rules.unsent_result!.errors, 1);
+    assert.ok(m.logs.some((l) => l.severity === 'ERROR' && l.job_id === job.job_id && l.rule === 'unsent_result'));
+    await runSweep(m.deps(new Date(NOW.getTime() + 60_000)));
+    assert.deepEqual(m.results.map((r) => [r.job_id, r.status]), [[job.job_id, 'failed']]);
+  });
+
   it('logs one count line per rule', async () => {
     const m = memorySweep();
     await runSweep(m.deps(NOW));
     const lines = m.logs.filter((l) => typeof l.rule === 'string' && String(l.message).startsWith('sweep rule '));
-    assert.deepEqual(lines.map((l) => l.rule), ['hard_deadline', 'unrunnable', 'expired_lease', 'stale_queued']);
+    assert.deepEqual(lines.map((l) => l.rule), ['hard_deadline', 'unrunnable', 'expired_lease', 'stale_queued', 'unsent_result']);
     for (const l of lines) for (const k of ['examined', 'acted', 'skipped', 'errors']) assert.equal(typeof l[k], 'number', `${String(l.rule)}.${k}`);
   });
 
