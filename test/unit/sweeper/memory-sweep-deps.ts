@@ -1,13 +1,13 @@
 // In-memory fakes of the sweeper's interfaces (RecoveryStore, the result mark, the queue) for the
 // pure tests of the rules. The Firestore implementation runs the same rules in test/integration/sweeper.
-import { newJobDocument, type JobDocument, type JobSpec } from '../../../shared/jobs/job-document.js';
-import { newJobId } from '../../../shared/jobs/job-id.js';
+import { newJobDocument, type JobDocument } from '../../../shared/jobs/job-document.js';
 import type { JobMessage } from '../../../shared/jobs/job-message.js';
 import type { ResultMessage } from '../../../shared/jobs/result-message.js';
 import { assertTransition, isTerminal } from '../../../shared/jobs/job-status.js';
 import { createLogger } from '../../../shared/logging.js';
 import { initialRequeueMarks, type CandidatePage, type RecoveryAction, type RecoveryCandidate, type RecoveryStore, type RequeueMarks, type SettleOutcome } from '../../../shared/store/recovery-store.js';
 import type { SweepDeps } from '../../../shared/sweeper/run-sweep.js';
+import { jobSpec } from '../../support/job-spec.js';
 
 export class MemoryRecoveryStore implements RecoveryStore {
   readonly rows = new Map<string, { job: JobDocument; marks: RequeueMarks; resultPublished: boolean }>();
@@ -123,28 +123,9 @@ export function memorySweep(): MemorySweep {
   };
 }
 
-export function spec(overrides: Partial<JobSpec> = {}): JobSpec {
-  return {
-    job_id: newJobId(),
-    owner: 'alice',
-    prompt: 'write result.md',
-    timeout_ms: 30_000,
-    priority: 'normal',
-    metadata: {},
-    callback_url: null,
-    session_id: null,
-    output_schema: null,
-    max_total_tokens: null,
-    source: 'http',
-    source_ref: null,
-    created_at: new Date().toISOString(),
-    ...overrides,
-  };
-}
-
 /** A processing job started `startedAgoMs` before `now` whose lease ends `leaseEndsInMs` after it. */
 export function processingJob(now: Date, startedAgoMs: number, leaseEndsInMs: number, extra: Partial<JobDocument> = {}): JobDocument {
-  const doc = newJobDocument(spec({ created_at: new Date(now.getTime() - startedAgoMs - 1000).toISOString() }), 30, new Date(now.getTime() - startedAgoMs - 1000));
+  const doc = newJobDocument(jobSpec({ created_at: new Date(now.getTime() - startedAgoMs - 1000).toISOString() }), 30, new Date(now.getTime() - startedAgoMs - 1000));
   return {
     ...doc,
     status: 'processing',
@@ -157,5 +138,5 @@ export function processingJob(now: Date, startedAgoMs: number, leaseEndsInMs: nu
 
 export function queuedJob(now: Date, createdAgoMs: number): JobDocument {
   const at = new Date(now.getTime() - createdAgoMs);
-  return newJobDocument(spec({ created_at: at.toISOString() }), 30, at);
+  return newJobDocument(jobSpec({ created_at: at.toISOString() }), 30, at);
 }
