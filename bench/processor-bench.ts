@@ -7,19 +7,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { randomUUID } from 'node:crypto';
-import { PubSub } from '@google-cloud/pubsub';
-import { startEmulators } from '../dev/emulator-set.js';
-import { startScriptedModel } from '../dev/scripted-model.js';
-import { emulatorAwareStorage } from '../shared/clients.js';
 import { configToml, MODEL_KEY_ENV } from '../shared/codex/codex-home.js';
-import { parseConfig } from '../shared/config.js';
-import { newJobDocument, specFromRequest } from '../shared/jobs/job-document.js';
-import { messageFromJob } from '../shared/jobs/job-message.js';
-import { jobRequestSchema } from '../shared/jobs/job-request.js';
-import { createLogger } from '../shared/logging.js';
 import { handleJobMessage } from '../shared/processor/handle-job-message.js';
-import { processorDeps } from '../shared/processor/processor-http.js';
+import { startBenchProcessor } from './bench-processor.js';
 import { recordAim, recordLatencies } from './bench-report.js';
 
 export const description = 'processor wall time (claim → terminal) vs a bare codex app-server turn; processor RSS; RSS growth uploading 200 MB';
@@ -72,21 +62,9 @@ export async function bareTurn(bin: string, modelUrl: string, tag: string): Prom
 }
 
 export async function run(): Promise<void> {
-  const emulators = await startEmulators((l) => console.log(l));
-  Object.assign(process.env, emulators.env);
-  const model = await startScriptedModel();
-  const project = `bench-${randomUUID().slice(0, 8)}`;
-  const config = parseConfig({ ...process.env, GOOGLE_CLOUD_PROJECT: project, CODEX_PROVIDER_BASE_URL: model.url, OPENAI_API_KEY: 'bench', CODEX_MODEL: 'bench', LOG_LEVEL: 'ERROR' });
-  const storage = emulatorAwareStorage(project);
-  for (const b of [config.OUTPUTS_BUCKET, config.RESULTS_BUCKET]) await storage.createBucket(b);
-  const pubsub = new PubSub({ projectId: project });
-  await pubsub.createTopic(config.RESULTS_TOPIC);
-  const deps = { ...processorDeps(config), log: createLogger('ERROR') };
-  const submit = async (prompt: string) => {
-    const job = newJobDocument(specFromRequest(jobRequestSchema().parse({ prompt, timeout_ms: 300_000 }), { job_id: randomUUID(), owner: 'bench', source: 'http', source_ref: null, lane: 'normal' }), 30);
-    await deps.store.create(job);
-    return { messageId: randomUUID(), data: Buffer.from(JSON.stringify(messageFromJob(job))), attributes: { job_id: job.job_id } };
-  };
+  const stack = await startBenchProcessor();
+  const { config, model, deps } = stack;
+  const submit = async (prompt: string) => (await stack.submit(prompt, 300_000)).message;
   try {
     // Warm-up: first Pub/Sub publish, first Firestore transaction, the sandbox probe, the page cache of the binary.
     await handleJobMessage(deps, await submit(PROMPT('warm')));
@@ -116,20 +94,17 @@ export async function run(): Promise<void> {
     console.log(`processor node RSS: peak ${(rssPeak / 2 ** 20).toFixed(0)} MiB during the runs`);
 
     // 200 MB output: RSS growth of the processor while it streams the file to the outputs bucket.
-    const big = await submit('big output [[cmd:head -c 209715200 /dev/zero > big.bin]] [[final:made]]');
+    const big = await stack.submit('big output [[cmd:head -c 209715200 /dev/zero > big.bin]] [[final:made]]', 300_000);
     if (global.gc) global.gc();
     const before = process.memoryUsage().rss;
     let peak = before;
     const sampler2 = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
-    await handleJobMessage(deps, big);
+    await handleJobMessage(deps, big.message);
     clearInterval(sampler2);
-    const job = await deps.store.get(big.attributes.job_id);
+    const job = await deps.store.get(big.job.job_id);
     console.log(`200 MB output: job ${job?.status}, uploaded ${job?.result?.created_files[0]?.size_bytes ?? 0} bytes; processor RSS ${(before / 2 ** 20).toFixed(0)} → peak ${(peak / 2 ** 20).toFixed(0)} MiB`);
     recordAim({ benchmark: 'processor', name: 'RSS growth while uploading a 200 MB output', measured: (peak - before) / 2 ** 20, unit: 'MiB', aim: 32 });
   } finally {
-    await deps.close?.();
-    await pubsub.close();
-    await model.close();
-    await emulators.stop();
+    await stack.close();
   }
 }

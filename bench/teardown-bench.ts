@@ -2,20 +2,10 @@
 // recorded cancelled, is anything of its turn still running? Counts every process whose command line
 // names the run's sleep or the job's workspace (codex app-server, codex-linux-sandbox, bwrap, sleep).
 import { readdirSync, readFileSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
-import { PubSub } from '@google-cloud/pubsub';
-import { startEmulators } from '../dev/emulator-set.js';
-import { startScriptedModel } from '../dev/scripted-model.js';
-import { emulatorAwareStorage } from '../shared/clients.js';
 import { processIsolation } from '../shared/codex/process-isolation.js';
-import { parseConfig } from '../shared/config.js';
-import { newJobDocument, specFromRequest } from '../shared/jobs/job-document.js';
-import { messageFromJob } from '../shared/jobs/job-message.js';
-import { jobRequestSchema } from '../shared/jobs/job-request.js';
-import { createLogger } from '../shared/logging.js';
 import { handleJobMessage } from '../shared/processor/handle-job-message.js';
 import { WORKSPACE_PREFIX } from '../shared/processor/job-workspace.js';
-import { processorDeps } from '../shared/processor/processor-http.js';
+import { startBenchProcessor } from './bench-processor.js';
 import { recordAim } from './bench-report.js';
 
 export const description = 'cancel during `sleep 30`, N times (BENCH_TEARDOWN_RUNS, default 50): runs that left any process behind';
@@ -46,24 +36,15 @@ async function until(check: () => boolean, what: string, timeoutMs = 120_000): P
 export async function run(): Promise<void> {
   const runs = Number(process.env.BENCH_TEARDOWN_RUNS ?? 50);
   console.log(`process isolation: ${(await processIsolation()).description}`);
-  const emulators = await startEmulators((l) => console.log(l));
-  Object.assign(process.env, emulators.env);
-  const model = await startScriptedModel();
-  const project = `bench-${randomUUID().slice(0, 8)}`;
-  const config = parseConfig({ ...process.env, GOOGLE_CLOUD_PROJECT: project, CODEX_PROVIDER_BASE_URL: model.url, OPENAI_API_KEY: 'bench', CODEX_MODEL: 'bench', LOG_LEVEL: 'ERROR' });
-  const storage = emulatorAwareStorage(project);
-  for (const b of [config.OUTPUTS_BUCKET, config.RESULTS_BUCKET]) await storage.createBucket(b);
-  const pubsub = new PubSub({ projectId: project });
-  await pubsub.createTopic(config.RESULTS_TOPIC);
-  const deps = { ...processorDeps(config), log: createLogger('ERROR') };
+  const stack = await startBenchProcessor();
+  const { deps } = stack;
   let leftRuns = 0;
   let notCancelled = 0;
   try {
     for (let i = 0; i < runs; i++) {
       const marker = `sleep 30.${String(1000 + i)}`;
-      const job = newJobDocument(specFromRequest(jobRequestSchema().parse({ prompt: `teardown ${i} [[cmd:${marker}]] [[final:never]]`, timeout_ms: 120_000 }), { job_id: randomUUID(), owner: 'bench', source: 'http', source_ref: null, lane: 'normal' }), 30);
-      await deps.store.create(job);
-      const delivery = handleJobMessage(deps, { messageId: randomUUID(), data: Buffer.from(JSON.stringify(messageFromJob(job))), attributes: { job_id: job.job_id } });
+      const { job, message } = await stack.submit(`teardown ${i} [[cmd:${marker}]] [[final:never]]`, 120_000);
+      const delivery = handleJobMessage(deps, message);
       await until(() => running([marker]).length > 0, `run ${i}'s command`);
       await deps.store.cancel(job.job_id);
       await delivery;
@@ -81,9 +62,6 @@ export async function run(): Promise<void> {
     recordAim({ benchmark: 'teardown', name: `cancel during sleep 30 (${runs} runs): runs that left a process running`, measured: leftRuns, unit: 'runs', aim: 0 });
     recordAim({ benchmark: 'teardown', name: `cancel during sleep 30 (${runs} runs): runs not recorded cancelled`, measured: notCancelled, unit: 'runs', aim: 0 });
   } finally {
-    await deps.close?.();
-    await pubsub.close();
-    await model.close();
-    await emulators.stop();
+    await stack.close();
   }
 }

@@ -2,20 +2,14 @@
 // the streaming pull → claim transaction done), and the worker's wall time per job (received → acked)
 // side by side with a bare `codex app-server` doing the same one-command turn.
 import { randomUUID } from 'node:crypto';
-import { PubSub } from '@google-cloud/pubsub';
 import { createLongLane } from '../dev/long-lane-wiring.js';
-import { startEmulators } from '../dev/emulator-set.js';
-import { startScriptedModel } from '../dev/scripted-model.js';
-import { emulatorAwareStorage } from '../shared/clients.js';
-import { parseConfig } from '../shared/config.js';
 import { newJobDocument, specFromRequest } from '../shared/jobs/job-document.js';
 import { laneFor, timeoutLimits } from '../shared/jobs/job-lane.js';
 import { messageFromJob } from '../shared/jobs/job-message.js';
 import { jobRequestSchema } from '../shared/jobs/job-request.js';
-import { createLogger } from '../shared/logging.js';
-import { processorDeps } from '../shared/processor/processor-http.js';
 import { PubSubJobQueue } from '../shared/queue/pubsub-job-queue.js';
 import { startPullWorker, type HandledMessage } from '../shared/worker/pull-worker.js';
+import { startBenchProcessor } from './bench-processor.js';
 import { recordAim, recordLatencies } from './bench-report.js';
 import { bareTurn, stats } from './processor-bench.js';
 
@@ -27,23 +21,14 @@ const row = (name: string, s: ReturnType<typeof stats>) =>
   `${name.padEnd(34)} ${s.median.toFixed(0).padStart(7)} ${s.p90.toFixed(0).padStart(7)} ${s.min.toFixed(0).padStart(7)} ${s.max.toFixed(0).padStart(7)}`;
 
 export async function run(): Promise<void> {
-  const emulators = await startEmulators((l) => console.log(l));
-  Object.assign(process.env, emulators.env);
-  const model = await startScriptedModel();
-  const project = `bench-${randomUUID().slice(0, 8)}`;
-  const config = parseConfig({ ...process.env, GOOGLE_CLOUD_PROJECT: project, CODEX_PROVIDER_BASE_URL: model.url, OPENAI_API_KEY: 'bench', CODEX_MODEL: 'bench', LOG_LEVEL: 'ERROR', MAX_JOB_TIMEOUT_MS: '60000' });
-  const storage = emulatorAwareStorage(project);
-  for (const b of [config.OUTPUTS_BUCKET, config.RESULTS_BUCKET]) await storage.createBucket(b);
-  const pubsub = new PubSub({ projectId: project });
-  await pubsub.createTopic(config.RESULTS_TOPIC);
+  const stack = await startBenchProcessor({ MAX_JOB_TIMEOUT_MS: '60000' });
+  const { config, model, pubsub, deps: base } = stack;
   await createLongLane(pubsub, config, {});
-  const base = processorDeps(config);
   // Times the claim transaction of each job (the store is the project's own interface).
   const claimedAt = new Map<string, number>();
   const store = base.store;
   const deps = {
     ...base,
-    log: createLogger('ERROR'),
     store: Object.assign(Object.create(store) as typeof store, {
       claim: async (...args: Parameters<typeof store.claim>) => {
         const outcome = await store.claim(...args);
@@ -104,9 +89,6 @@ export async function run(): Promise<void> {
   } finally {
     await worker.drain();
     await queue.close();
-    await deps.close?.();
-    await pubsub.close();
-    await model.close();
-    await emulators.stop();
+    await stack.close();
   }
 }

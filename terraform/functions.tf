@@ -29,6 +29,10 @@ locals {
         RATE_LIMIT_PER_MINUTE = local.settings.RATE_LIMIT_PER_MINUTE
         MAX_JOB_TIMEOUT_MS    = local.max_job_timeout_ms
         LOG_LEVEL             = local.settings.LOG_LEVEL
+        # Submit routes long jobs and checks git workspace URLs; cloning (and GIT_CREDENTIALS) is the processors'.
+        MAX_LONG_JOB_TIMEOUT_MS = local.from_variables.MAX_LONG_JOB_TIMEOUT_MS
+        GIT_ALLOWLIST           = local.from_variables.GIT_ALLOWLIST
+        ALLOW_INSECURE_GIT      = local.from_variables.ALLOW_INSECURE_GIT
       }
       secrets = {
         API_KEYS = var.api_keys_secret
@@ -41,7 +45,7 @@ locals {
       # Codex app-server, its tools and the workspace (the filesystem is in memory) need room.
       memory          = "4Gi"
       cpu             = "2"
-      concurrency     = 1
+      concurrency     = var.processor_concurrency
       min_instances   = 0
       max_instances   = var.max_concurrent_jobs
       timeout_seconds = local.push_request_seconds
@@ -55,7 +59,7 @@ locals {
       description     = "codex-jobs processor, high/critical lane (codex-jobs-priority)"
       memory          = "4Gi"
       cpu             = "2"
-      concurrency     = 1
+      concurrency     = var.processor_concurrency
       min_instances   = 0
       max_instances   = var.max_priority_jobs
       timeout_seconds = local.push_request_seconds
@@ -83,6 +87,10 @@ locals {
         UPLOADS_BUCKET       = local.buckets.uploads
         MAX_JOB_TIMEOUT_MS   = local.max_job_timeout_ms
         LOG_LEVEL            = local.settings.LOG_LEVEL
+        # A dropped archive is read within the workspace limits.
+        MAX_LONG_JOB_TIMEOUT_MS = local.from_variables.MAX_LONG_JOB_TIMEOUT_MS
+        WORKSPACE_MAX_BYTES     = local.from_variables.WORKSPACE_MAX_BYTES
+        WORKSPACE_MAX_FILES     = local.from_variables.WORKSPACE_MAX_FILES
       }
       secrets = {}
     }
@@ -98,13 +106,14 @@ locals {
       timeout_seconds = 120
       ingress         = "ALLOW_INTERNAL_ONLY"
       env = {
-        GOOGLE_CLOUD_PROJECT = var.project_id
-        JOBS_TOPIC           = local.topics.jobs
-        PRIORITY_JOBS_TOPIC  = local.topics.priority_jobs
-        RESULTS_TOPIC        = local.topics.results
-        SCHEDULES_TOPIC      = local.topics.schedules
-        MAX_JOB_TIMEOUT_MS   = local.max_job_timeout_ms
-        LOG_LEVEL            = local.settings.LOG_LEVEL
+        GOOGLE_CLOUD_PROJECT    = var.project_id
+        JOBS_TOPIC              = local.topics.jobs
+        PRIORITY_JOBS_TOPIC     = local.topics.priority_jobs
+        RESULTS_TOPIC           = local.topics.results
+        SCHEDULES_TOPIC         = local.topics.schedules
+        MAX_JOB_TIMEOUT_MS      = local.max_job_timeout_ms
+        LOG_LEVEL               = local.settings.LOG_LEVEL
+        MAX_LONG_JOB_TIMEOUT_MS = local.from_variables.MAX_LONG_JOB_TIMEOUT_MS
       }
       secrets = {}
     }
@@ -150,6 +159,7 @@ locals {
         SWEEPS_TOPIC         = local.topics.sweeps
         MAX_ATTEMPTS         = local.settings.MAX_ATTEMPTS
         LOG_LEVEL            = local.settings.LOG_LEVEL
+        SWEEP_BATCH          = local.from_variables.SWEEP_BATCH
       }
       secrets = {}
     }
@@ -165,9 +175,20 @@ locals {
     CODEX_SANDBOX        = local.settings.CODEX_SANDBOX
     MAX_ATTEMPTS         = local.settings.MAX_ATTEMPTS
     LOG_LEVEL            = local.settings.LOG_LEVEL
+    # Workspaces (inputs and git) and outputs, as on the worker (worker.tf).
+    WORKSPACE_MAX_BYTES   = local.from_variables.WORKSPACE_MAX_BYTES
+    WORKSPACE_MAX_FILES   = local.from_variables.WORKSPACE_MAX_FILES
+    GIT_ALLOWLIST         = local.from_variables.GIT_ALLOWLIST
+    ALLOW_INSECURE_GIT    = local.from_variables.ALLOW_INSECURE_GIT
+    OUTPUT_MAX_FILES      = local.from_variables.OUTPUT_MAX_FILES
+    OUTPUT_MAX_BYTES      = local.from_variables.OUTPUT_MAX_BYTES
+    PROCESSOR_CONCURRENCY = local.from_variables.PROCESSOR_CONCURRENCY
   }
+  # A secret id of null is not wired (git_credentials_secret is optional): secrets.tf and the
+  # secret_environment_variables below skip it.
   processor_secrets = {
-    OPENAI_API_KEY = var.openai_api_key_secret
+    OPENAI_API_KEY  = var.openai_api_key_secret
+    GIT_CREDENTIALS = var.git_credentials_secret
   }
 
   # Functions fed by push subscriptions (everything but the public API).
@@ -250,7 +271,7 @@ resource "google_cloudfunctions2_function" "fn" {
     environment_variables            = each.value.env
 
     dynamic "secret_environment_variables" {
-      for_each = each.value.secrets
+      for_each = { for name, secret in each.value.secrets : name => secret if secret != null }
       content {
         key        = secret_environment_variables.key
         project_id = var.project_id

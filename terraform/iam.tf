@@ -1,5 +1,6 @@
-# One service account per function with only the roles it needs, a build identity, and the
-# identity Pub/Sub pushes with (the only one allowed to invoke the internal functions).
+# One service account per function with only the roles it needs (the long-lane worker's, in
+# worker.tf, gets its bindings here too), a build identity, and the identity Pub/Sub pushes with
+# (the only one allowed to invoke the internal functions).
 
 locals {
   # What each function's code calls, and no more (test/unit/terraform/iam-matches-code.test.ts checks
@@ -25,27 +26,8 @@ locals {
         { bucket = "uploads", role = "roles/storage.objectUser" },
       ]
     }
-    processor = {
-      project_roles = ["roles/datastore.user"]
-      topic_roles   = [{ topic = local.topics.results, role = "roles/pubsub.publisher" }]
-      # Outputs and result.json are rewritten by a takeover attempt; sessions are read and replaced.
-      bucket_roles = [
-        { bucket = "outputs", role = "roles/storage.objectUser" },
-        { bucket = "results", role = "roles/storage.objectUser" },
-        # Workspace inputs: uploads and dropped archives.
-        { bucket = "uploads", role = "roles/storage.objectViewer" },
-      ]
-    }
-    "processor-priority" = {
-      project_roles = ["roles/datastore.user"]
-      topic_roles   = [{ topic = local.topics.results, role = "roles/pubsub.publisher" }]
-      # Outputs and result.json are rewritten by a takeover attempt; sessions are read and replaced.
-      bucket_roles = [
-        { bucket = "outputs", role = "roles/storage.objectUser" },
-        { bucket = "results", role = "roles/storage.objectUser" },
-        { bucket = "uploads", role = "roles/storage.objectViewer" },
-      ]
-    }
+    processor            = local.job_runner_access
+    "processor-priority" = local.job_runner_access
     "storage-trigger" = {
       project_roles = ["roles/datastore.user"]
       topic_roles = [
@@ -81,7 +63,28 @@ locals {
       ]
       bucket_roles = []
     }
+    # The long lane runs the processor's code; it also consumes its subscription (worker.tf).
+    worker = local.job_runner_access
   }
+
+  # The processors and the worker (handleJobMessage): results published; outputs and result.json
+  # rewritten by a takeover attempt, sessions read and replaced; workspace inputs (uploads, dropped
+  # archives) read.
+  job_runner_access = {
+    project_roles = ["roles/datastore.user"]
+    topic_roles   = [{ topic = local.topics.results, role = "roles/pubsub.publisher" }]
+    bucket_roles = [
+      { bucket = "outputs", role = "roles/storage.objectUser" },
+      { bucket = "results", role = "roles/storage.objectUser" },
+      { bucket = "uploads", role = "roles/storage.objectViewer" },
+    ]
+  }
+
+  # Who holds the bindings of function_access (and the secrets of secrets.tf).
+  identity_members = merge(
+    { for name, account in google_service_account.fn : name => account.member },
+    { worker = google_service_account.worker.member },
+  )
 
   project_bindings = merge([
     for fn, access in local.function_access : { for role in access.project_roles : "${fn} ${role}" => { fn = fn, role = role } }
@@ -107,21 +110,21 @@ resource "google_project_iam_member" "fn" {
   for_each = local.project_bindings
   project  = var.project_id
   role     = each.value.role
-  member   = google_service_account.fn[each.value.fn].member
+  member   = local.identity_members[each.value.fn]
 }
 
 resource "google_pubsub_topic_iam_member" "fn" {
   for_each = local.topic_bindings
   topic    = google_pubsub_topic.all[each.value.topic].id
   role     = each.value.role
-  member   = google_service_account.fn[each.value.fn].member
+  member   = local.identity_members[each.value.fn]
 }
 
 resource "google_storage_bucket_iam_member" "fn" {
   for_each = local.bucket_bindings
   bucket   = google_storage_bucket.data[each.value.bucket].name
   role     = each.value.role
-  member   = google_service_account.fn[each.value.fn].member
+  member   = local.identity_members[each.value.fn]
 }
 
 # Cloud Build runs the function builds with this identity instead of a default service account.

@@ -72,4 +72,18 @@ locals {
     MAX_ATTEMPTS          = "3"
     WEBHOOK_RETRY_DELAYS  = "1000,5000,15000"
   }
+
+  # Settings taken from variables (variables.tf, worker-variables.tf, workspace-variables.tf), as the
+  # environment takes them. Each is set only on the functions whose code reads it (functions.tf).
+  from_variables = {
+    MAX_LONG_JOB_TIMEOUT_MS = tostring(var.long_job_timeout_seconds * 1000)
+    WORKSPACE_MAX_BYTES     = tostring(var.workspace_max_bytes)
+    WORKSPACE_MAX_FILES     = tostring(var.workspace_max_files)
+    GIT_ALLOWLIST           = join(",", var.git_allowlist)
+    ALLOW_INSECURE_GIT      = var.allow_insecure_git ? "1" : "0"
+    OUTPUT_MAX_FILES        = tostring(var.output_max_files)
+    OUTPUT_MAX_BYTES        = tostring(var.output_max_bytes)
+    PROCESSOR_CONCURRENCY   = tostring(var.processor_concurrency)
+    SWEEP_BATCH             = tostring(var.sweep_batch)
+  }
 }

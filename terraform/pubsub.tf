@@ -30,6 +30,14 @@ locals {
         policy               = "dead_letter"
       } if s.dead_letters == "push"
     },
+    # The long lane's dead letters go back to a processor the same way (worker.tf).
+    local.long_lane_push_subscriptions,
+  )
+
+  # Every topic a push subscription may read: this file's and the long lane's (worker.tf).
+  topic_ids = merge(
+    { for name, topic in google_pubsub_topic.all : name => topic.id },
+    { for name, topic in google_pubsub_topic.long_lane : name => topic.id },
   )
 
   # The other dead letters are kept for inspection (and alerted on, see monitoring.tf).
@@ -54,7 +62,7 @@ resource "google_pubsub_topic" "all" {
 resource "google_pubsub_subscription" "push" {
   for_each = local.push_subscriptions
   name     = each.key
-  topic    = google_pubsub_topic.all[each.value.topic].id
+  topic    = local.topic_ids[each.value.topic]
   labels   = local.labels
 
   ack_deadline_seconds       = each.value.ack_deadline_seconds

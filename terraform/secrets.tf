@@ -1,9 +1,16 @@
 # Secrets are created outside Terraform (docs/DEPLOY.md), so their values never reach the state.
-# Each function's identity may read only the secrets wired into it (local.functions[*].secrets).
+# Each identity may read only the secrets wired into it: a function's local.functions[*].secrets, the
+# worker's local.worker_secrets (worker.tf). A secret id of null (an optional secret left unset) is
+# wired nowhere.
 
 locals {
+  identity_secrets = merge(
+    { for fn, spec in local.functions : fn => spec.secrets },
+    { worker = local.worker_secrets },
+  )
+
   secret_bindings = merge([
-    for fn, spec in local.functions : { for env_name, secret in spec.secrets : "${fn} ${env_name}" => { fn = fn, secret = secret } }
+    for fn, secrets in local.identity_secrets : { for env_name, secret in secrets : "${fn} ${env_name}" => { fn = fn, secret = secret } if secret != null }
   ]...)
 }
 
@@ -18,5 +25,5 @@ resource "google_secret_manager_secret_iam_member" "accessor" {
   project   = var.project_id
   secret_id = data.google_secret_manager_secret.wired[each.value.secret].secret_id
   role      = "roles/secretmanager.secretAccessor"
-  member    = google_service_account.fn[each.value.fn].member
+  member    = local.identity_members[each.value.fn]
 }

@@ -24,7 +24,7 @@ variable "environment" {
 }
 
 variable "max_concurrent_jobs" {
-  description = "Instance cap of the processor (low/normal lane). One instance runs one job, so this is the number of jobs that run at once."
+  description = "Instance cap of the processor (low/normal lane). An instance runs processor_concurrency jobs (default 1), so jobs at once = this × processor_concurrency."
   type        = number
   default     = 10
 
@@ -63,6 +63,17 @@ variable "openai_api_key_secret" {
   default     = "codex-jobs-openai-api-key"
 }
 
+variable "git_credentials_secret" {
+  description = "Secret Manager secret (id) holding GIT_CREDENTIALS for the processors and the worker: host=token pairs (or host:port=token, host=user:password), comma- or space-separated. null (the default) wires none: only public git workspaces."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.git_credentials_secret == null || can(regex("^[A-Za-z0-9_-]{1,255}$", var.git_credentials_secret))
+    error_message = "git_credentials_secret must be a Secret Manager secret id (letters, digits, - and _, at most 255) or null."
+  }
+}
+
 variable "job_timeout_seconds" {
   description = "Longest job the push lanes run, in seconds (becomes MAX_JOB_TIMEOUT_MS). At most 540: Pub/Sub holds a push request for at most 600 s; longer jobs belong to the long lane."
   type        = number
@@ -71,5 +82,27 @@ variable "job_timeout_seconds" {
   validation {
     condition     = var.job_timeout_seconds >= 1 && var.job_timeout_seconds <= 540
     error_message = "job_timeout_seconds must be between 1 and 540 (MAX_JOB_TIMEOUT_MS is at most 540000 on the push lanes, whose requests live at most 600 s)."
+  }
+}
+
+variable "processor_concurrency" {
+  description = "PROCESSOR_CONCURRENCY: jobs one processor instance runs at once (also its request concurrency). Above 1, size memory and cpu of the processors for that many Codex turns."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.processor_concurrency >= 1 && var.processor_concurrency <= 1000 && floor(var.processor_concurrency) == var.processor_concurrency
+    error_message = "processor_concurrency must be a whole number between 1 and 1000."
+  }
+}
+
+variable "sweep_batch" {
+  description = "SWEEP_BATCH: the most jobs each sweeper rule handles per sweep (one sweep a minute)."
+  type        = number
+  default     = 500
+
+  validation {
+    condition     = var.sweep_batch >= 1 && var.sweep_batch <= 10000 && floor(var.sweep_batch) == var.sweep_batch
+    error_message = "sweep_batch must be a whole number between 1 and 10000."
   }
 }

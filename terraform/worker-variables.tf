@@ -38,3 +38,14 @@ variable "worker_concurrency" {
     error_message = "worker_concurrency must be between 1 and 64."
   }
 }
+
+variable "long_job_timeout_seconds" {
+  description = "Longest long-lane job, in seconds (becomes MAX_LONG_JOB_TIMEOUT_MS on the producers and the worker). At least 540 (so never below job_timeout_seconds), at most 86400 (24 h)."
+  type        = number
+  default     = 14400
+
+  validation {
+    condition     = var.long_job_timeout_seconds >= 540 && var.long_job_timeout_seconds <= 86400 && floor(var.long_job_timeout_seconds) == var.long_job_timeout_seconds
+    error_message = "long_job_timeout_seconds must be a whole number between 540 and 86400 (MAX_LONG_JOB_TIMEOUT_MS is at most 24 h and at least MAX_JOB_TIMEOUT_MS)."
+  }
+}

@@ -1,5 +1,7 @@
 # The long lane: topic codex-jobs-long, the pull subscription codex-jobs-long-worker (job-lane retry and
-# dead-letter rules), and the `worker` on a Cloud Run worker pool with its own least-privilege identity.
+# dead-letter rules), and the `worker` on a Cloud Run worker pool with its own least-privilege identity
+# (its roles and secrets are bound with the functions' in iam.tf and secrets.tf; its dead-letter push
+# subscription is one of pubsub.tf's).
 # The same table as dev/topology.ts longLane(), which the local stack builds (test/unit/terraform
 # checks both). GKE + KEDA instead of the worker pool: deploy/k8s/ (docs/DEPLOY.md says which to choose).
 
@@ -21,13 +23,32 @@ locals {
   # Producers route timeout_ms above MAX_JOB_TIMEOUT_MS here (shared/jobs/job-lane.ts).
   long_lane_producers = toset(["enqueue", "storage-trigger", "scheduler"])
 
-  worker_env = merge(local.processor_env, {
-    LONG_JOBS_TOPIC        = local.long_lane.topic
-    LONG_JOBS_SUBSCRIPTION = local.long_lane.subscription
-    WORKER_CONCURRENCY     = tostring(var.worker_concurrency)
+  # The processor's environment (the same job code) but its push-lane gate, PROCESSOR_CONCURRENCY:
+  # the worker's is WORKER_CONCURRENCY.
+  worker_env = merge({ for name, value in local.processor_env : name => value if name != "PROCESSOR_CONCURRENCY" }, {
+    LONG_JOBS_TOPIC         = local.long_lane.topic
+    LONG_JOBS_SUBSCRIPTION  = local.long_lane.subscription
+    MAX_LONG_JOB_TIMEOUT_MS = local.from_variables.MAX_LONG_JOB_TIMEOUT_MS
+    WORKER_CONCURRENCY      = tostring(var.worker_concurrency)
     # Cloud Run gives a worker pool instance 10 s after SIGTERM: running jobs get 8 s, then are given back.
     WORKER_GRACE_MS = "8000"
   })
+  # The processor's secrets (OPENAI_API_KEY, GIT_CREDENTIALS when set), bound in secrets.tf.
+  worker_secrets = local.processor_secrets
+
+  # A dead-lettered long job is pushed to a processor, which marks it failed (dead_lettered): one of
+  # pubsub.tf's push subscriptions. It keeps the retry (10–600 s) and retention (7 days) it was created
+  # with, the "job" policy's; dev/topology.ts longLane() gives it the "dead_letter" policy (60–600 s, 1 day).
+  long_lane_push_subscriptions = {
+    (local.long_lane.dead_letter_subscription) = {
+      topic                = local.long_lane.dead_letter_topic
+      function             = local.long_lane.dead_letter_function
+      dead_letter_topic    = null
+      ack_deadline_seconds = 60
+      ordered              = false
+      policy               = "job"
+    }
+  }
 }
 
 resource "google_pubsub_topic" "long_lane" {
@@ -62,33 +83,6 @@ resource "google_pubsub_subscription" "long_lane_worker" {
   }
 }
 
-resource "google_pubsub_subscription" "long_lane_dead_letter" {
-  name                       = local.long_lane.dead_letter_subscription
-  topic                      = google_pubsub_topic.long_lane[local.long_lane.dead_letter_topic].id
-  labels                     = local.labels
-  ack_deadline_seconds       = 60
-  message_retention_duration = "604800s"
-
-  push_config {
-    push_endpoint = "${google_cloudfunctions2_function.fn[local.long_lane.dead_letter_function].service_config[0].uri}/projects/${var.project_id}/topics/${local.long_lane.dead_letter_topic}"
-    oidc_token {
-      service_account_email = google_service_account.push.email
-      audience              = google_cloudfunctions2_function.fn[local.long_lane.dead_letter_function].service_config[0].uri
-    }
-  }
-
-  retry_policy {
-    minimum_backoff = "10s"
-    maximum_backoff = "600s"
-  }
-
-  expiration_policy {
-    ttl = ""
-  }
-
-  depends_on = [google_cloud_run_service_iam_member.push_invoker]
-}
-
 # Dead-lettering: the Pub/Sub service agent publishes to the dead-letter topic and acks the source.
 resource "google_pubsub_topic_iam_member" "long_lane_dead_letter_publisher" {
   topic  = google_pubsub_topic.long_lane[local.long_lane.dead_letter_topic].id
@@ -109,50 +103,18 @@ resource "google_pubsub_topic_iam_member" "long_lane_producers" {
   member   = google_service_account.fn[each.key].member
 }
 
-# The worker's identity: what the processor may do, plus consuming its one subscription.
+# The worker's identity: what the processor may do (local.function_access.worker), plus consuming its
+# one subscription.
 resource "google_service_account" "worker" {
   account_id   = "codex-worker"
   display_name = "codex-jobs long-lane worker"
   depends_on   = [google_project_service.apis]
 }
 
-resource "google_project_iam_member" "worker_firestore" {
-  project = var.project_id
-  role    = "roles/datastore.user"
-  member  = google_service_account.worker.member
-}
-
 resource "google_pubsub_subscription_iam_member" "worker_consumes" {
   subscription = google_pubsub_subscription.long_lane_worker.id
   role         = "roles/pubsub.subscriber"
   member       = google_service_account.worker.member
-}
-
-resource "google_pubsub_topic_iam_member" "worker_publishes_results" {
-  topic  = google_pubsub_topic.all[local.topics.results].id
-  role   = "roles/pubsub.publisher"
-  member = google_service_account.worker.member
-}
-
-# As the processors: outputs and result.json rewritten by a takeover, sessions read and replaced,
-# workspace inputs (uploads, dropped archives) read.
-resource "google_storage_bucket_iam_member" "worker" {
-  for_each = { outputs = "roles/storage.objectUser", results = "roles/storage.objectUser", uploads = "roles/storage.objectViewer" }
-  bucket   = google_storage_bucket.data[each.key].name
-  role     = each.value
-  member   = google_service_account.worker.member
-}
-
-data "google_secret_manager_secret" "worker_openai_api_key" {
-  project   = var.project_id
-  secret_id = var.openai_api_key_secret
-}
-
-resource "google_secret_manager_secret_iam_member" "worker_openai_api_key" {
-  project   = var.project_id
-  secret_id = data.google_secret_manager_secret.worker_openai_api_key.secret_id
-  role      = "roles/secretmanager.secretAccessor"
-  member    = google_service_account.worker.member
 }
 
 resource "google_cloud_run_v2_worker_pool" "worker" {
@@ -190,12 +152,15 @@ resource "google_cloud_run_v2_worker_pool" "worker" {
         }
       }
 
-      env {
-        name = "OPENAI_API_KEY"
-        value_source {
-          secret_key_ref {
-            secret  = data.google_secret_manager_secret.worker_openai_api_key.secret_id
-            version = "latest"
+      dynamic "env" {
+        for_each = { for name, secret in local.worker_secrets : name => secret if secret != null }
+        content {
+          name = env.key
+          value_source {
+            secret_key_ref {
+              secret  = data.google_secret_manager_secret.wired[env.value].secret_id
+              version = "latest"
+            }
           }
         }
       }
@@ -203,7 +168,7 @@ resource "google_cloud_run_v2_worker_pool" "worker" {
   }
 
   depends_on = [
-    google_secret_manager_secret_iam_member.worker_openai_api_key,
+    google_secret_manager_secret_iam_member.accessor,
     google_pubsub_subscription_iam_member.worker_consumes,
   ]
 }

@@ -1,10 +1,10 @@
 // Archives dropped in the uploads bucket (.zip, .tar.gz, .tgz): their .codex/.prompt entries, read
 // within the limits with maintained parsers (yauzl, tar). Entry data is only ever held in memory,
 // never extracted; unsafe entries (.., absolute paths, links, devices) are skipped and reported.
-import { Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { Parser, type ReadEntry } from 'tar';
-import yauzl from 'yauzl';
+import type { ReadEntry } from 'tar';
+import { expansionMeter, openZip, tarEntrySpecial, tarParser, unsafePathReason, zipEntries } from './archive-entries.js';
 import type { IntakeLimits } from './intake-limits.js';
 import { isPromptFileName } from './prompt-file.js';
 
@@ -22,6 +22,8 @@ export class ArchiveError extends Error {
   override name = 'ArchiveError';
 }
 
+const refused = (message: string) => new ArchiveError(message);
+
 export interface ArchiveContents {
   /** Prompt entries read within the limits. */
   prompts: { path: string; bytes: Buffer }[];
@@ -33,17 +35,6 @@ export interface ArchiveContents {
   bytesRead: number;
   /** Safe regular entries other than prompts: the starting workspace of the archive's jobs. */
   workspaceFiles: number;
-}
-
-/** Why an entry path is unsafe, or null. Paths are never used on disk; this is about reporting. */
-export function unsafePathReason(path: string): string | null {
-  if (path === '') return 'empty path';
-  if (path.includes('\0')) return 'NUL character in the path';
-  if (path.includes('\\')) return 'backslash in the path';
-  if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) return 'absolute path';
-  if (path.split('/').includes('..')) return 'path escapes the archive (..)';
-  if (path.length > 1024) return 'path longer than 1024 characters';
-  return null;
 }
 
 /** Counts entries and bytes for one archive; throws ArchiveError as soon as a limit is passed. */
@@ -98,47 +89,15 @@ class ArchiveTally {
 
 // ---- zip (yauzl: random access on a file in the caller's private temp dir) ----
 
-const S_IFMT = 0o170000;
-const UNIX_TYPES: Record<number, string> = { 0o120000: 'symbolic link', 0o020000: 'character device', 0o060000: 'block device', 0o010000: 'FIFO', 0o140000: 'socket' };
-
-/** A zip entry's kind from its Unix mode: directory, file, or the name of a link or device. */
-export function zipEntryType(entry: yauzl.Entry): 'directory' | 'file' | string {
-  const madeByUnix = entry.versionMadeBy >> 8 === 3;
-  const mode = (entry.externalFileAttributes >>> 16) & 0xffff;
-  if (madeByUnix && mode !== 0) {
-    const type = mode & S_IFMT;
-    if (type === 0o040000) return 'directory';
-    if (UNIX_TYPES[type]) return UNIX_TYPES[type];
-  }
-  return 'file';
-}
-
 export async function readZipArchive(file: string, limits: IntakeLimits): Promise<ArchiveContents> {
   const tally = new ArchiveTally(limits);
-  let zip: yauzl.ZipFile;
-  try {
-    // decodeStrings off: yauzl would abort the whole archive on a `..` name; we skip and report it.
-    zip = await yauzl.openPromise(file, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true, strictFileNames: true });
-  } catch (err) {
-    throw new ArchiveError(`not a valid zip archive: ${(err as Error).message}`);
-  }
+  const zip = await openZip(file, refused);
   try {
     if (zip.entryCount > limits.maxArchiveEntries) throw new ArchiveError(`the archive has more than ${limits.maxArchiveEntries} entries (${zip.entryCount})`);
-    const entries = zip.eachEntry();
-    for (;;) {
-      let next: IteratorResult<yauzl.Entry>;
-      try {
-        next = await entries.next();
-      } catch (err) {
-        throw new ArchiveError(`not a valid zip archive: ${(err as Error).message}`);
-      }
-      if (next.done) break;
-      const entry = next.value;
+    for await (const { entry, rawName, isDir, special } of zipEntries(zip, refused)) {
       tally.countEntry();
-      const rawName = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, true);
-      const type = zipEntryType(entry);
-      if (type === 'directory' || rawName.endsWith('/')) continue;
-      const path = tally.admit(rawName, type === 'file' ? null : type);
+      if (isDir) continue;
+      const path = tally.admit(rawName, special);
       if (!path) continue;
       if (entry.isEncrypted()) {
         tally.contents.rejected.push({ path, reason: 'the entry is encrypted' });
@@ -188,31 +147,15 @@ async function readCapped(stream: Readable, cap: number, count: (n: number) => v
 
 // ---- tar.gz (tar's streaming Parser; the gzip layer is metered before it) ----
 
-export const TAR_SPECIAL: Partial<Record<ReadEntry['type'], string>> = {
-  SymbolicLink: 'symbolic link',
-  Link: 'hard link',
-  CharacterDevice: 'character device',
-  BlockDevice: 'block device',
-  FIFO: 'FIFO',
-};
-export const TAR_FILE_TYPES = new Set<ReadEntry['type']>(['File', 'OldFile', 'ContiguousFile']);
 /** Room for headers, padding and the end-of-archive records on top of the entry data. */
 const TAR_OVERHEAD_BYTES = 1024 * 1024;
 
 export async function readTarGzArchive(source: Readable, limits: IntakeLimits): Promise<ArchiveContents> {
   const tally = new ArchiveTally(limits);
   const gunzip = createGunzip();
-  const streamLimit = limits.maxArchiveDataBytes + TAR_OVERHEAD_BYTES;
-  let streamed = 0;
   // A gzip bomb stops here, on decompressed bytes actually produced.
-  const meter = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      streamed += chunk.length;
-      if (streamed > streamLimit) done(new ArchiveError(`the archive expands to more than ${streamLimit} bytes`));
-      else done(null, chunk);
-    },
-  });
-  const parser = new Parser({ strict: true, maxMetaEntrySize: 64 * 1024 });
+  const meter = expansionMeter(limits.maxArchiveDataBytes + TAR_OVERHEAD_BYTES, refused);
+  const parser = tarParser();
   return new Promise<ArchiveContents>((resolve, reject) => {
     let settled = false;
     const fail = (err: unknown) => {
@@ -231,7 +174,7 @@ export async function readTarGzArchive(source: Readable, limits: IntakeLimits): 
         fail(err);
         return;
       }
-      const special = TAR_SPECIAL[entry.type] ?? (TAR_FILE_TYPES.has(entry.type) || entry.type === 'Directory' ? null : `unsupported entry type ${entry.type}`);
+      const special = tarEntrySpecial(entry.type);
       let path: string | null;
       try {
         path = entry.type === 'Directory' ? null : tally.admit(entry.path, special);

@@ -1,5 +1,5 @@
 // Unpacks an input archive (zip, tar, tar.gz) into the workspace, streamed to disk entry by entry.
-// The intake's path rules apply (archives.ts): escaping or absolute paths, links and devices are
+// The intake's entry rules apply (intake/archive-entries.ts): escaping or absolute paths, links and devices are
 // skipped and reported, never created. WORKSPACE_MAX_BYTES counts bytes actually written and
 // WORKSPACE_MAX_FILES counts entries as they come, so a bomb stops early, whatever it declares.
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -8,15 +8,16 @@ import path from 'node:path';
 import { Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { Parser, type ReadEntry } from 'tar';
-import yauzl from 'yauzl';
-import { TAR_FILE_TYPES, TAR_SPECIAL, unsafePathReason, zipEntryType } from '../intake/archives.js';
+import type { ReadEntry } from 'tar';
+import { expansionMeter, openZip, tarEntrySpecial, tarParser, unsafePathReason, zipEntries } from '../intake/archive-entries.js';
 import type { ArchiveFormat } from './archive-format.js';
 
 /** The input cannot become a workspace (bad archive, over a limit): the job fails with workspace_error. */
 export class WorkspaceInputError extends Error {
   override name = 'WorkspaceInputError';
 }
+
+const refused = (message: string) => new WorkspaceInputError(message);
 
 export interface UnpackLimits {
   maxBytes: number;
@@ -128,27 +129,10 @@ export async function unpackArchive(file: string, format: ArchiveFormat, dest: s
 }
 
 async function unpackZip(file: string, u: Unpacker): Promise<void> {
-  let zip: yauzl.ZipFile;
+  const zip = await openZip(file, refused);
   try {
-    zip = await yauzl.openPromise(file, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true, strictFileNames: true });
-  } catch (err) {
-    throw new WorkspaceInputError(`not a valid zip archive: ${(err as Error).message}`);
-  }
-  try {
-    const entries = zip.eachEntry();
-    for (;;) {
-      let next: IteratorResult<yauzl.Entry>;
-      try {
-        next = await entries.next();
-      } catch (err) {
-        throw new WorkspaceInputError(`not a valid zip archive: ${(err as Error).message}`);
-      }
-      if (next.done) break;
-      const entry = next.value;
-      const rawName = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, true);
-      const type = zipEntryType(entry);
-      const isDir = type === 'directory' || rawName.endsWith('/');
-      const rel = u.admit(rawName, isDir || type === 'file' ? null : type, isDir);
+    for await (const { entry, rawName, isDir, special } of zipEntries(zip, refused)) {
+      const rel = u.admit(rawName, special, isDir);
       if (!rel) continue;
       if (isDir) {
         await u.mkdirs(rel);
@@ -176,17 +160,9 @@ async function unpackZip(file: string, u: Unpacker): Promise<void> {
 const TAR_OVERHEAD_PER_ENTRY = 1024;
 
 async function unpackTar(source: Readable, gzipped: boolean, u: Unpacker): Promise<void> {
-  const streamLimit = u.limits.maxBytes + u.limits.maxFiles * TAR_OVERHEAD_PER_ENTRY + 1024 * 1024;
-  let streamed = 0;
   // Skipped entries are drained, not written: their data still counts here, so a bomb of them stops too.
-  const meter = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      streamed += chunk.length;
-      if (streamed > streamLimit) done(new WorkspaceInputError(`the archive expands to more than ${streamLimit} bytes`));
-      else done(null, chunk);
-    },
-  });
-  const parser = new Parser({ strict: true, maxMetaEntrySize: 64 * 1024 });
+  const meter = expansionMeter(u.limits.maxBytes + u.limits.maxFiles * TAR_OVERHEAD_PER_ENTRY + 1024 * 1024, refused);
+  const parser = tarParser();
   let failure: unknown;
   let current: ReadEntry | undefined;
   // The parser is not a stream: this feeds it with backpressure, and fails the pipeline with it.
@@ -217,8 +193,7 @@ async function unpackTar(source: Readable, gzipped: boolean, u: Unpacker): Promi
     const isDir = entry.type === 'Directory';
     let rel: string | null = null;
     try {
-      const special = TAR_SPECIAL[entry.type] ?? (TAR_FILE_TYPES.has(entry.type) || isDir ? null : `unsupported entry type ${entry.type}`);
-      rel = failure ? null : u.admit(entry.path, special, isDir);
+      rel = failure ? null : u.admit(entry.path, tarEntrySpecial(entry.type), isDir);
     } catch (err) {
       fail(err);
     }

@@ -50,6 +50,93 @@ run "plans_the_whole_configuration" {
     condition     = local.pubsub_service_agent == "serviceAccount:service-123456789012@gcp-sa-pubsub.iam.gserviceaccount.com"
     error_message = "the Pub/Sub service agent is derived from the project number"
   }
+
+  assert {
+    condition = alltrue([
+      contains(keys(google_project_iam_member.fn), "worker roles/datastore.user"),
+      contains(keys(google_pubsub_topic_iam_member.fn), "worker codex-results roles/pubsub.publisher"),
+      contains(keys(google_storage_bucket_iam_member.fn), "worker outputs roles/storage.objectUser"),
+      contains(keys(google_storage_bucket_iam_member.fn), "worker results roles/storage.objectUser"),
+      contains(keys(google_storage_bucket_iam_member.fn), "worker uploads roles/storage.objectViewer"),
+      contains(keys(google_secret_manager_secret_iam_member.accessor), "worker OPENAI_API_KEY"),
+      contains(keys(google_pubsub_subscription.push), "codex-jobs-long-dead-letter-processor"),
+    ])
+    error_message = "every address moved.tf moves to is planned"
+  }
+
+  # git_credentials_secret unset: GIT_CREDENTIALS is wired nowhere; the code's defaults are set.
+  assert {
+    condition     = !anytrue([for key in keys(google_secret_manager_secret_iam_member.accessor) : endswith(key, " GIT_CREDENTIALS")])
+    error_message = "without git_credentials_secret no identity reads a GIT_CREDENTIALS secret"
+  }
+
+  assert {
+    condition     = google_cloudfunctions2_function.fn["processor"].service_config[0].environment_variables["WORKSPACE_MAX_BYTES"] == "268435456" && google_cloudfunctions2_function.fn["sweeper"].service_config[0].environment_variables["SWEEP_BATCH"] == "500"
+    error_message = "the settings from variables default to shared/config.ts's defaults"
+  }
+}
+
+# The workspace, git and output settings reach the processors and the worker; GIT_CREDENTIALS is a
+# secret of those three identities only.
+run "git_credentials_and_workspace_settings" {
+  command = plan
+  variables {
+    git_credentials_secret   = "codex-jobs-git-credentials"
+    git_allowlist            = ["git.internal.example", "10.0.0.0/8"]
+    allow_insecure_git       = true
+    workspace_max_files      = 5000
+    output_max_bytes         = 536870912
+    processor_concurrency    = 2
+    long_job_timeout_seconds = 7200
+  }
+
+  assert {
+    condition = alltrue([for name in ["processor", "processor-priority"] : contains(
+      [for s in google_cloudfunctions2_function.fn[name].service_config[0].secret_environment_variables : "${s.key}=${s.secret}"],
+      "GIT_CREDENTIALS=codex-jobs-git-credentials",
+    )])
+    error_message = "both processors get GIT_CREDENTIALS from the secret"
+  }
+
+  assert {
+    condition = alltrue([for name in ["enqueue", "storage-trigger", "scheduler", "notifier", "sweeper"] : !contains(
+      [for s in google_cloudfunctions2_function.fn[name].service_config[0].secret_environment_variables : s.key], "GIT_CREDENTIALS",
+    )])
+    error_message = "no other function gets GIT_CREDENTIALS"
+  }
+
+  assert {
+    condition     = contains([for e in google_cloud_run_v2_worker_pool.worker.template[0].containers[0].env : "${e.name}=${e.value_source[0].secret_key_ref[0].secret}" if length(e.value_source) > 0], "GIT_CREDENTIALS=codex-jobs-git-credentials")
+    error_message = "the worker gets GIT_CREDENTIALS from the secret"
+  }
+
+  assert {
+    condition     = join(",", sort([for key in keys(google_secret_manager_secret_iam_member.accessor) : key if endswith(key, " GIT_CREDENTIALS")])) == "processor GIT_CREDENTIALS,processor-priority GIT_CREDENTIALS,worker GIT_CREDENTIALS"
+    error_message = "only the processors and the worker may read the GIT_CREDENTIALS secret"
+  }
+
+  assert {
+    condition = alltrue([for name in ["processor", "processor-priority"] : (
+      google_cloudfunctions2_function.fn[name].service_config[0].environment_variables["GIT_ALLOWLIST"] == "git.internal.example,10.0.0.0/8" &&
+      google_cloudfunctions2_function.fn[name].service_config[0].environment_variables["ALLOW_INSECURE_GIT"] == "1" &&
+      google_cloudfunctions2_function.fn[name].service_config[0].environment_variables["WORKSPACE_MAX_FILES"] == "5000" &&
+      google_cloudfunctions2_function.fn[name].service_config[0].environment_variables["OUTPUT_MAX_BYTES"] == "536870912" &&
+      google_cloudfunctions2_function.fn[name].service_config[0].environment_variables["PROCESSOR_CONCURRENCY"] == "2" &&
+      google_cloudfunctions2_function.fn[name].service_config[0].max_instance_request_concurrency == 2
+    )])
+    error_message = "the processors get the git, workspace and output settings, and take PROCESSOR_CONCURRENCY requests at once"
+  }
+
+  assert {
+    condition     = { for e in google_cloud_run_v2_worker_pool.worker.template[0].containers[0].env : e.name => e.value if e.value != null && e.value != "" && contains(["GIT_ALLOWLIST", "WORKSPACE_MAX_FILES", "OUTPUT_MAX_BYTES", "MAX_LONG_JOB_TIMEOUT_MS", "PROCESSOR_CONCURRENCY"], e.name) } == { GIT_ALLOWLIST = "git.internal.example,10.0.0.0/8", WORKSPACE_MAX_FILES = "5000", OUTPUT_MAX_BYTES = "536870912", MAX_LONG_JOB_TIMEOUT_MS = "7200000" }
+    error_message = "the worker gets the git, workspace, output and long-lane settings, and no PROCESSOR_CONCURRENCY"
+  }
+
+  assert {
+    condition = alltrue([for name in ["enqueue", "storage-trigger", "scheduler"] :
+    google_cloudfunctions2_function.fn[name].service_config[0].environment_variables["MAX_LONG_JOB_TIMEOUT_MS"] == "7200000"])
+    error_message = "the producers route and check long jobs against long_job_timeout_seconds"
+  }
 }
 
 # Each variable validation rejects a bad value.
@@ -84,6 +171,87 @@ run "job_timeout_seconds_bounded" {
     job_timeout_seconds = 541
   }
   expect_failures = [var.job_timeout_seconds]
+}
+
+run "git_credentials_secret_is_a_secret_id" {
+  command = plan
+  variables {
+    git_credentials_secret = "projects/p/secrets/git"
+  }
+  expect_failures = [var.git_credentials_secret]
+}
+
+run "git_allowlist_entries_are_single_hosts" {
+  command = plan
+  variables {
+    git_allowlist = ["a.example,b.example"]
+  }
+  expect_failures = [var.git_allowlist]
+}
+
+run "workspace_max_bytes_at_least_one" {
+  command = plan
+  variables {
+    workspace_max_bytes = 0
+  }
+  expect_failures = [var.workspace_max_bytes]
+}
+
+run "workspace_max_files_whole" {
+  command = plan
+  variables {
+    workspace_max_files = 1.5
+  }
+  expect_failures = [var.workspace_max_files]
+}
+
+run "output_max_files_at_most_a_million" {
+  command = plan
+  variables {
+    output_max_files = 1000001
+  }
+  expect_failures = [var.output_max_files]
+}
+
+run "output_max_bytes_at_most_2_pow_50" {
+  command = plan
+  variables {
+    output_max_bytes = 1125899906842625
+  }
+  expect_failures = [var.output_max_bytes]
+}
+
+run "processor_concurrency_at_least_one" {
+  command = plan
+  variables {
+    processor_concurrency = 0
+  }
+  expect_failures = [var.processor_concurrency]
+}
+
+run "sweep_batch_at_most_10000" {
+  command = plan
+  variables {
+    sweep_batch = 10001
+  }
+  expect_failures = [var.sweep_batch]
+}
+
+# MAX_LONG_JOB_TIMEOUT_MS is at most 24 h, and never below MAX_JOB_TIMEOUT_MS (≤ 540 s).
+run "long_job_timeout_seconds_at_most_a_day" {
+  command = plan
+  variables {
+    long_job_timeout_seconds = 86401
+  }
+  expect_failures = [var.long_job_timeout_seconds]
+}
+
+run "long_job_timeout_seconds_not_below_the_push_lanes" {
+  command = plan
+  variables {
+    long_job_timeout_seconds = 539
+  }
+  expect_failures = [var.long_job_timeout_seconds]
 }
 
 run "sweeper_every_minute" {

@@ -2,24 +2,17 @@
 // 1 failed, 2 usage or config error, 3 cancelled, 4 unauthorized, 5 API unreachable, 124 job
 // timeout, 130 interrupted (the job goes on, and the CLI says how to cancel it).
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Stack } from '../../../dev/stack.js';
 import { freePort } from '../../../dev/free-port.js';
-import { cliHome, runCli, startClientStack, type CliHome } from './client-stack.js';
+import { cliStackPerFile, runCli, type CliHome } from './client-stack.js';
 
 let stack: Stack;
 let home: CliHome;
 const cli = (args: string[], o: Parameters<typeof runCli>[1] extends infer T ? Partial<T> : never = {}) =>
   runCli(['--url', stack.apiUrl, '--key', stack.devApiKey, ...args], { home: home.home, ...o });
 
-before(async () => {
-  home = cliHome();
-  stack = await startClientStack();
-});
-after(async () => {
-  await stack?.stop();
-  home?.remove();
-});
+cliStackPerFile((s, h) => ([stack, home] = [s, h]));
 
 test('exit 0: submit --wait of a job that completes prints its result', async () => {
   const r = await cli(['submit', '--wait', 'say hi [[cmd:echo hi]] [[final:All good.]]']);

@@ -4,22 +4,15 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Stack } from '../../../dev/stack.js';
-import { cliHome, runCli, startClientStack, type CliHome } from './client-stack.js';
+import { cliStackPerFile, runCli, type CliHome } from './client-stack.js';
 
 let stack: Stack;
 let home: CliHome;
 const authed = () => ['--url', stack.apiUrl, '--key', stack.devApiKey];
 
-before(async () => {
-  home = cliHome();
-  stack = await startClientStack();
-});
-after(async () => {
-  await stack?.stop();
-  home?.remove();
-});
+cliStackPerFile((s, h) => ([stack, home] = [s, h]));
 
 test('-o json: submit --follow prints only the finished job as JSON on stdout; progress on stderr', async () => {
   const r = await runCli([...authed(), '-o', 'json', 'submit', '--follow', '--metadata', 'ticket=T-1', 'json please [[cmd:echo one]] [[final:Done in JSON.]]'], { home: home.home });

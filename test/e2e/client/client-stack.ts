@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { DIST_ROOT, startStack, type Stack } from '../../../dev/stack.js';
 import { requireEmulators } from '../../support/test-env.js';
 
@@ -43,6 +44,21 @@ export function cliHome(): CliHome {
     },
     remove: () => rmSync(home, { recursive: true, force: true }),
   };
+}
+
+/** Registers before/after hooks: the file's CLI home and client stack, handed to `ready`; both go after the file. */
+export function cliStackPerFile(ready: (stack: Stack, home: CliHome) => void): void {
+  let stack: Stack | undefined;
+  let home: CliHome | undefined;
+  before(async () => {
+    home = cliHome();
+    stack = await startClientStack();
+    ready(stack, home);
+  });
+  after(async () => {
+    await stack?.stop();
+    home?.remove();
+  });
 }
 
 /** The environment of a CLI run: the caller's minus CODEX_JOBS_*, XDG_CONFIG_HOME and HOME. */

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { JobDocument } from '../../../shared/jobs/job-document.js';
 import type { Changes } from '../../../shared/workspace/workspace-schemas.js';
-import { claimJob } from './support/job-fixtures.js';
+import { claimJob, completedResult } from './support/job-fixtures.js';
 import { startApi, KEYS, type ApiServer } from './support/api-server.js';
 import { assertResponsesMatchDocument } from './support/openapi-conformance.js';
 
@@ -38,20 +38,7 @@ async function finishedJob(request: Record<string, unknown>, changes?: (jobId: s
   assert.equal((await api.call('GET', `/jobs/${jobId}/changes.patch`)).status, 409);
   const c = changes?.(jobId);
   if (c) await api.env.storage.bucket(api.env.config.OUTPUTS_BUCKET).file(`jobs/${jobId}/changes.patch`).save(patchText, { resumable: false, contentType: 'text/x-diff' });
-  const done = await api.store.finish(jobId, 'completed', {
-    result: {
-      exit_code: 0,
-      final_message: 'done',
-      stdout: '',
-      stderr: '',
-      execution_time_ms: 5,
-      output_files: [],
-      created_files: [],
-      usage: { input_tokens: 1, cached_input_tokens: 0, output_tokens: 1, reasoning_output_tokens: 0, total_tokens: 2 },
-      thread_id: null,
-      changes: c ?? null,
-    },
-  }, running.lease!.holder);
+  const done = await api.store.finish(jobId, 'completed', { result: completedResult({ changes: c ?? null }) }, running.lease!.holder);
   assert.ok(done);
   return done;
 }

@@ -1,9 +1,9 @@
 // Shared set-up of the store integration tests: one emulator project per file, specs and documents.
 import { after, before } from 'node:test';
 import { newJobDocument, type JobDocument, type JobResult, type JobSpec } from '../../../shared/jobs/job-document.js';
-import { newJobId } from '../../../shared/jobs/job-id.js';
 import { FirestoreJobStore } from '../../../shared/store/firestore-job-store.js';
 import type { ClaimOptions } from '../../../shared/store/job-store.js';
+import { jobSpec } from '../../support/job-spec.js';
 import { testEnv, type TestEnv } from '../../support/test-env.js';
 
 /** Registers before/after hooks giving the file its own project and store. */
@@ -21,22 +21,7 @@ export function storeUnderTest(): { env: () => TestEnv; store: () => FirestoreJo
 }
 
 export function spec(overrides: Partial<JobSpec> = {}): JobSpec {
-  return {
-    job_id: newJobId(),
-    owner: 'alice',
-    prompt: 'write result.md',
-    timeout_ms: 30_000,
-    priority: 'normal',
-    metadata: { team: 'store-tests' },
-    callback_url: null,
-    session_id: null,
-    output_schema: null,
-    max_total_tokens: null,
-    source: 'http',
-    source_ref: null,
-    created_at: new Date().toISOString(),
-    ...overrides,
-  };
+  return jobSpec({ metadata: { team: 'store-tests' }, ...overrides });
 }
 
 export function queuedDoc(overrides: Partial<JobSpec> = {}): JobDocument {

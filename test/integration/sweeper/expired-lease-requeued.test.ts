@@ -2,21 +2,14 @@
 // the real processor takes it over (attempts+1) and finishes it; a second sweep does nothing more.
 // Past MAX_ATTEMPTS, or with a cancel requested, the sweep ends it itself.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { processorHarness, type ProcessorHarness } from '../../support/processor-harness.js';
+import { test } from 'node:test';
+import type { ProcessorHarness } from '../../support/processor-harness.js';
 import { eventually } from '../../support/test-env.js';
-import { sweepHarness, type SweepHarness } from './sweep-harness.js';
+import { sweepHarnessPerFile, type SweepHarness } from './sweep-harness.js';
 
 let h: ProcessorHarness;
 let s: SweepHarness;
-before(async () => {
-  h = await processorHarness();
-  s = await sweepHarness(h);
-});
-after(async () => {
-  await s.close();
-  await h.close();
-});
+sweepHarnessPerFile((ph, sh) => ([h, s] = [ph, sh]));
 
 /** Claims the job for a holder that then "dies": its lease ends a millisecond later. */
 async function abandon(jobId: string, attempts = 1): Promise<void> {

@@ -1,21 +1,14 @@
 // A job still `processing` past started_at + timeout_ms + JOB_LEASE_MS + 300 s is failed with
 // `timeout` by the sweep, whatever its holder says: the holder's next renewal finds the lease gone.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { processorHarness, type ProcessorHarness } from '../../support/processor-harness.js';
+import { test } from 'node:test';
+import type { ProcessorHarness } from '../../support/processor-harness.js';
 import { eventually } from '../../support/test-env.js';
-import { sweepHarness, type SweepHarness } from './sweep-harness.js';
+import { sweepHarnessPerFile, type SweepHarness } from './sweep-harness.js';
 
 let h: ProcessorHarness;
 let s: SweepHarness;
-before(async () => {
-  h = await processorHarness();
-  s = await sweepHarness(h);
-});
-after(async () => {
-  await s.close();
-  await h.close();
-});
+sweepHarnessPerFile((ph, sh) => ([h, s] = [ph, sh]));
 
 test('past its hard deadline a job with a live, renewing holder fails with timeout; its result goes out once; the holder loses its lease', async () => {
   const { job } = await h.submit({ prompt: 'runs for ever', timeout_ms: 5000 });

@@ -2,20 +2,13 @@
 // is republished 120 s after it was made, runs on the real processor, and is republished again only
 // after the backoff while it still waits.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { processorHarness, type ProcessorHarness } from '../../support/processor-harness.js';
-import { sweepHarness, type SweepHarness } from './sweep-harness.js';
+import { test } from 'node:test';
+import type { ProcessorHarness } from '../../support/processor-harness.js';
+import { sweepHarnessPerFile, type SweepHarness } from './sweep-harness.js';
 
 let h: ProcessorHarness;
 let s: SweepHarness;
-before(async () => {
-  h = await processorHarness();
-  s = await sweepHarness(h);
-});
-after(async () => {
-  await s.close();
-  await h.close();
-});
+sweepHarnessPerFile((ph, sh) => ([h, s] = [ph, sh]));
 
 test('a queued job without a message is republished after 120 s, not before, then completes', async () => {
   const { job } = await h.submit({ prompt: 'never published [[final:found by the sweep]]' });

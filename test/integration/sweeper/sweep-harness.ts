@@ -2,11 +2,12 @@
 // processor harness's project, with the lanes' topics collected so republished messages can be read
 // and delivered to the real processor.
 import { randomUUID } from 'node:crypto';
+import { after, before } from 'node:test';
 import { FirestoreRecoveryStore } from '../../../shared/store/firestore-recovery-store.js';
 import type { PubSubMessage } from '../../../shared/pubsub/pubsub-message.js';
 import { runSweep, type SweepDeps, type SweepReport } from '../../../shared/sweeper/run-sweep.js';
 import { createLogger } from '../../../shared/logging.js';
-import type { ProcessorHarness } from '../../support/processor-harness.js';
+import { processorHarness, type ProcessorHarness } from '../../support/processor-harness.js';
 import { collectTopic, eventually } from '../../support/test-env.js';
 
 export interface SweepHarness {
@@ -16,6 +17,21 @@ export interface SweepHarness {
   /** The next message on the normal lane for the job, as a push delivery. */
   republished(jobId: string, nth?: number): Promise<PubSubMessage>;
   close(): Promise<void>;
+}
+
+/** Registers before/after hooks: the file's processor harness and a sweep harness on its project, handed to `ready`. */
+export function sweepHarnessPerFile(ready: (h: ProcessorHarness, s: SweepHarness) => void): void {
+  let h: ProcessorHarness | undefined;
+  let s: SweepHarness | undefined;
+  before(async () => {
+    h = await processorHarness();
+    s = await sweepHarness(h);
+    ready(h, s);
+  });
+  after(async () => {
+    await s?.close();
+    await h?.close();
+  });
 }
 
 export async function sweepHarness(h: ProcessorHarness): Promise<SweepHarness> {

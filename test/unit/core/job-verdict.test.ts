@@ -5,26 +5,10 @@ import type { TurnOutcome } from '../../../shared/codex/run-turn.js';
 import { newJobDocument, ZERO_USAGE, type JobDocument } from '../../../shared/jobs/job-document.js';
 import { jobErrorSchema } from '../../../shared/jobs/job-error.js';
 import { verdict } from '../../../shared/processor/run-claimed-job.js';
+import { jobSpec } from '../../support/job-spec.js';
 
 function job(overrides: Partial<JobDocument> = {}): JobDocument {
-  const doc = newJobDocument(
-    {
-      job_id: 'job-verdict-1',
-      owner: 'alice',
-      prompt: 'do it',
-      timeout_ms: 45_000,
-      priority: 'normal',
-      metadata: {},
-      callback_url: null,
-      session_id: null,
-      output_schema: null,
-      max_total_tokens: null,
-      source: 'http',
-      source_ref: null,
-      created_at: new Date().toISOString(),
-    },
-    30,
-  );
+  const doc = newJobDocument(jobSpec({ job_id: 'job-verdict-1', prompt: 'do it', timeout_ms: 45_000 }), 30);
   return { ...doc, status: 'processing', ...overrides };
 }
 

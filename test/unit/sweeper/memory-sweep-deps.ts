@@ -1,7 +1,6 @@
 // In-memory fakes of the sweeper's interfaces (RecoveryStore, the result marks, the queue) for the
 // pure tests of the rules. The Firestore implementation runs the same rules in test/integration/sweeper.
-import { newJobDocument, type JobDocument, type JobSpec } from '../../../shared/jobs/job-document.js';
-import { newJobId } from '../../../shared/jobs/job-id.js';
+import { newJobDocument, type JobDocument } from '../../../shared/jobs/job-document.js';
 import type { JobMessage } from '../../../shared/jobs/job-message.js';
 import type { ResultMessage } from '../../../shared/jobs/result-message.js';
 import { assertTransition, isTerminal } from '../../../shared/jobs/job-status.js';
@@ -9,6 +8,7 @@ import { createLogger } from '../../../shared/logging.js';
 import { RESULT_RESEND_AFTER_MS } from '../../../shared/store/result-marks.js';
 import { initialRequeueMarks, type CandidatePage, type RecoveryAction, type RecoveryCandidate, type RecoveryStore, type RequeueMarks, type SettleOutcome } from '../../../shared/store/recovery-store.js';
 import type { SweepDeps } from '../../../shared/sweeper/run-sweep.js';
+import { jobSpec } from '../../support/job-spec.js';
 
 /** The result marks of store/result-marks.ts: due (ISO) while owed and unsent, sent once confirmed. */
 export interface MemoryResultMarks {
@@ -151,28 +151,9 @@ export function memorySweep(): MemorySweep {
   };
 }
 
-export function spec(overrides: Partial<JobSpec> = {}): JobSpec {
-  return {
-    job_id: newJobId(),
-    owner: 'alice',
-    prompt: 'write result.md',
-    timeout_ms: 30_000,
-    priority: 'normal',
-    metadata: {},
-    callback_url: null,
-    session_id: null,
-    output_schema: null,
-    max_total_tokens: null,
-    source: 'http',
-    source_ref: null,
-    created_at: new Date().toISOString(),
-    ...overrides,
-  };
-}
-
 /** A processing job started `startedAgoMs` before `now` whose lease ends `leaseEndsInMs` after it. */
 export function processingJob(now: Date, startedAgoMs: number, leaseEndsInMs: number, extra: Partial<JobDocument> = {}): JobDocument {
-  const doc = newJobDocument(spec({ created_at: new Date(now.getTime() - startedAgoMs - 1000).toISOString() }), 30, new Date(now.getTime() - startedAgoMs - 1000));
+  const doc = newJobDocument(jobSpec({ created_at: new Date(now.getTime() - startedAgoMs - 1000).toISOString() }), 30, new Date(now.getTime() - startedAgoMs - 1000));
   return {
     ...doc,
     status: 'processing',
@@ -191,5 +172,5 @@ export function terminalJob(now: Date, endedAgoMs: number, status: 'completed' |
 
 export function queuedJob(now: Date, createdAgoMs: number): JobDocument {
   const at = new Date(now.getTime() - createdAgoMs);
-  return newJobDocument(spec({ created_at: at.toISOString() }), 30, at);
+  return newJobDocument(jobSpec({ created_at: at.toISOString() }), 30, at);
 }

@@ -9,11 +9,15 @@ const processorReads: readonly EnvName[] = [
   'GOOGLE_CLOUD_PROJECT', 'OPENAI_API_KEY', 'CODEX_MODEL', 'CODEX_SANDBOX', 'CODEX_PROVIDER_BASE_URL', 'CODEX_BIN',
   'MAX_ATTEMPTS', 'JOB_LEASE_MS', 'JOB_TTL_DAYS', 'OUTPUTS_BUCKET', 'RESULTS_BUCKET', 'RESULTS_TOPIC', 'LOG_LEVEL',
   'UPLOADS_BUCKET', 'WORKSPACE_MAX_BYTES', 'WORKSPACE_MAX_FILES', 'GIT_CREDENTIALS', 'GIT_ALLOWLIST', 'ALLOW_INSECURE_GIT',
+  'OUTPUT_MAX_FILES', 'OUTPUT_MAX_BYTES', 'PROCESSOR_CONCURRENCY',
 ];
+
+/** The producers route a job to its lane (shared/jobs/job-lane.ts) and check timeout_ms against it. */
+const laneReads: readonly EnvName[] = ['MAX_JOB_TIMEOUT_MS', 'MAX_LONG_JOB_TIMEOUT_MS', 'LONG_JOBS_TOPIC'];
 
 export const FUNCTION_ENV: Record<FunctionSpec['name'], readonly EnvName[]> = {
   enqueue: [
-    'GOOGLE_CLOUD_PROJECT', 'API_KEYS', 'ADMIN_KEYS', 'RATE_LIMIT_PER_MINUTE', 'MAX_JOB_TIMEOUT_MS', 'CALLBACK_ALLOWLIST',
+    'GOOGLE_CLOUD_PROJECT', 'API_KEYS', 'ADMIN_KEYS', 'RATE_LIMIT_PER_MINUTE', ...laneReads, 'CALLBACK_ALLOWLIST',
     'ALLOW_INSECURE_CALLBACKS', 'JOBS_TOPIC', 'PRIORITY_JOBS_TOPIC', 'RESULTS_TOPIC', 'UPLOADS_BUCKET', 'OUTPUTS_BUCKET',
     'RESULTS_BUCKET', 'JOB_TTL_DAYS', 'LOG_LEVEL', 'K_REVISION',
     'GIT_ALLOWLIST', 'ALLOW_INSECURE_GIT',
@@ -22,11 +26,11 @@ export const FUNCTION_ENV: Record<FunctionSpec['name'], readonly EnvName[]> = {
   'processor-priority': processorReads,
   'storage-trigger': [
     'GOOGLE_CLOUD_PROJECT', 'UPLOADS_BUCKET', 'JOBS_TOPIC', 'PRIORITY_JOBS_TOPIC', 'RESULTS_TOPIC', 'STORAGE_EVENTS_TOPIC',
-    'MAX_JOB_TIMEOUT_MS', 'CALLBACK_ALLOWLIST', 'ALLOW_INSECURE_CALLBACKS', 'JOB_TTL_DAYS', 'LOG_LEVEL',
+    ...laneReads, 'CALLBACK_ALLOWLIST', 'ALLOW_INSECURE_CALLBACKS', 'JOB_TTL_DAYS', 'LOG_LEVEL',
     'WORKSPACE_MAX_BYTES', 'WORKSPACE_MAX_FILES',
   ],
   scheduler: [
-    'GOOGLE_CLOUD_PROJECT', 'JOBS_TOPIC', 'PRIORITY_JOBS_TOPIC', 'RESULTS_TOPIC', 'SCHEDULES_TOPIC', 'MAX_JOB_TIMEOUT_MS',
+    'GOOGLE_CLOUD_PROJECT', 'JOBS_TOPIC', 'PRIORITY_JOBS_TOPIC', 'RESULTS_TOPIC', 'SCHEDULES_TOPIC', ...laneReads,
     'CALLBACK_ALLOWLIST', 'ALLOW_INSECURE_CALLBACKS', 'JOB_TTL_DAYS', 'LOG_LEVEL',
   ],
   notifier: [
@@ -40,7 +44,10 @@ export const FUNCTION_ENV: Record<FunctionSpec['name'], readonly EnvName[]> = {
 };
 
 /** Values that must come from Secret Manager, never from a plain environment variable. */
-export const SECRET_ENV: readonly EnvName[] = ['API_KEYS', 'WEBHOOK_SECRET', 'OPENAI_API_KEY'];
+export const SECRET_ENV: readonly EnvName[] = ['API_KEYS', 'WEBHOOK_SECRET', 'OPENAI_API_KEY', 'GIT_CREDENTIALS'];
+
+/** Secret Manager ids that may be left unset (null): the secret is then wired nowhere and the code's default applies. */
+export const OPTIONAL_SECRET_ENV: readonly EnvName[] = ['GIT_CREDENTIALS'];
 
 /** Their local default is wrong in Google Cloud (the functions runtime does not set the project id). */
 export const REQUIRED_IN_GCP: readonly EnvName[] = ['GOOGLE_CLOUD_PROJECT'];

@@ -1,10 +1,12 @@
-// Each function identity's IAM in terraform/iam.tf is exactly what its code calls. Three views must
-// agree: the table below (what each function does, for a reader), what the code does (found in the
-// import closure of the function's entry module), and the bindings Terraform makes.
+// Each function identity's IAM in terraform/iam.tf (and the long-lane worker's) and the secrets it may
+// read (secrets.tf) are exactly what its code calls. Three views must agree: the table below (what
+// each one does, for a reader), what the code does (found in the import closure of its entry module),
+// and the bindings Terraform makes.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, test } from 'node:test';
+import { SECRET_ENV } from './function-env.js';
 import { loadTerraform, repoRoot, resolve, table, type TerraformConfig } from './terraform-config.js';
 
 type Bucket = 'uploads' | 'outputs' | 'results';
@@ -17,17 +19,23 @@ interface Uses {
   buckets: Partial<Record<Bucket, 'read' | 'write'>>;
   /** Signs with its own identity (signBlob): needs token-creator on itself. */
   signs: boolean;
+  /** Secret Manager values it reads (secretAccessor on exactly those). */
+  secrets: string[];
 }
 
-/** What each function's code calls. */
+/** What the processors' job code (the long-lane worker's too) calls. */
+const RUNS_JOBS: Uses = { firestore: true, publishes: ['results'], views: [], buckets: { uploads: 'read', outputs: 'write', results: 'write' }, signs: false, secrets: ['GIT_CREDENTIALS', 'OPENAI_API_KEY'] };
+
+/** What each function's code calls (and the worker's: functions/worker/index.ts). */
 const USES: Record<string, Uses> = {
-  enqueue: { firestore: true, publishes: ['jobs', 'priority_jobs', 'results'], views: ['jobs'], buckets: { uploads: 'write', outputs: 'read', results: 'read' }, signs: true },
-  processor: { firestore: true, publishes: ['results'], views: [], buckets: { uploads: 'read', outputs: 'write', results: 'write' }, signs: false },
-  'processor-priority': { firestore: true, publishes: ['results'], views: [], buckets: { uploads: 'read', outputs: 'write', results: 'write' }, signs: false },
-  'storage-trigger': { firestore: true, publishes: ['jobs', 'priority_jobs', 'results'], views: [], buckets: { uploads: 'read' }, signs: false },
-  scheduler: { firestore: true, publishes: ['jobs', 'priority_jobs', 'results'], views: [], buckets: {}, signs: false },
-  notifier: { firestore: true, publishes: ['results_dead_letter'], views: [], buckets: {}, signs: false },
-  sweeper: { firestore: true, publishes: ['jobs', 'priority_jobs', 'results'], views: [], buckets: {}, signs: false },
+  enqueue: { firestore: true, publishes: ['jobs', 'priority_jobs', 'results'], views: ['jobs'], buckets: { uploads: 'write', outputs: 'read', results: 'read' }, signs: true, secrets: ['API_KEYS'] },
+  processor: RUNS_JOBS,
+  'processor-priority': RUNS_JOBS,
+  'storage-trigger': { firestore: true, publishes: ['jobs', 'priority_jobs', 'results'], views: [], buckets: { uploads: 'read' }, signs: false, secrets: [] },
+  scheduler: { firestore: true, publishes: ['jobs', 'priority_jobs', 'results'], views: [], buckets: {}, signs: false, secrets: [] },
+  notifier: { firestore: true, publishes: ['results_dead_letter'], views: [], buckets: {}, signs: false, secrets: ['WEBHOOK_SECRET'] },
+  sweeper: { firestore: true, publishes: ['jobs', 'priority_jobs', 'results'], views: [], buckets: {}, signs: false, secrets: [] },
+  worker: RUNS_JOBS,
 };
 
 /** Token-creator for a function whose signing the closure check cannot see (none today: POST /uploads signs in code). */
@@ -83,33 +91,46 @@ function usesOf(entryPoint: string): Uses {
     views: any(/\.topic\([^)]*JOBS_TOPIC\)\.getMetadata\(/) ? ['jobs'] : [],
     buckets,
     signs: any(/getSignedUrl\(|signBlob/),
+    secrets: SECRET_ENV.filter((name) => any(new RegExp(`\\bconfig\\.${name}\\b`))).sort(),
   };
 }
 
 let tf: TerraformConfig;
 let access: Record<string, { project_roles: string[]; topic_roles: { topic: string; role: string }[]; bucket_roles: { bucket: string; role: string }[] }>;
 let functions: Record<string, { entry_point: string }>;
+/** Each identity's entry module under functions/: the functions' entry points, and the worker's. */
+let entries: Record<string, string>;
+let secrets: Record<string, Record<string, unknown>>;
 let topicNames: Record<TopicKey, string>;
 before(async () => {
   tf = await loadTerraform();
   access = table(tf, 'function_access');
   functions = table(tf, 'functions');
+  entries = { ...Object.fromEntries(Object.entries(functions).map(([fn, spec]) => [fn, spec.entry_point])), worker: 'worker' };
+  // secrets.tf binds local.identity_secrets: each function's secrets, and the worker's (terraform.test.ts checks that expression).
+  secrets = { ...Object.fromEntries(Object.entries(table<{ secrets: Record<string, unknown> }>(tf, 'functions')).map(([fn, spec]) => [fn, spec.secrets])), worker: table(tf, 'worker_secrets') };
   const topics = resolve(tf, '${local.topics}') as Record<string, string>;
   const deadLetters = resolve(tf, '${local.dead_letter_topics}') as Record<string, string>;
   topicNames = { jobs: topics.jobs!, priority_jobs: topics.priority_jobs!, results: topics.results!, results_dead_letter: deadLetters.results! };
 });
 
-test('the table covers every function Terraform deploys', () => {
-  assert.deepEqual(Object.keys(USES).sort(), Object.keys(functions).sort());
-  assert.deepEqual(Object.keys(access).sort(), Object.keys(functions).sort());
+test('the table covers every function Terraform deploys, and the worker', () => {
+  const identities = [...Object.keys(functions), 'worker'].sort();
+  assert.deepEqual(Object.keys(USES).sort(), identities);
+  assert.deepEqual(Object.keys(access).sort(), identities);
+  assert.deepEqual(Object.keys(secrets).sort(), identities);
 });
 
 test("the table says what each function's code calls", () => {
-  for (const [fn, spec] of Object.entries(functions)) {
-    const found = usesOf(spec.entry_point);
+  for (const [fn, entry] of Object.entries(entries)) {
+    const found = usesOf(entry);
     const wanted = USES[fn]!;
-    assert.deepEqual({ ...found, publishes: [...found.publishes].sort() }, { ...wanted, publishes: [...wanted.publishes].sort() }, `${fn} (entry ${spec.entry_point})`);
+    assert.deepEqual({ ...found, publishes: [...found.publishes].sort() }, { ...wanted, publishes: [...wanted.publishes].sort() }, `${fn} (entry ${entry})`);
   }
+});
+
+test('each identity may read exactly the secrets its code reads', () => {
+  for (const [fn, uses] of Object.entries(USES)) assert.deepEqual(Object.keys(secrets[fn]!).sort(), uses.secrets, `${fn}: secrets`);
 });
 
 test('each IAM binding is one the table asks for, and each need has its binding', () => {

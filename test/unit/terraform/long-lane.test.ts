@@ -7,7 +7,7 @@ import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { deadLetterTopic, longLane, LONG_LANE_RETRY, WORKER } from '../../../dev/topology.js';
 import { parseConfig } from '../../../shared/config.js';
-import { dynamicBlock, loadTerraform, nested, repoRoot, resource, type Block, type TerraformConfig } from './terraform-config.js';
+import { dynamicBlock, loadTerraform, nested, repoRoot, resource, table, type Block, type TerraformConfig } from './terraform-config.js';
 
 const defaults = parseConfig({ GOOGLE_CLOUD_PROJECT: 'example-project' });
 const lane = longLane(defaults)!;
@@ -59,8 +59,13 @@ describe('terraform/worker.tf matches the long lane of dev/topology.ts', () => {
     assert.equal(local.max_delivery_attempts, 100, 'waiting for capacity is not failing');
     assert.equal(dl.dead_letter_topic, '${google_pubsub_topic.long_lane[local.long_lane.dead_letter_topic].id}');
     assert.equal(nested(sub, 'expiration_policy').ttl, '');
-    const dead = resource(tf, 'google_pubsub_subscription', 'long_lane_dead_letter');
-    assert.match(String(nested(dead, 'push_config').push_endpoint), /fn\[local\.long_lane\.dead_letter_function\]\.service_config\[0\]\.uri\}\/projects\/\$\{var\.project_id\}\/topics\/\$\{local\.long_lane\.dead_letter_topic\}$/);
+    // Its dead letters are pushed to a processor by one of pubsub.tf's push subscriptions (no dead-letter topic of its own).
+    assert.match(String(tf.locals.push_subscriptions), /local\.long_lane_push_subscriptions/);
+    assert.match(String(tf.locals.topic_ids), /google_pubsub_topic\.long_lane/, 'push subscriptions may read the long-lane topics');
+    const dead = table<Block>(tf, 'long_lane_push_subscriptions');
+    assert.deepEqual(Object.keys(dead), ['${(local.long_lane.dead_letter_subscription)}']);
+    const entry = Object.values(dead)[0]!;
+    assert.deepEqual([entry.topic, entry.function, entry.dead_letter_topic], [local.dead_letter_topic, local.dead_letter_function, null]);
     assert.equal(resource(tf, 'google_pubsub_topic_iam_member', 'long_lane_dead_letter_publisher').member, '${local.pubsub_service_agent}');
     assert.equal(resource(tf, 'google_pubsub_subscription_iam_member', 'long_lane_dead_letter_subscriber').member, '${local.pubsub_service_agent}');
   });
@@ -82,32 +87,36 @@ describe('terraform/worker.tf matches the long lane of dev/topology.ts', () => {
     const container = nested(template, 'containers');
     assert.equal(container.image, '${var.worker_image}');
     assert.equal(dynamicBlock(container, 'env').forEach, '${local.worker_env}');
-    const secretEnv = (container.env as Block[]).map((e) => e.name);
-    assert.deepEqual(secretEnv, ['OPENAI_API_KEY'], 'the model key comes from Secret Manager');
+    assert.equal(container.env, undefined, 'every env entry comes from local.worker_env or local.worker_secrets');
+    // The second dynamic env: the processor's secrets (the model key, GIT_CREDENTIALS when set) from Secret Manager.
+    const secretEnv = ((container.dynamic as Record<string, Block[]>).env ?? [])[1];
+    assert.ok(secretEnv, 'a dynamic env of secrets');
+    assert.equal(secretEnv.for_each, '${{ for name, secret in local.worker_secrets : name => secret if secret != null }}');
+    assert.match(JSON.stringify(secretEnv.content), /data\.google_secret_manager_secret\.wired\[env\.value\]\.secret_id/);
+    assert.equal(tf.locals.worker_secrets, '${local.processor_secrets}');
+    assert.deepEqual(Object.keys(table(tf, 'processor_secrets')).sort(), ['GIT_CREDENTIALS', 'OPENAI_API_KEY']);
     const env = tf.locals.worker_env as string;
-    assert.match(env, /merge\(local\.processor_env/);
-    for (const name of ['LONG_JOBS_TOPIC', 'LONG_JOBS_SUBSCRIPTION', 'WORKER_CONCURRENCY', 'WORKER_GRACE_MS']) assert.ok(env.includes(name), `worker env sets ${name}`);
+    assert.match(env, /local\.processor_env : name => value if name != "PROCESSOR_CONCURRENCY"/, "the processor's env but its push-lane gate");
+    for (const name of ['LONG_JOBS_TOPIC', 'LONG_JOBS_SUBSCRIPTION', 'MAX_LONG_JOB_TIMEOUT_MS', 'WORKER_CONCURRENCY', 'WORKER_GRACE_MS']) assert.ok(env.includes(name), `worker env sets ${name}`);
   });
 
   it('gives the worker identity only what it uses', () => {
     const member = '${google_service_account.worker.member}';
-    assert.equal(resource(tf, 'google_project_iam_member', 'worker_firestore').role, 'roles/datastore.user');
+    // Its roles are the processors' (iam.tf function_access, checked against its code by
+    // iam-matches-code.test.ts), bound to its own account; its secrets are the processors' (secrets.tf).
+    const access = table(tf, 'function_access');
+    assert.deepEqual(access.worker, access.processor);
+    assert.equal((tf.locals.function_access as Record<string, unknown>).worker, '${local.job_runner_access}');
+    assert.match(String(tf.locals.identity_members), /worker = google_service_account\.worker\.member/);
+    assert.match(String(tf.locals.identity_secrets), /worker = local\.worker_secrets/);
+    for (const [type, name] of [['google_project_iam_member', 'fn'], ['google_pubsub_topic_iam_member', 'fn'], ['google_storage_bucket_iam_member', 'fn'], ['google_secret_manager_secret_iam_member', 'accessor']] as const) {
+      assert.equal(resource(tf, type, name).member, '${local.identity_members[each.value.fn]}', `${type}.${name}`);
+    }
+    // Beyond those: consuming its one subscription, and nothing else.
     const consumes = resource(tf, 'google_pubsub_subscription_iam_member', 'worker_consumes');
     assert.deepEqual([consumes.subscription, consumes.role, consumes.member], ['${google_pubsub_subscription.long_lane_worker.id}', 'roles/pubsub.subscriber', member]);
-    const results = resource(tf, 'google_pubsub_topic_iam_member', 'worker_publishes_results');
-    assert.deepEqual([results.topic, results.role], ['${google_pubsub_topic.all[local.topics.results].id}', 'roles/pubsub.publisher']);
-    const buckets = resource(tf, 'google_storage_bucket_iam_member', 'worker');
-    // As the processors: outputs and results rewritten, workspace inputs read; never objectAdmin.
-    assert.deepEqual(buckets.for_each, { outputs: 'roles/storage.objectUser', results: 'roles/storage.objectUser', uploads: 'roles/storage.objectViewer' });
-    assert.equal(buckets.role, '${each.value}');
     const workerGrants = Object.entries(tf.resources).flatMap(([type, byName]) => Object.entries(byName).filter(([, b]) => b.member === member).map(([n]) => `${type}.${n}`));
-    assert.deepEqual(workerGrants.sort(), [
-      'google_project_iam_member.worker_firestore',
-      'google_pubsub_subscription_iam_member.worker_consumes',
-      'google_pubsub_topic_iam_member.worker_publishes_results',
-      'google_secret_manager_secret_iam_member.worker_openai_api_key',
-      'google_storage_bucket_iam_member.worker',
-    ]);
+    assert.deepEqual(workerGrants, ['google_pubsub_subscription_iam_member.worker_consumes']);
   });
 
   it('builds the image from the Dockerfile that runs dist/functions/worker.js, and the k8s manifests use the same subscription', () => {

@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { FUNCTIONS, allTopics, deadLetterTopic, subscriptionTable, subscriptions } from '../../../dev/topology.js';
-import { envSchema, parseConfig } from '../../../shared/config.js';
-import { FUNCTION_ENV, OPTIONAL_IN_GCP, REQUIRED_IN_GCP, SECRET_ENV, type EnvName } from './function-env.js';
+import { FUNCTIONS, allTopics, deadLetterTopic, subscriptions } from '../../../dev/topology.js';
+import { parseConfig } from '../../../shared/config.js';
+import type { EnvName } from './function-env.js';
 import { dynamicBlock, loadTerraform, nested, repoRoot, resolve, resource, table, terraformDir, withProject, type Block, type TerraformConfig } from './terraform-config.js';
 
 const PROJECT = 'example-project';
@@ -36,15 +36,6 @@ function registeredTargets(): Map<string, string> {
   return found;
 }
 
-/** Schema variables without a default (optional, or required outright). */
-function withoutDefault(): Set<EnvName> {
-  const names = Object.keys(envSchema.shape) as EnvName[];
-  return new Set(names.filter((name) => {
-    const r = envSchema.shape[name].safeParse(undefined);
-    return !r.success || r.data === undefined;
-  }));
-}
-
 describe('terraform/ matches the code', () => {
   let tf: TerraformConfig;
   let functions: Record<string, FunctionEntry>;
@@ -60,10 +51,12 @@ describe('terraform/ matches the code', () => {
     assert.equal(google.source, 'hashicorp/google');
     assert.match(String(google.version), /^>= ?[5-9]/, 'google provider must be >= 5');
     assert.deepEqual(Object.keys(tf.variables).sort(), [
-      'api_keys_secret', 'environment', 'job_timeout_seconds', 'max_concurrent_jobs', 'max_priority_jobs',
-      'openai_api_key_secret', 'project_id', 'region', 'webhook_secret_secret',
+      'api_keys_secret', 'environment', 'git_credentials_secret', 'job_timeout_seconds', 'max_concurrent_jobs', 'max_priority_jobs',
+      'openai_api_key_secret', 'processor_concurrency', 'project_id', 'region', 'sweep_batch', 'webhook_secret_secret',
       // The long-lane worker (worker-variables.tf).
-      'worker_concurrency', 'worker_image', 'worker_max_instances', 'worker_min_instances',
+      'long_job_timeout_seconds', 'worker_concurrency', 'worker_image', 'worker_max_instances', 'worker_min_instances',
+      // Workspaces and outputs (workspace-variables.tf).
+      'allow_insecure_git', 'git_allowlist', 'output_max_bytes', 'output_max_files', 'workspace_max_bytes', 'workspace_max_files',
     ].sort());
   });
 
@@ -102,10 +95,13 @@ describe('terraform/ matches the code', () => {
     assert.equal(service.service_account_email, '${google_service_account.fn[each.key].email}', 'one identity per function');
   });
 
-  it('runs one job per processor instance, capped per lane, inside one push request; the API takes many requests per instance', () => {
+  it('runs PROCESSOR_CONCURRENCY (default one) jobs per processor instance, capped per lane, inside one push request; the API takes many requests per instance', () => {
+    assert.equal(tf.variables.processor_concurrency!.default, defaults.PROCESSOR_CONCURRENCY);
     for (const [name, cap] of [['processor', '${var.max_concurrent_jobs}'], ['processor-priority', '${var.max_priority_jobs}']] as const) {
       const p = functions[name]!;
-      assert.equal(p.concurrency, 1, `${name}: one request (job) per instance`);
+      // The request concurrency and the code's gate are one setting: the instance takes what it runs.
+      assert.equal(p.concurrency, '${var.processor_concurrency}', `${name}: PROCESSOR_CONCURRENCY requests (jobs) per instance`);
+      assert.equal(p.env.PROCESSOR_CONCURRENCY, '${tostring(var.processor_concurrency)}', `${name}: the gate`);
       assert.equal(p.max_instances, cap, `${name}: instance cap`);
       assert.equal(resolve(tf, p.timeout_seconds), 600, `${name}: a push request lives at most 600 s`);
       assert.ok(/^\d+Gi$/.test(p.memory) && parseInt(p.memory, 10) >= 2, `${name}: memory sized for Codex (got ${p.memory})`);
@@ -127,32 +123,6 @@ describe('terraform/ matches the code', () => {
     assert.equal(job.schedule, '* * * * *');
     assert.equal(nested(job, 'pubsub_target').topic_name, '${google_pubsub_topic.all[local.topics.sweeps].id}');
     assert.equal(table<string>(tf, 'topics').sweeps, defaults.SWEEPS_TOPIC);
-  });
-
-  it('sets or secret-wires every variable a function needs, only for the functions that read it', () => {
-    const schemaNames = new Set(Object.keys(envSchema.shape));
-    const noDefault = withoutDefault();
-    for (const [name, reads] of Object.entries(FUNCTION_ENV)) {
-      for (const v of reads) assert.ok(schemaNames.has(v), `function-env.ts: ${v} is not in envSchema`);
-      const fn = functions[name]!;
-      const env = Object.keys(fn.env);
-      const secrets = Object.keys(fn.secrets);
-      const required = reads.filter((v) => (noDefault.has(v) || REQUIRED_IN_GCP.includes(v) || SECRET_ENV.includes(v)) && !(v in OPTIONAL_IN_GCP));
-      for (const v of required) assert.ok(env.includes(v) || secrets.includes(v), `${name} reads ${v}, which terraform neither sets nor wires from Secret Manager`);
-      for (const v of [...env, ...secrets]) assert.ok((reads as readonly string[]).includes(v), `${name} gets ${v}, which it does not read (function-env.ts)`);
-      for (const v of SECRET_ENV) assert.ok(!env.includes(v), `${name}: ${v} must be a secret environment variable, not a plain one`);
-      for (const v of secrets) assert.ok(SECRET_ENV.includes(v as EnvName), `${name}: ${v} is wired as a secret but is not one`);
-      for (const secret of Object.values(fn.secrets)) assert.match(secret, /^\$\{var\.(api_keys|webhook_secret|openai_api_key)_secret\}$/);
-    }
-    const service = nested(resource(tf, 'google_cloudfunctions2_function', 'fn'), 'service_config');
-    assert.equal(service.environment_variables, '${each.value.env}');
-    const secretVars = dynamicBlock(service, 'secret_environment_variables');
-    assert.equal(secretVars.forEach, '${each.value.secrets}');
-    assert.equal(secretVars.content.key, '${secret_environment_variables.key}');
-    assert.equal(secretVars.content.secret, '${secret_environment_variables.value}');
-    // Each identity may read exactly the secrets wired into its function.
-    assert.equal(resource(tf, 'google_secret_manager_secret_iam_member', 'accessor').for_each, '${local.secret_bindings}');
-    assert.match(String(tf.locals.secret_bindings), /for fn, spec in local\.functions : \{ for env_name, secret in spec\.secrets/);
   });
 
   it('names topics and buckets as the config defaults do, and passes those names to the functions', () => {
@@ -193,82 +163,6 @@ describe('terraform/ matches the code', () => {
     }
   });
 
-  it('builds its subscriptions from terraform/subscriptions.json, the table dev/topology.ts reads', () => {
-    assert.equal(tf.locals.subscription_table, '${jsondecode(file("${path.module}/subscriptions.json"))}');
-    const pushExpr = String(tf.locals.push_subscriptions);
-    assert.match(pushExpr, /for key, s in local\.subscription_table\.push : "\$\{local\.topics\[key\]\}-\$\{s\.function\}"/);
-    assert.match(pushExpr, /"\$\{local\.dead_letter_topics\[key\]\}-\$\{s\.function\}"[\s\S]*dead_letter_topic\s*=\s*null[\s\S]*policy\s*=\s*"dead_letter"[\s\S]*if s\.dead_letters == "push"/);
-    assert.match(String(tf.locals.hold_subscriptions), /"\$\{local\.dead_letter_topics\[key\]\}-hold"[\s\S]*if s\.dead_letters == "hold"/);
-    // Every key of the table is a topic of local.topics, named as the config names it.
-    const topics = table<string>(tf, 'topics');
-    const t = subscriptionTable();
-    for (const key of Object.keys(t.push)) {
-      assert.ok(key in topics, `subscriptions.json key ${key} is not in local.topics`);
-      assert.equal(topics[key], (defaults as unknown as Record<string, string>)[`${key.toUpperCase()}_TOPIC`], `local.topics.${key}`);
-    }
-    const fed = new Set(Object.values(t.push).map((s) => s.function));
-    for (const name of Object.keys(functions)) assert.equal(fed.has(name as never), name !== 'enqueue', `${name}: fed by a push subscription`);
-
-    const subs = subscriptions(defaults);
-    const by = new Map(subs.map((s) => [s.subscription, s]));
-    assert.equal(by.size, subs.length, 'subscription names are unique');
-    for (const name of ['codex-jobs-processor', 'codex-jobs-priority-processor-priority']) {
-      const s = by.get(name)!;
-      assert.equal(s.ackDeadlineSeconds, 600, `${name}: ack deadline`);
-      assert.equal(s.ordered, true, `${name}: ordering`);
-      assert.equal(s.maxDeliveryAttempts, 100, `${name}: waiting for capacity is not a failure`);
-      assert.deepEqual([s.minimumBackoffSeconds, s.maximumBackoffSeconds], [10, 600], `${name}: backoff`);
-    }
-    for (const name of ['codex-results-notifier', 'codex-schedules-scheduler', 'codex-storage-events-storage-trigger', 'codex-sweeps-sweeper']) {
-      const s = by.get(name)!;
-      assert.ok(s, `${name} is missing`);
-      assert.equal(s.maxDeliveryAttempts, 5, `${name}: dead-letters after 5 attempts`);
-      assert.deepEqual([s.minimumBackoffSeconds, s.maximumBackoffSeconds], [10, 600], `${name}: backoff`);
-      assert.equal(s.deadLetterTopic, deadLetterTopic(s.topic));
-    }
-    // The dead-letter subscriptions cannot loop: none has a dead-letter topic, none pushes into a
-    // source topic, and the ones that push (to the processors) keep a message at most a day.
-    for (const s of subs.filter((x) => x.topic.endsWith('-dead-letter'))) {
-      assert.equal(s.deadLetterTopic, undefined, `${s.subscription}: no dead-letter topic of its own`);
-      if (s.pushTo) {
-        assert.ok(['processor', 'processor-priority'].includes(s.pushTo), `${s.subscription}: only job dead letters go back to a function`);
-        assert.ok(s.messageRetentionSeconds <= 86_400, `${s.subscription}: bounded retention`);
-        assert.ok(s.minimumBackoffSeconds >= 10, `${s.subscription}: backoff`);
-      }
-    }
-    assert.deepEqual(subs.filter((s) => s.topic.endsWith('-dead-letter') && s.pushTo).map((s) => s.subscription).sort(), ['codex-jobs-dead-letter-processor', 'codex-jobs-priority-dead-letter-processor-priority']);
-    assert.deepEqual(subs.filter((s) => !s.pushTo).map((s) => s.subscription).sort(), ['codex-results-dead-letter-hold', 'codex-schedules-dead-letter-hold', 'codex-storage-events-dead-letter-hold', 'codex-sweeps-dead-letter-hold']);
-  });
-
-  it('gives every push subscription OIDC auth and the retry, retention and dead-letter policy of its table row', () => {
-    const sub = resource(tf, 'google_pubsub_subscription', 'push');
-    assert.equal(sub.for_each, '${local.push_subscriptions}');
-    const policy = dynamicBlock(sub, 'dead_letter_policy');
-    assert.equal(policy.forEach, '${each.value.dead_letter_topic == null ? [] : [each.value.dead_letter_topic]}');
-    assert.equal(policy.content.max_delivery_attempts, '${local.subscription_table.policies[each.value.policy].max_delivery_attempts}');
-    const retry = nested(sub, 'retry_policy');
-    assert.equal(retry.minimum_backoff, '${local.subscription_table.policies[each.value.policy].minimum_backoff_seconds}s');
-    assert.equal(retry.maximum_backoff, '${local.subscription_table.policies[each.value.policy].maximum_backoff_seconds}s');
-    assert.equal(sub.message_retention_duration, '${local.subscription_table.policies[each.value.policy].message_retention_seconds}s');
-    const pushConfig = nested(sub, 'push_config');
-    assert.match(String(pushConfig.push_endpoint), /service_config\[0\]\.uri\}\/projects\/\$\{var\.project_id\}\/topics\/\$\{each\.value\.topic\}$/);
-    assert.equal(nested(pushConfig, 'oidc_token').service_account_email, '${google_service_account.push.email}');
-    assert.equal(sub.ack_deadline_seconds, '${each.value.ack_deadline_seconds}');
-    assert.equal(sub.enable_message_ordering, '${each.value.ordered}');
-    assert.equal(nested(sub, 'expiration_policy').ttl, '', 'subscriptions never expire');
-
-    // The Pub/Sub service agent publishes dead letters and acks the source subscription.
-    assert.match(String(tf.locals.dead_lettering_subscriptions), /if s\.dead_letter_topic != null/);
-    const publisher = resource(tf, 'google_pubsub_topic_iam_member', 'dead_letter_publisher');
-    assert.equal(publisher.for_each, '${local.dead_lettering_subscriptions}');
-    assert.equal(publisher.role, 'roles/pubsub.publisher');
-    assert.equal(publisher.member, '${local.pubsub_service_agent}');
-    const subscriber = resource(tf, 'google_pubsub_subscription_iam_member', 'dead_letter_subscriber');
-    assert.equal(subscriber.for_each, '${local.dead_lettering_subscriptions}');
-    assert.equal(subscriber.role, 'roles/pubsub.subscriber');
-    assert.equal(subscriber.member, '${local.pubsub_service_agent}');
-  });
-
   it('lets only the push identity invoke the pushed functions, and everyone the API', () => {
     const pushedTargets = new Set<string>(subscriptions(defaults).flatMap((s) => (s.pushTo ? [s.pushTo] : [])));
     for (const [name, fn] of Object.entries(functions)) {
@@ -288,12 +182,12 @@ describe('terraform/ matches the code', () => {
 
   it('grants each function identity only what it uses', () => {
     const access = table<{ project_roles: string[]; topic_roles: { topic: string; role: string }[]; bucket_roles: { bucket: string; role: string }[] }>(tf, 'function_access');
-    assert.deepEqual(Object.keys(access).sort(), Object.keys(functions).sort());
+    assert.deepEqual(Object.keys(access).sort(), [...Object.keys(functions), 'worker'].sort(), 'every function, and the long-lane worker');
     const topicsOf = (fn: string, role: string) => access[fn]!.topic_roles.filter((r) => r.role === role).map((r) => r.topic).sort();
     const bucketsOf = (fn: string) => access[fn]!.bucket_roles.map((r) => `${r.bucket}:${r.role}`).sort();
     for (const fn of Object.keys(access)) assert.deepEqual(access[fn]!.project_roles, ['roles/datastore.user'], `${fn}: project roles`);
     assert.deepEqual(topicsOf('enqueue', 'roles/pubsub.publisher'), [defaults.JOBS_TOPIC, defaults.PRIORITY_JOBS_TOPIC, defaults.RESULTS_TOPIC].sort());
-    for (const p of ['processor', 'processor-priority']) {
+    for (const p of ['processor', 'processor-priority', 'worker']) {
       assert.deepEqual(topicsOf(p, 'roles/pubsub.publisher'), [defaults.RESULTS_TOPIC]);
       assert.deepEqual(bucketsOf(p), ['outputs:roles/storage.objectUser', 'results:roles/storage.objectUser', 'uploads:roles/storage.objectViewer']);
     }
