@@ -37,8 +37,8 @@ locals {
   worker_secrets = local.processor_secrets
 
   # A dead-lettered long job is pushed to a processor, which marks it failed (dead_lettered): one of
-  # pubsub.tf's push subscriptions. It keeps the retry (10–600 s) and retention (7 days) it was created
-  # with, the "job" policy's; dev/topology.ts longLane() gives it the "dead_letter" policy (60–600 s, 1 day).
+  # pubsub.tf's push subscriptions, with the dead-letter policy (60–600 s, 1 day, no dead-letter topic
+  # of its own, so it cannot loop), as dev/topology.ts longLane() gives it locally.
   long_lane_push_subscriptions = {
     (local.long_lane.dead_letter_subscription) = {
       topic                = local.long_lane.dead_letter_topic
@@ -46,7 +46,7 @@ locals {
       dead_letter_topic    = null
       ack_deadline_seconds = 60
       ordered              = false
-      policy               = "job"
+      policy               = "dead_letter"
     }
   }
 }
