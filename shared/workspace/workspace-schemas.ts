@@ -22,10 +22,10 @@ export const gitWorkspaceSchema = z.strictObject({
 });
 
 /** JobRequest `workspace`: an upload of the caller, or a git repository. */
-export const workspaceRequestSchema = z.union([
-  z.strictObject({ upload_id: z.string().regex(UPLOAD_ID_PATTERN, 'upload_id is the id POST /uploads answered') }),
-  z.strictObject({ git: gitWorkspaceSchema }),
-]);
+export const workspaceRequestSchema = z.union(
+  [z.strictObject({ upload_id: z.string().regex(UPLOAD_ID_PATTERN, 'upload_id is the id POST /uploads answered') }), z.strictObject({ git: gitWorkspaceSchema })],
+  { error: 'must be {"upload_id": …} or {"git": {"url": …, "ref"?: …, "depth"?: …}}' },
+);
 export type WorkspaceRequest = z.infer<typeof workspaceRequestSchema>;
 
 /** The non-prompt files of an archive dropped in the uploads bucket (that generation of the object). */
