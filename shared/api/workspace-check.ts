@@ -32,7 +32,8 @@ async function firstBytes(deps: ApiDeps, bucket: string, name: string): Promise<
 export async function checkWorkspace(deps: ApiDeps, owner: string, workspace: WorkspaceRequest): Promise<void> {
   if ('git' in workspace) {
     try {
-      await checkGitUrl(workspace.git.url, deps.config, deps.resolveHost);
+      // The same DNS deadline as callback_url's (callback-check.ts): a slow resolver cannot hold a submit.
+      await checkGitUrl(workspace.git.url, deps.config, deps.resolveHost, { timeoutMs: deps.tuning.dnsLookupTimeoutMs });
     } catch (err) {
       if (err instanceof GitUrlError) throw refuse('workspace.git.url', err.message);
       throw err;

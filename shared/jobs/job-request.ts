@@ -57,9 +57,25 @@ export const JobRequestSchema = jobRequestSchema();
 export type JobRequest = z.output<typeof JobRequestSchema>;
 export type JobRequestInput = z.input<typeof JobRequestSchema>;
 
+type Issue = z.ZodError['issues'][number];
+
+/**
+ * A union's error names only the union ("workspace: Invalid input") when no branch got far enough.
+ * The branch whose own keys matched (no unknown field at its top) is the one the client meant:
+ * its issues, under the union's path, name the bad field (workspace.git.depth).
+ */
+function unionBranchIssues(issue: Issue): Issue[] | undefined {
+  if (issue.code !== 'invalid_union') return undefined;
+  const meant = issue.errors.filter((branch) => !branch.some((i) => i.code === 'unrecognized_keys' && i.path.length === 0));
+  if (meant.length !== 1) return undefined;
+  return meant[0]!.map((i) => ({ ...i, path: [...issue.path, ...i.path] }) as Issue);
+}
+
 /** Each issue as `field: message`, so a client sees every bad field at once. */
-export function describeIssues(error: z.ZodError): { field: string; message: string }[] {
-  return error.issues.flatMap((issue) => {
+export function describeIssues(error: z.ZodError | { issues: Issue[] }): { field: string; message: string }[] {
+  return error.issues.flatMap((issue): { field: string; message: string }[] => {
+    const branch = unionBranchIssues(issue);
+    if (branch) return describeIssues({ issues: branch });
     const prefix = issue.path.length ? `${issue.path.join('.')}.` : '';
     if (issue.code === 'unrecognized_keys') {
       // One detail per unknown field, so each is named on its own.

@@ -2,7 +2,7 @@
 // ALLOW_INSECURE_GIT in place of CALLBACK_ALLOWLIST and ALLOW_INSECURE_CALLBACKS. The checked
 // addresses are what git then connects to (http.curloptResolve), so DNS cannot change in between.
 import type { Config } from '../config.js';
-import { assertCallbackAllowed, CallbackUrlError } from '../webhooks/address-policy.js';
+import { assertCallbackAllowed, CallbackUrlError, type CheckOptions } from '../webhooks/address-policy.js';
 
 export class GitUrlError extends Error {
   override name = 'GitUrlError';
@@ -17,9 +17,10 @@ export async function checkGitUrl(
   url: string,
   config: Pick<Config, 'GIT_ALLOWLIST' | 'ALLOW_INSECURE_GIT'>,
   resolve?: (host: string) => Promise<string[]>,
+  options: CheckOptions = {},
 ): Promise<CheckedGitUrl> {
   try {
-    return await assertCallbackAllowed(url, { allowInsecure: config.ALLOW_INSECURE_GIT, allowlist: config.GIT_ALLOWLIST }, ...(resolve ? [resolve] : []));
+    return await assertCallbackAllowed(url, { allowInsecure: config.ALLOW_INSECURE_GIT, allowlist: config.GIT_ALLOWLIST }, resolve, options);
   } catch (err) {
     if (!(err instanceof CallbackUrlError)) throw err;
     const message = err.message

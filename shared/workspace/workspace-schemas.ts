@@ -1,28 +1,31 @@
 // The wire shapes of workspaces: what a job starts from (the JobRequest `workspace` field, and the
 // internal source a dropped archive gives its jobs) and what it gives back (`result.changes`).
 import { z } from 'zod';
+import { gitRefProblem } from './git-ref-name.js';
 
 export const UPLOAD_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 
 export const gitWorkspaceSchema = z.strictObject({
   url: z.string().min(1).max(2048),
-  /** A branch, tag or commit; default: the remote HEAD. */
+  /** A branch, tag or commit (a name git accepts: git-ref-name.ts); default: the remote HEAD. */
   ref: z
     .string()
     .min(1)
     .max(256)
-    .regex(/^[^\s~^:?*[\\]+$/, 'ref must be a branch, tag or commit name (no spaces or ~^:?*[\\)')
-    .refine((r) => !r.startsWith('-'), 'ref must not start with -')
+    .superRefine((ref, ctx) => {
+      const problem = gitRefProblem(ref);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
     .optional(),
   /** Commits of history to fetch: default 1, 0 = the full history. */
   depth: z.number().int().min(0).max(1_000_000).optional(),
 });
 
 /** JobRequest `workspace`: an upload of the caller, or a git repository. */
-export const workspaceRequestSchema = z.union([
-  z.strictObject({ upload_id: z.string().regex(UPLOAD_ID_PATTERN, 'upload_id is the id POST /uploads answered') }),
-  z.strictObject({ git: gitWorkspaceSchema }),
-]);
+export const workspaceRequestSchema = z.union(
+  [z.strictObject({ upload_id: z.string().regex(UPLOAD_ID_PATTERN, 'upload_id is the id POST /uploads answered') }), z.strictObject({ git: gitWorkspaceSchema })],
+  { error: 'must be {"upload_id": …} or {"git": {"url": …, "ref"?: …, "depth"?: …}}' },
+);
 export type WorkspaceRequest = z.infer<typeof workspaceRequestSchema>;
 
 /** The non-prompt files of an archive dropped in the uploads bucket (that generation of the object). */

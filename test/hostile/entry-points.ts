@@ -1,6 +1,7 @@
 // The hostile suite's entry points: every place untrusted bytes come in, each with the errors its
 // caller answers as the sender's fault (4xx, or an acked undecodable delivery). Any other throw is a
 // crash; an ApiError of 5xx is a 5xx; a call that does not settle within the deadline is a hang.
+// The HTTP entry points (uploads, git workspaces) judge each exchange in http-verdict.ts.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +18,9 @@ import { jobRequestSchema } from '../../shared/jobs/job-request.js';
 import { BadDeliveryError, messageFromRequest } from '../../shared/pubsub/pubsub-message.js';
 import { assertCallbackAllowed, CallbackUrlError } from '../../shared/webhooks/address-policy.js';
 import { ApiError } from '../../shared/api/api-error.js';
+import { GIT_URL_ENTRY_POINT } from './git-url-entry-point.js';
+import { UNPACK_ENTRY_POINT } from './unpack-entry-point.js';
+import { UPLOAD_ENTRY_POINTS } from './upload-entry-points.js';
 
 export interface EntryPoint {
   name: string;
@@ -24,6 +28,9 @@ export interface EntryPoint {
   run(input: unknown): Promise<unknown> | unknown;
   /** The errors the caller turns into a 4xx or an acked bad delivery. */
   expected(err: unknown): boolean;
+  /** Before the first input and after the last: the served API of the HTTP entry points. */
+  open?(): Promise<void>;
+  close?(): Promise<void>;
 }
 
 const decodeErrors = (err: unknown) => err instanceof BadDeliveryError || err instanceof SyntaxError || (err as Error).name === 'ValidationError';
@@ -64,4 +71,8 @@ export const ENTRY_POINTS: EntryPoint[] = [
   { name: 'tar.gz archives (readTarGzArchive)', input: fc.oneof(bytes, bytes.map((b) => Buffer.concat([gzipHeader, b]))), run: (b) => readTarGzArchive(Readable.from([Buffer.from(b as Uint8Array)]), INTAKE_LIMITS), expected: (e) => e instanceof ArchiveError },
   { name: 'callback URLs (assertCallbackAllowed)', input: fc.oneof(fc.webUrl({ withQueryParameters: true, withFragments: true }), fc.string(), fc.ipV6().map((a) => `https://[${a}]/`), fc.ipV4Extended().map((a) => `https://${a}/`), fc.domain().map((d) => `https://${d}/`)), run: (u) => assertCallbackAllowed(u as string, { allowInsecure: false, allowlist: [] }, async () => ['93.184.216.34'], { timeoutMs: 1000 }), expected: (e) => e instanceof CallbackUrlError },
   { name: 'list cursors (decodeCursor)', input: fc.oneof(fc.string(), json.map((v) => Buffer.from(JSON.stringify(v)).toString('base64url'))), run: (c) => decodeCursor(c as string), expected: (e) => e instanceof ApiError && e.status < 500 },
+  UNPACK_ENTRY_POINT,
+  // Served over HTTP against the emulators (run.ts starts them when they are not up).
+  ...UPLOAD_ENTRY_POINTS,
+  GIT_URL_ENTRY_POINT,
 ];

@@ -62,6 +62,19 @@ async function receiveUpload(ctx: RouteContext): Promise<void> {
 }
 
 const tooLarge = () => new ApiError('payload_too_large', `an upload is at most ${UPLOAD_MAX_BYTES} bytes (32 MiB)`);
+const cutOff = () => new ApiError('bad_request', 'the upload was cut off before its end');
+
+/**
+ * The next chunk of the body. The request stream fails only on the client's side (it went away
+ * mid-body, or broke the chunked framing: node's "aborted"), so that is a 400, never a 500.
+ */
+async function nextChunk(chunks: AsyncIterableIterator<Buffer>): Promise<IteratorResult<Buffer>> {
+  try {
+    return await chunks.next();
+  } catch {
+    throw cutOff();
+  }
+}
 
 /**
  * Reads the request body: the first bytes must be an archive's, then every chunk goes to the object
@@ -74,13 +87,13 @@ async function streamUpload(ctx: RouteContext, bucket: string, name: string): Pr
   let head = Buffer.alloc(0);
   let size = 0;
   for (;;) {
-    const next = await chunks.next();
+    const next = await nextChunk(chunks);
     if (next.done) break;
     head = Buffer.concat([head, next.value]);
     size = head.length;
     if (head.length >= FORMAT_SNIFF_BYTES) break;
   }
-  if (req.aborted) throw new ApiError('bad_request', 'the upload was cut off before its end');
+  if (req.aborted) throw cutOff();
   if (size > UPLOAD_MAX_BYTES) throw tooLarge();
   const format = archiveFormatOf(head);
   if (!format) throw new ApiError('bad_request', `the upload is not ${ACCEPTED_FORMATS_TEXT}`, [{ field: 'body', message: `must be ${ACCEPTED_FORMATS_TEXT}` }]);
@@ -94,7 +107,7 @@ async function streamUpload(ctx: RouteContext, bucket: string, name: string): Pr
   try {
     await write(head);
     for (;;) {
-      const next = await chunks.next();
+      const next = await nextChunk(chunks);
       if (next.done) break;
       size += next.value.length;
       if (size > UPLOAD_MAX_BYTES) {
@@ -103,7 +116,7 @@ async function streamUpload(ctx: RouteContext, bucket: string, name: string): Pr
       }
       await write(next.value);
     }
-    if (!refusal && req.aborted) refusal = new ApiError('bad_request', 'the upload was cut off before its end');
+    if (!refusal && req.aborted) refusal = cutOff();
     out.end();
     await stored;
   } catch (err) {
