@@ -30,7 +30,8 @@ test('an unknown key never makes the API resolve a callback host', async () => {
   assert.ok(!lookups.includes('unauth.example.com'), `looked up: ${lookups.join(', ')}`);
 });
 
-test('a lookup that never answers ends in a 400 naming callback_url, after the timeout', async () => {
+// The test's own timeout makes a wait without a deadline fail here instead of hanging the run.
+test('a lookup that never answers ends in a 400 naming callback_url, after the timeout', { timeout: 10_000 }, async () => {
   const res = await api.call<ErrorBody>('POST', '/jobs', { key: KEYS.bob, body: { prompt: 'x', callback_url: 'https://hangs.example.com/hook' } });
   assert.equal(res.status, 400);
   assert.equal(res.body.error.details?.[0]?.field, 'callback_url');

@@ -34,7 +34,8 @@ after(async () => {
   await api.close();
 });
 
-test('the limit is shared by instances; past it a key gets 429 with Retry-After; other keys are unaffected', async () => {
+// A timeout of its own: an over-admitting limiter leases less than 6, and storedCount would wait forever.
+test('the limit is shared by instances; past it a key gets 429 with Retry-After; other keys are unaffected', { timeout: 20_000 }, async () => {
   const statuses: number[] = [];
   for (let i = 0; i < 6; i++) {
     const url = i % 2 ? secondUrl : api.url;
