@@ -87,7 +87,7 @@ export class FirestoreJobStore implements JobStore {
       if (job.status === 'processing' && job.lease && Date.parse(job.lease.expires_at) > now.getTime()) {
         return { outcome: 'busy', job };
       }
-      const write = (next: JobDocument, marks: DocumentData = {}) => (existing ? tx.set(this.ref(job.job_id), { ...toFirestore(next), ...marks }) : tx.create(this.ref(job.job_id), { ...toFirestore(next), ...marks }));
+      const write = (next: JobDocument, marks: DocumentData = {}) => writeJob(tx, this.ref(job.job_id), existing !== null, { ...toFirestore(next), ...marks });
       // A processing job whose lease expired: its holder died. Take it over, unless that ends it.
       if (job.status === 'processing' && (job.cancel_requested || job.attempts >= options.maxAttempts)) {
         const ended: JobDocument = job.cancel_requested
@@ -181,8 +181,7 @@ export class FirestoreJobStore implements JobStore {
         updated_at: at,
         progress: { stage: 'done', message: 'failed', updated_at: at },
       };
-      if (existing) tx.set(this.ref(job.job_id), { ...toFirestore(next), ...resultOwed(at) });
-      else tx.create(this.ref(job.job_id), { ...toFirestore(next), ...resultOwed(at) });
+      writeJob(tx, this.ref(job.job_id), existing !== null, { ...toFirestore(next), ...resultOwed(at) });
       return next;
     });
   }
@@ -269,9 +268,10 @@ export class FirestoreJobStore implements JobStore {
     return this.db.runTransaction(async (tx) => {
       const snap = await tx.get(this.ref(jobId));
       if (!snap.exists) return null;
-      const job = fromFirestore(snap.data()!);
+      const data = snap.data()!;
+      const job = fromFirestore(data);
       if (!isTerminal(job.status)) return null;
-      const state = resultMarkState(snap.data()!, now);
+      const state = resultMarkState(data, now);
       // A due mark left beside a sent one (a release racing a confirmation) would keep the job in the sweeper's query.
       if (state === 'sent' && snap.get(RESULT_DUE_AT) !== undefined) tx.update(this.ref(jobId), { [RESULT_DUE_AT]: FieldValue.delete() });
       if (state !== 'due') return null;
@@ -294,4 +294,10 @@ export class FirestoreJobStore implements JobStore {
   async setCallback(jobId: string, callback: CallbackRecord): Promise<void> {
     await this.ref(jobId).update({ callback, updated_at: new Date().toISOString() });
   }
+}
+
+/** A job read in the transaction is replaced; one that was missing (created from its message) is created, so a racing create fails the transaction. */
+function writeJob(tx: Transaction, ref: DocumentReference, exists: boolean, data: DocumentData): void {
+  if (exists) tx.set(ref, data);
+  else tx.create(ref, data);
 }

@@ -7,22 +7,15 @@ import { failedJobDocument } from '../../../shared/jobs/job-document.js';
 import { JOBS_COLLECTION } from '../../../shared/store/firestore-job-store.js';
 import { FirestoreRecoveryStore } from '../../../shared/store/firestore-recovery-store.js';
 import { RESULT_RESEND_AFTER_MS } from '../../../shared/store/result-marks.js';
-import { abandonedDoc, claimOptions, queuedDoc, result, spec, storeUnderTest } from './store-fixtures.js';
+import { abandonedDoc, claimOptions, processingJob, queuedDoc, result, spec, storeUnderTest } from './store-fixtures.js';
 
 const { store, env } = storeUnderTest();
 const raw = async (jobId: string) => (await env().firestore.collection(JOBS_COLLECTION).doc(jobId).get()).data()!;
 const later = (iso: string, ms: number) => new Date(Date.parse(iso) + ms).toISOString();
 
-async function processingJob(holder = 'proc-a') {
-  const doc = queuedDoc();
-  await store().create(doc);
-  const c = await store().claim(doc, claimOptions(holder));
-  assert.equal(c.outcome, 'claimed');
-  return c.job;
-}
 
 async function completedJob() {
-  const job = await processingJob();
+  const job = await processingJob(store());
   return (await store().finish(job.job_id, 'completed', { result: result() }, 'proc-a'))!;
 }
 
@@ -30,7 +23,7 @@ describe('every terminal write owes the result, in its own transaction', () => {
   it('finish: due at once; with reserveResult: held by the writer for RESULT_RESEND_AFTER_MS', async () => {
     const owed = await completedJob();
     assert.equal((await raw(owed.job_id)).result_due_at, owed.completed_at);
-    const job = await processingJob();
+    const job = await processingJob(store());
     const reserved = (await store().finish(job.job_id, 'completed', { result: result() }, 'proc-a', { reserveResult: true }))!;
     assert.equal((await raw(job.job_id)).result_due_at, later(reserved.completed_at!, RESULT_RESEND_AFTER_MS));
     assert.equal(await store().reserveResult(job.job_id), null, 'nobody else sends it while the writer holds it');
@@ -91,7 +84,7 @@ describe('reserveResult, releaseResult, confirmResultSent', () => {
 
   it('null for a missing job, a job not yet terminal, and a job marked published before the marks existed', async () => {
     assert.equal(await store().reserveResult(spec().job_id), null);
-    const running = await processingJob();
+    const running = await processingJob(store());
     assert.equal(await store().reserveResult(running.job_id), null);
     const legacy = await completedJob();
     await env().firestore.collection(JOBS_COLLECTION).doc(legacy.job_id).update({ result_published_at: legacy.completed_at });

@@ -1,4 +1,5 @@
 // Shared set-up of the store integration tests: one emulator project per file, specs and documents.
+import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import { newJobDocument, type JobDocument, type JobResult, type JobSpec } from '../../../shared/jobs/job-document.js';
 import { FirestoreJobStore } from '../../../shared/store/firestore-job-store.js';
@@ -52,4 +53,13 @@ export function result(overrides: Partial<JobResult> = {}): JobResult {
     thread_id: 'thr_1',
     ...overrides,
   };
+}
+
+/** A queued job created and claimed by `holder`: the processing job a terminal move starts from. */
+export async function processingJob(store: FirestoreJobStore, holder = 'proc-a'): Promise<JobDocument> {
+  const doc = queuedDoc();
+  await store.create(doc);
+  const c = await store.claim(doc, claimOptions(holder));
+  assert.equal(c.outcome, 'claimed');
+  return c.job;
 }

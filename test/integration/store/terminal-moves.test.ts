@@ -5,21 +5,14 @@ import { Timestamp } from '@google-cloud/firestore';
 import { describe, it } from 'node:test';
 import { IllegalTransitionError } from '../../../shared/jobs/job-status.js';
 import { DOC_TEXT_LIMIT, JOBS_COLLECTION } from '../../../shared/store/firestore-job-store.js';
-import { claimOptions, queuedDoc, result, spec, storeUnderTest } from './store-fixtures.js';
+import { claimOptions, processingJob, queuedDoc, result, spec, storeUnderTest } from './store-fixtures.js';
 
 const { store, env } = storeUnderTest();
 
-async function processingJob(holder = 'proc-a') {
-  const doc = queuedDoc();
-  await store().create(doc);
-  const c = await store().claim(doc, claimOptions(holder));
-  assert.equal(c.outcome, 'claimed');
-  return c.job;
-}
 
 describe('finish', () => {
   it('completed: stores the result, clears the lease, marks the time', async () => {
-    const job = await processingJob();
+    const job = await processingJob(store());
     const done = await store().finish(job.job_id, 'completed', { result: result(), error: null }, 'proc-a');
     assert.ok(done);
     assert.equal(done.status, 'completed');
@@ -33,7 +26,7 @@ describe('finish', () => {
   });
 
   it('cuts a long stdout, stderr and final message to DOC_TEXT_LIMIT in the document', async () => {
-    const job = await processingJob();
+    const job = await processingJob(store());
     const long = 'x'.repeat(DOC_TEXT_LIMIT) + 'TAIL'.repeat(250);
     const done = await store().finish(job.job_id, 'completed', { result: result({ stdout: long, stderr: long, final_message: long }) }, 'proc-a');
     const stored = await store().get(job.job_id);
@@ -44,14 +37,14 @@ describe('finish', () => {
       assert.match(text, /cut: 1000 more characters/);
       assert.ok(text.length < DOC_TEXT_LIMIT + 200, String(text.length));
     }
-    const exact = await processingJob();
+    const exact = await processingJob(store());
     const fits = 'y'.repeat(DOC_TEXT_LIMIT);
     const kept = await store().finish(exact.job_id, 'completed', { result: result({ stdout: fits }) }, 'proc-a');
     assert.equal(kept?.result?.stdout, fits, 'exactly DOC_TEXT_LIMIT characters are kept whole');
   });
 
   it('failed: stores the error', async () => {
-    const job = await processingJob();
+    const job = await processingJob(store());
     const done = await store().finish(job.job_id, 'failed', { error: { code: 'timeout', message: 'past 30000 ms' } }, 'proc-a');
     assert.equal(done?.status, 'failed');
     assert.deepEqual(done?.error, { code: 'timeout', message: 'past 30000 ms' });
@@ -59,14 +52,14 @@ describe('finish', () => {
   });
 
   it('with a holder that does not own the lease: null and the job unchanged', async () => {
-    const job = await processingJob('proc-a');
+    const job = await processingJob(store(), 'proc-a');
     const before = await store().get(job.job_id);
     assert.equal(await store().finish(job.job_id, 'completed', { result: result() }, 'proc-b'), null);
     assert.deepEqual(await store().get(job.job_id), before);
   });
 
   it('on a terminal job: null, and the status never changes', async () => {
-    const job = await processingJob();
+    const job = await processingJob(store());
     const done = await store().finish(job.job_id, 'completed', { result: result() }, 'proc-a');
     for (const to of ['completed', 'failed', 'cancelled'] as const) {
       assert.equal(await store().finish(job.job_id, to, { error: to === 'failed' ? { code: 'internal', message: 'late' } : null }, 'proc-a'), null);
@@ -100,7 +93,7 @@ describe('failDeadLettered', () => {
   });
 
   it('leaves a job alone that a live holder is running: the holder finishes it', async () => {
-    const job = await processingJob();
+    const job = await processingJob(store());
     const kept = await store().failDeadLettered(job, 'dead', 30);
     assert.equal(kept.status, 'processing');
     assert.equal(kept.lease?.holder, 'proc-a');
@@ -129,7 +122,7 @@ describe('failDeadLettered', () => {
   });
 
   it('leaves a terminal job as it is', async () => {
-    const job = await processingJob();
+    const job = await processingJob(store());
     const done = await store().finish(job.job_id, 'completed', { result: result() }, 'proc-a');
     const again = await store().failDeadLettered(job, 'dead', 30);
     assert.deepEqual(again, done);
@@ -158,7 +151,7 @@ describe('stored shape', () => {
 
 describe('setProgress and setCallback', () => {
   it('update the document in place', async () => {
-    const job = await processingJob();
+    const job = await processingJob(store());
     await store().setProgress(job.job_id, 'codex_running', 'codex is working', 40);
     const callback = { state: 'delivered' as const, attempts: 2, last_status: 200, last_error: null, delivered_at: new Date().toISOString() };
     await store().setCallback(job.job_id, callback);
