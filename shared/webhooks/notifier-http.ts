@@ -1,6 +1,6 @@
 // The notifier as an HTTP function fed by the codex-results push subscription (or Eventarc):
 // 204 acks (delivered, failed and dead-lettered, duplicate, nothing to do); 503 asks Pub/Sub to
-// come back (another holder is delivering, or Firestore/Pub/Sub failed).
+// come back (another holder is delivering or took the delivery over, or Firestore/Pub/Sub failed).
 import os from 'node:os';
 import { firestoreClient, pubsubClient } from '../clients.js';
 import { ConfigError, type Config } from '../config.js';
@@ -35,7 +35,9 @@ export function notifierHandler(deps: NotifierDeps) {
     handle: async (message, log) => {
       const verdict = await notifyResult({ ...deps, log }, message);
       // Another instance holds the delivery: come back later rather than ack a webhook that may still fail.
-      return verdict === 'busy' ? { ack: false, reason: 'busy', message: 'the webhook is being delivered by another instance', retryAfterSeconds: 10 } : { ack: true, reason: verdict };
+      return verdict === 'busy' || verdict === 'lost_claim'
+        ? { ack: false, reason: verdict, message: 'the webhook is being delivered by another instance', retryAfterSeconds: 10 }
+        : { ack: true, reason: verdict };
     },
     describe: (message) => ({ job_id: message.attributes.job_id, message_id: message.messageId }),
   });

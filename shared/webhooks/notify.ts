@@ -37,7 +37,7 @@ export type NotifyVerdict =
   | 'done'
   /** another holder is delivering right now: ask Pub/Sub to come back later */
   | 'busy'
-  /** our lease ran out and another holder took the delivery over */
+  /** our lease ran out and another holder took the delivery over: ask Pub/Sub to come back later */
   | 'lost_claim';
 
 export function deadLetterTopicName(config: Pick<Config, 'RESULTS_TOPIC'>): string {
@@ -130,10 +130,7 @@ export async function notifyResult(deps: NotifierDeps, message: PubSubMessage): 
         ...(deps.sleep ? { sleep: deps.sleep } : {}),
       },
     );
-    if (outcome.outcome === 'lost_claim') {
-      log.warn('webhook delivery was taken over by another holder (lease expired)');
-      return 'lost_claim';
-    }
+    if (outcome.outcome === 'lost_claim') return afterRefusedWrite(deps, log, jobId);
     const last = outcome.last;
     record = { ...record, attempts: last.attempt, last_status: last.status, last_error: last.error, last_attempt_at: last.at };
     if (last.verdict === 'delivered') {
@@ -146,10 +143,7 @@ export async function notifyResult(deps: NotifierDeps, message: PubSubMessage): 
   // failing: every attempt is over. Dead-letter first, then record: a crash in between repeats the
   // publish on redelivery (a duplicate on the dead-letter topic) rather than losing it.
   await publishDeadLetter(deps, message, result, record);
-  if (!(await deps.deliveries.markFailed(jobId, holder))) {
-    log.warn('webhook delivery was taken over before it could be marked failed');
-    return 'lost_claim';
-  }
+  if (!(await deps.deliveries.markFailed(jobId, holder))) return afterRefusedWrite(deps, log, jobId);
   log.error('webhook delivery failed; payload published to the dead-letter topic', {
     attempts: record.attempts,
     last_status: record.last_status,
@@ -158,6 +152,22 @@ export async function notifyResult(deps: NotifierDeps, message: PubSubMessage): 
   });
   await recordOnJob(deps, log, jobId, { ...callbackOf(record), state: 'failed', delivered_at: null });
   return 'failed';
+}
+
+/**
+ * A write under our claim was refused. Either our own final write committed and its reply was lost
+ * (the client retried the transaction, which then found the delivery final), or another holder took
+ * the delivery over. A final delivery is mirrored on the job and acked; otherwise the message must
+ * come back, since acking it would lose the webhook if the new holder died too.
+ */
+async function afterRefusedWrite(deps: NotifierDeps, log: Logger, jobId: string): Promise<NotifyVerdict> {
+  const record = await deps.deliveries.get(jobId);
+  if (record && (record.state === 'delivered' || record.state === 'failed')) {
+    await recordOnJob(deps, log, jobId, callbackOf(record));
+    return 'done';
+  }
+  log.warn('webhook delivery was taken over by another holder (lease expired); asking for redelivery', { holder: record?.lease?.holder });
+  return 'lost_claim';
 }
 
 function logAttempt(log: Logger, attempt: AttemptRecord): void {

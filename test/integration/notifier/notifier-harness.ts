@@ -32,7 +32,12 @@ export interface NotifierHarness {
   close(): Promise<void>;
 }
 
-export async function notifierHarness(overrides: Record<string, string> = {}): Promise<NotifierHarness> {
+export interface HarnessOptions {
+  /** Wraps the delivery store the handler uses (fault injection); `deliveries` stays the plain one. */
+  wrapDeliveries?: (store: FirestoreDeliveryStore) => FirestoreDeliveryStore;
+}
+
+export async function notifierHarness(overrides: Record<string, string> = {}, options: HarnessOptions = {}): Promise<NotifierHarness> {
   const secrets = [newSecret(), newSecret()];
   const env = await testEnv({
     WEBHOOK_SECRET: secrets.join(','),
@@ -42,7 +47,8 @@ export async function notifierHarness(overrides: Record<string, string> = {}): P
     WEBHOOK_RETRY_DELAYS: '50,100',
     ...overrides,
   });
-  const deps = notifierDeps(env.config);
+  const plain = notifierDeps(env.config);
+  const deps = options.wrapDeliveries ? { ...plain, deliveries: options.wrapDeliveries(plain.deliveries) } : plain;
   const deadLetters = await collectTopic(env.pubsub, deadLetterTopicName(env.config));
   const name = `notifier-${env.project}`;
   functions.http(name, notifierHandler(deps));
