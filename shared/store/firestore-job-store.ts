@@ -5,6 +5,7 @@ import { assertTransition, isTerminal } from '../jobs/job-status.js';
 import { pushLaneOf } from '../jobs/job-lane.js';
 import type { Priority } from '../jobs/job-request.js';
 import type { CancelOutcome, ClaimOptions, ClaimOutcome, JobStore, TerminalPatch } from './job-store.js';
+import { CoalescedCreates } from './coalesced-creates.js';
 import { resultForDocument } from './document-limits.js';
 import { initialRequeueMarks } from './recovery-store.js';
 import { RESULT_DUE_AT, RESULT_SENT_AT, reservedUntil, resultMarkState, resultOwed } from './result-marks.js';
@@ -45,10 +46,14 @@ function cut(text: string): string {
 
 export class FirestoreJobStore implements JobStore {
   /** eventTtlDays: events carry their own expire_at, since a TTL delete of a job leaves its subcollection. */
+  private readonly creates: CoalescedCreates;
+
   constructor(
     readonly db: Firestore,
     readonly eventTtlDays = 30,
-  ) {}
+  ) {
+    this.creates = new CoalescedCreates(db);
+  }
 
   ref(jobId: string): DocumentReference {
     return this.db.collection(JOBS_COLLECTION).doc(jobId);
@@ -57,7 +62,7 @@ export class FirestoreJobStore implements JobStore {
   async create(job: JobDocument): Promise<{ created: boolean; job: JobDocument }> {
     try {
       // A job born terminal (a rejected upload) owes its result like any other.
-      await this.ref(job.job_id).create({ ...toFirestore(job), ...initialRequeueMarks(job), ...(isTerminal(job.status) ? resultOwed(job.completed_at ?? job.updated_at) : {}) });
+      await this.creates.create(this.ref(job.job_id), { ...toFirestore(job), ...initialRequeueMarks(job), ...(isTerminal(job.status) ? resultOwed(job.completed_at ?? job.updated_at) : {}) });
       return { created: true, job };
     } catch (err) {
       if ((err as { code?: number }).code !== 6 /* ALREADY_EXISTS */) throw err;
