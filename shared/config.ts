@@ -127,6 +127,8 @@ export const envSchema = z.object({
   /** The sweeper (shared/sweeper/): its topic, the most jobs each rule handles per sweep, and the local stack's sweep period. */
   SWEEPS_TOPIC: z.string().min(1).default('codex-sweeps'),
   SWEEP_BATCH: intFrom(1, 10_000).default(500),
+  /** The sweeper's stale_webhook rule: a terminal job's webhook still `pending` this long after its result went out gets the result again. */
+  WEBHOOK_RESEND_AFTER_MS: intFrom(10_000, 86_400_000).default(900_000),
 });
 
 /** Variables whose empty value means "off" rather than "use the default". */

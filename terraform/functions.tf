@@ -152,14 +152,15 @@ locals {
       timeout_seconds = 300
       ingress         = "ALLOW_INTERNAL_ONLY"
       env = {
-        GOOGLE_CLOUD_PROJECT = var.project_id
-        JOBS_TOPIC           = local.topics.jobs
-        PRIORITY_JOBS_TOPIC  = local.topics.priority_jobs
-        RESULTS_TOPIC        = local.topics.results
-        SWEEPS_TOPIC         = local.topics.sweeps
-        MAX_ATTEMPTS         = local.settings.MAX_ATTEMPTS
-        LOG_LEVEL            = local.settings.LOG_LEVEL
-        SWEEP_BATCH          = local.from_variables.SWEEP_BATCH
+        GOOGLE_CLOUD_PROJECT    = var.project_id
+        JOBS_TOPIC              = local.topics.jobs
+        PRIORITY_JOBS_TOPIC     = local.topics.priority_jobs
+        RESULTS_TOPIC           = local.topics.results
+        SWEEPS_TOPIC            = local.topics.sweeps
+        MAX_ATTEMPTS            = local.settings.MAX_ATTEMPTS
+        LOG_LEVEL               = local.settings.LOG_LEVEL
+        SWEEP_BATCH             = local.from_variables.SWEEP_BATCH
+        WEBHOOK_RESEND_AFTER_MS = local.from_variables.WEBHOOK_RESEND_AFTER_MS
       }
       secrets = {}
     }

@@ -85,5 +85,6 @@ locals {
     OUTPUT_MAX_BYTES        = tostring(var.output_max_bytes)
     PROCESSOR_CONCURRENCY   = tostring(var.processor_concurrency)
     SWEEP_BATCH             = tostring(var.sweep_batch)
+    WEBHOOK_RESEND_AFTER_MS = tostring(var.webhook_resend_after_seconds * 1000)
   }
 }

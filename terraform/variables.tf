@@ -106,3 +106,14 @@ variable "sweep_batch" {
     error_message = "sweep_batch must be a whole number between 1 and 10000."
   }
 }
+
+variable "webhook_resend_after_seconds" {
+  description = "How long a terminal job's webhook may stay pending after its result went out before the sweeper publishes the result again (WEBHOOK_RESEND_AFTER_MS = this × 1000)."
+  type        = number
+  default     = 900
+
+  validation {
+    condition     = var.webhook_resend_after_seconds >= 10 && var.webhook_resend_after_seconds <= 86400 && floor(var.webhook_resend_after_seconds) == var.webhook_resend_after_seconds
+    error_message = "webhook_resend_after_seconds must be a whole number between 10 and 86400."
+  }
+}

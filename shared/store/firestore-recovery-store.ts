@@ -1,10 +1,10 @@
-// RecoveryStore on Firestore: the sweeper's indexed queries (firestore.indexes.json) and the one
-// transaction that requeues or ends a job through the status machine.
+// RecoveryStore on Firestore: the sweeper's indexed queries (firestore.indexes.json), the one
+// transaction that requeues or ends a job through the status machine, and the webhook resend claim.
 import { FieldPath, FieldValue, type DocumentData, type Firestore, type Query, type QueryDocumentSnapshot } from '@google-cloud/firestore';
 import { assertTransition, isTerminal, TERMINAL_STATUSES } from '../jobs/job-status.js';
 import { fromFirestore, JOBS_COLLECTION } from './firestore-job-store.js';
-import type { CandidatePage, RecoveryAction, RecoveryCandidate, RecoveryStore, SettleOutcome } from './recovery-store.js';
-import { RESULT_DUE_AT, resultOwed } from './result-marks.js';
+import type { CandidatePage, RecoveryAction, RecoveryCandidate, RecoveryStore, SettleOutcome, WebhookResendClaim } from './recovery-store.js';
+import { RESULT_DUE_AT, RESULT_SENT_AT, resultOwed } from './result-marks.js';
 
 /** The composite indexes the queries below run on (firestore.indexes.json; a unit test checks it). */
 export const RECOVERY_INDEXES: readonly (readonly [string, 'ASCENDING' | 'DESCENDING'])[][] = [
@@ -13,6 +13,7 @@ export const RECOVERY_INDEXES: readonly (readonly [string, 'ASCENDING' | 'DESCEN
   [['status', 'ASCENDING'], ['started_at', 'ASCENDING']],
   [['status', 'ASCENDING'], ['created_at', 'DESCENDING']],
   [['status', 'ASCENDING'], ['result_due_at', 'ASCENDING']],
+  [['status', 'ASCENDING'], ['callback.state', 'ASCENDING'], ['result_sent_at', 'ASCENDING']],
 ];
 
 function candidateOf(data: DocumentData): RecoveryCandidate {
@@ -78,6 +79,34 @@ export class FirestoreRecoveryStore implements RecoveryStore {
   /** Only terminal jobs carry result_due_at; the status filter says so to the query too. */
   unsentResults(now: Date, limit: number): Promise<RecoveryCandidate[]> {
     return this.run(this.jobs.where('status', 'in', TERMINAL_STATUSES).where(RESULT_DUE_AT, '<=', now.toISOString()).orderBy(RESULT_DUE_AT).limit(limit));
+  }
+
+  staleWebhooks(sentBefore: Date, limit: number): Promise<RecoveryCandidate[]> {
+    return this.run(
+      this.jobs.where('status', 'in', TERMINAL_STATUSES).where('callback.state', '==', 'pending').where(RESULT_SENT_AT, '<', sentBefore.toISOString()).orderBy(RESULT_SENT_AT).limit(limit),
+    );
+  }
+
+  async claimWebhookResend(jobId: string, sentBefore: Date, now: Date): Promise<WebhookResendClaim | null> {
+    const ref = this.jobs.doc(jobId);
+    return this.db.runTransaction(async (tx) => {
+      const snap = await tx.get(ref);
+      if (!snap.exists) return null;
+      const job = fromFirestore(snap.data()!);
+      const sentAt: unknown = snap.get(RESULT_SENT_AT);
+      // The notifier may have recorded the outcome since the query, or a concurrent sweep claimed it.
+      if (!isTerminal(job.status) || job.callback?.state !== 'pending' || typeof sentAt !== 'string' || sentAt >= sentBefore.toISOString()) return null;
+      tx.update(ref, { [RESULT_SENT_AT]: now.toISOString() });
+      return { job, previous_sent_at: sentAt };
+    });
+  }
+
+  async releaseWebhookResend(jobId: string, now: Date, previousSentAt: string): Promise<void> {
+    const ref = this.jobs.doc(jobId);
+    await this.db.runTransaction(async (tx) => {
+      const snap = await tx.get(ref);
+      if (snap.exists && snap.get(RESULT_SENT_AT) === now.toISOString()) tx.update(ref, { [RESULT_SENT_AT]: previousSentAt });
+    });
   }
 
   async settle(jobId: string, decide: (candidate: RecoveryCandidate) => RecoveryAction): Promise<SettleOutcome | null> {

@@ -35,6 +35,12 @@ export interface SettleOutcome {
   job: JobDocument;
 }
 
+/** A webhook resend the sweep claimed: the job as re-read, and the result_sent_at the claim moved (put back if the publish fails). */
+export interface WebhookResendClaim {
+  job: JobDocument;
+  previous_sent_at: string;
+}
+
 /** A page of a scan: the next page starts after `cursor` (null: no more). */
 export interface CandidatePage {
   candidates: RecoveryCandidate[];
@@ -52,6 +58,15 @@ export interface RecoveryStore {
   queuedCreatedBefore(before: Date, limit: number): Promise<RecoveryCandidate[]>;
   /** Terminal jobs whose codex-results message is owed and due at or before `now` (result-marks.ts), the most overdue first. */
   unsentResults(now: Date, limit: number): Promise<RecoveryCandidate[]>;
+  /** Terminal jobs whose webhook is still `pending` though their result went out before `sentBefore`, the longest waiting first. */
+  staleWebhooks(sentBefore: Date, limit: number): Promise<RecoveryCandidate[]>;
+  /**
+   * Re-reads the job in a transaction; while it still qualifies for staleWebhooks(sentBefore), moves
+   * its result_sent_at to `now` (the next resend waits again) and answers the claim. Null otherwise.
+   */
+  claimWebhookResend(jobId: string, sentBefore: Date, now: Date): Promise<WebhookResendClaim | null>;
+  /** The claimed republish failed: result_sent_at goes back to `previousSentAt` (if still the claim's `now`), so the next sweep tries again. */
+  releaseWebhookResend(jobId: string, now: Date, previousSentAt: string): Promise<void>;
   /** Re-reads the job in a transaction, asks `decide` about it as it is now, and applies the answer. Null: no such job. */
   settle(jobId: string, decide: (candidate: RecoveryCandidate) => RecoveryAction): Promise<SettleOutcome | null>;
   /** Makes a queued (or lease-expired) job due for a republish at once: its message may not have gone out. */

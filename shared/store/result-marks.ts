@@ -9,6 +9,8 @@
 //   RESULT_RESEND_AFTER_MS later. Either way a redelivery or the sweeper (unsent-results.ts) sends it.
 // A second message after a lost confirmation is harmless: the notifier delivers once per job
 // (webhook_deliveries, keyed by job, with the stable webhook-id msg_<job_id>).
+// result_sent_at also paces the sweeper's resends of a webhook left `pending` (stale-webhooks.ts):
+// each resend moves it to the sweep's time.
 import type { DocumentData } from '@google-cloud/firestore';
 
 /** How long a reservation is held before the sweeper counts its sender as gone and sends the result itself. */

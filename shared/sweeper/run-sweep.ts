@@ -1,16 +1,18 @@
 // One sweep: every rule in turn, each bounded by SWEEP_BATCH, each logging its counts. Rules that end
 // jobs run before the ones that republish, so a job about to be ended is not republished first; the
-// unsent results come last, after the rules above have sent (and confirmed) the results of the jobs they ended.
+// unsent results come next, after the rules above have sent (and confirmed) the results of the jobs they
+// ended; stale webhooks last, once every result owed has gone out.
 import { expiredLeasesRule } from './expired-leases.js';
 import { hardDeadlineRule } from './hard-deadline.js';
 import { staleQueuedRule } from './stale-queued.js';
+import { staleWebhooksRule } from './stale-webhooks.js';
 import { emptyCounts, type RuleCounts, type SweepDeps, type SweepRule } from './sweep-deps.js';
 import { unrunnableRule } from './unrunnable.js';
 import { unsentResultsRule } from './unsent-results.js';
 
 export type { SweepDeps, RuleCounts } from './sweep-deps.js';
 
-export const SWEEP_RULES: readonly SweepRule[] = [hardDeadlineRule, unrunnableRule, expiredLeasesRule, staleQueuedRule, unsentResultsRule];
+export const SWEEP_RULES: readonly SweepRule[] = [hardDeadlineRule, unrunnableRule, expiredLeasesRule, staleQueuedRule, unsentResultsRule, staleWebhooksRule];
 
 export interface SweepReport {
   at: string;

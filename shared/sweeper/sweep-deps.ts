@@ -12,7 +12,7 @@ export interface SweepDeps {
   /** Only the result marks (one codex-results message per terminal job, none lost). */
   store: ResultMarkStore;
   queue: Pick<JobQueue, 'publishJob' | 'publishResult'>;
-  config: Pick<Config, 'SWEEP_BATCH' | 'JOB_LEASE_MS' | 'MAX_ATTEMPTS'>;
+  config: Pick<Config, 'SWEEP_BATCH' | 'JOB_LEASE_MS' | 'MAX_ATTEMPTS' | 'WEBHOOK_RESEND_AFTER_MS'>;
   log: Logger;
   /** The sweep's clock (tests move it); default: the wall clock. */
   now?: () => Date;

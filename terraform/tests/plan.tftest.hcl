@@ -71,7 +71,7 @@ run "plans_the_whole_configuration" {
   }
 
   assert {
-    condition     = google_cloudfunctions2_function.fn["processor"].service_config[0].environment_variables["WORKSPACE_MAX_BYTES"] == "268435456" && google_cloudfunctions2_function.fn["sweeper"].service_config[0].environment_variables["SWEEP_BATCH"] == "500"
+    condition     = google_cloudfunctions2_function.fn["processor"].service_config[0].environment_variables["WORKSPACE_MAX_BYTES"] == "268435456" && google_cloudfunctions2_function.fn["sweeper"].service_config[0].environment_variables["SWEEP_BATCH"] == "500" && google_cloudfunctions2_function.fn["sweeper"].service_config[0].environment_variables["WEBHOOK_RESEND_AFTER_MS"] == "900000"
     error_message = "the settings from variables default to shared/config.ts's defaults"
   }
 }

@@ -86,6 +86,7 @@ describe('MAX_JOB_TIMEOUT_MS on the push lanes', () => {
     assert.equal(c.SWEEPS_TOPIC, 'codex-sweeps');
     assert.equal(c.SWEEP_BATCH, 500);
     assert.equal(c.SWEEP_INTERVAL_MS, 60_000);
+    assert.equal(c.WEBHOOK_RESEND_AFTER_MS, 900_000);
   });
 });
 
@@ -97,6 +98,7 @@ describe('parseConfig bad values', () => {
     ['MAX_JOB_TIMEOUT_MS', '540001'],
     ['SWEEP_BATCH', '0'],
     ['SWEEP_INTERVAL_MS', 'often'],
+    ['WEBHOOK_RESEND_AFTER_MS', '9999'],
     ['MAX_ATTEMPTS', '0'],
     ['CODEX_SANDBOX', 'bogus'],
     ['LOG_LEVEL', 'loud'],

@@ -6,14 +6,24 @@ import type { ResultMessage } from '../../../shared/jobs/result-message.js';
 import { assertTransition, isTerminal } from '../../../shared/jobs/job-status.js';
 import { createLogger } from '../../../shared/logging.js';
 import { RESULT_RESEND_AFTER_MS } from '../../../shared/store/result-marks.js';
-import { initialRequeueMarks, type CandidatePage, type RecoveryAction, type RecoveryCandidate, type RecoveryStore, type RequeueMarks, type SettleOutcome } from '../../../shared/store/recovery-store.js';
+import {
+  initialRequeueMarks,
+  type CandidatePage,
+  type RecoveryAction,
+  type RecoveryCandidate,
+  type RecoveryStore,
+  type RequeueMarks,
+  type SettleOutcome,
+  type WebhookResendClaim,
+} from '../../../shared/store/recovery-store.js';
 import type { SweepDeps } from '../../../shared/sweeper/run-sweep.js';
 import { jobSpec } from '../../support/job-spec.js';
 
-/** The result marks of store/result-marks.ts: due (ISO) while owed and unsent, sent once confirmed. */
+/** The result marks of store/result-marks.ts: due (ISO) while owed and unsent, sent (at sent_at, when known) once confirmed. */
 export interface MemoryResultMarks {
   due_at: string | null;
   sent: boolean;
+  sent_at?: string;
 }
 
 export class MemoryRecoveryStore implements RecoveryStore {
@@ -61,6 +71,31 @@ export class MemoryRecoveryStore implements RecoveryStore {
       .sort((a, b) => a.result.due_at!.localeCompare(b.result.due_at!))
       .slice(0, limit)
       .map(({ job, marks }) => ({ job, marks }));
+  }
+
+  async staleWebhooks(sentBefore: Date, limit: number) {
+    return [...this.rows.values()]
+      .filter((r) => this.webhookStale(r, sentBefore))
+      .sort((a, b) => a.result.sent_at!.localeCompare(b.result.sent_at!))
+      .slice(0, limit)
+      .map(({ job, marks }) => ({ job, marks }));
+  }
+
+  private webhookStale(r: { job: JobDocument; result: MemoryResultMarks }, sentBefore: Date): boolean {
+    return isTerminal(r.job.status) && r.job.callback?.state === 'pending' && r.result.sent_at !== undefined && r.result.sent_at < sentBefore.toISOString();
+  }
+
+  async claimWebhookResend(jobId: string, sentBefore: Date, now: Date): Promise<WebhookResendClaim | null> {
+    const row = this.rows.get(jobId);
+    if (!row || !this.webhookStale(row, sentBefore)) return null;
+    const previous = row.result.sent_at!;
+    row.result = { ...row.result, sent_at: now.toISOString() };
+    return { job: row.job, previous_sent_at: previous };
+  }
+
+  async releaseWebhookResend(jobId: string, now: Date, previousSentAt: string) {
+    const row = this.rows.get(jobId);
+    if (row && row.result.sent_at === now.toISOString()) row.result = { ...row.result, sent_at: previousSentAt };
   }
 
   async settle(jobId: string, decide: (c: RecoveryCandidate) => RecoveryAction): Promise<SettleOutcome | null> {
@@ -124,7 +159,7 @@ export function memorySweep(): MemorySweep {
           return row.job;
         },
         releaseResult: async (id) => void (recovery.rows.get(id)!.result.due_at = new Date().toISOString()),
-        confirmResultSent: async (id) => void (recovery.rows.get(id)!.result = { due_at: null, sent: true }),
+        confirmResultSent: async (id) => void (recovery.rows.get(id)!.result = { due_at: null, sent: true, sent_at: new Date().toISOString() }),
       },
       queue: {
         publishJob: async (m) => {
@@ -144,7 +179,7 @@ export function memorySweep(): MemorySweep {
           return String(results.length);
         },
       },
-      config: { SWEEP_BATCH: 500, JOB_LEASE_MS: 60_000, MAX_ATTEMPTS: 3, ...overrides },
+      config: { SWEEP_BATCH: 500, JOB_LEASE_MS: 60_000, MAX_ATTEMPTS: 3, WEBHOOK_RESEND_AFTER_MS: 900_000, ...overrides },
       log,
       now: () => now,
     }),

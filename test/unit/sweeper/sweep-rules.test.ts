@@ -7,10 +7,22 @@ import { requeueIntervalMs } from '../../../shared/sweeper/requeue-backoff.js';
 import { runSweep } from '../../../shared/sweeper/run-sweep.js';
 import { QUEUED_MAX_AGE_MS } from '../../../shared/sweeper/unrunnable.js';
 import { RESULT_RESEND_AFTER_MS } from '../../../shared/store/result-marks.js';
+import type { CallbackRecord, JobDocument } from '../../../shared/jobs/job-document.js';
 import { memorySweep, processingJob, queuedJob, terminalJob } from './memory-sweep-deps.js';
 
 const NOW = new Date('2030-01-01T12:00:00.000Z');
 const LEASE = 60_000;
+const RESEND = 900_000;
+
+/** A job ended long ago with a callback in `state`. */
+function withCallback(state: CallbackRecord['state'] | null): JobDocument {
+  const job = terminalJob(NOW, 3_600_000);
+  if (state === null) return job;
+  return { ...job, callback_url: 'https://receiver.example/hook', callback: { state, attempts: 5, last_status: 503, last_error: 'HTTP 503', delivered_at: null } };
+}
+
+/** Its result confirmed sent `agoMs` before NOW. */
+const sentAgo = (agoMs: number) => ({ due_at: null, sent: true, sent_at: new Date(NOW.getTime() - agoMs).toISOString() });
 
 describe('sweep rules', () => {
   it('republishes an expired lease once, then waits out the backoff before the next republish', async () => {
@@ -119,11 +131,44 @@ describe('sweep rules', () => {
     assert.deepEqual(m.results.map((r) => [r.job_id, r.status]), [[job.job_id, 'failed']]);
   });
 
+  it('republishes the result of a job whose webhook stayed pending WEBHOOK_RESEND_AFTER_MS after its result went out, once; leaves a younger one, a final one and one without callback alone', async () => {
+    const m = memorySweep();
+    const stuck = m.recovery.put(withCallback('pending'), {}, sentAgo(RESEND + 1_000));
+    const young = m.recovery.put(withCallback('pending'), {}, sentAgo(RESEND - 120_000));
+    const delivered = m.recovery.put(withCallback('delivered'), {}, sentAgo(RESEND * 4));
+    const failed = m.recovery.put(withCallback('failed'), {}, sentAgo(RESEND * 4));
+    const noCallback = m.recovery.put(withCallback(null), {}, sentAgo(RESEND * 4));
+    const report = await runSweep(m.deps(NOW));
+    assert.deepEqual(report.rules.stale_webhook, { examined: 1, acted: 1, skipped: 0, errors: 0 });
+    assert.deepEqual(m.results.map((r) => [r.job_id, r.status, r.callback_url]), [[stuck.job_id, 'completed', 'https://receiver.example/hook']]);
+    assert.equal(report.rules.unsent_result!.acted, 0, 'a sent result is not owed: only this rule sends it again');
+    assert.equal(m.recovery.rows.get(stuck.job_id)!.result.sent_at, NOW.toISOString(), 'the mark moved to the sweep');
+    assert.ok(m.logs.some((l) => l.severity === 'WARNING' && l.job_id === stuck.job_id && l.rule === 'stale_webhook'));
+    const again = await runSweep(m.deps(new Date(NOW.getTime() + 60_000)));
+    assert.equal(again.rules.stale_webhook!.acted, 0, 'a second sweep right after sends nothing');
+    assert.equal(m.results.length, 1);
+    for (const job of [young, delivered, failed, noCallback]) assert.ok(!m.results.some((r) => r.job_id === job.job_id));
+  });
+
+  it('a pending webhook is resent again only after another WEBHOOK_RESEND_AFTER_MS; a failed republish is retried at the next sweep', async () => {
+    const m = memorySweep();
+    const job = m.recovery.put(withCallback('pending'), {}, sentAgo(RESEND + 1_000));
+    m.failResultPublishes(1);
+    const failing = await runSweep(m.deps(NOW));
+    assert.equal(failing.rules.stale_webhook!.errors, 1);
+    assert.ok(m.logs.some((l) => l.severity === 'ERROR' && l.job_id === job.job_id && l.rule === 'stale_webhook'));
+    const retried = await runSweep(m.deps(new Date(NOW.getTime() + 60_000)));
+    assert.equal(retried.rules.stale_webhook!.acted, 1, 'the failed publish put the mark back');
+    assert.equal((await runSweep(m.deps(new Date(NOW.getTime() + 60_000 + RESEND - 1_000)))).rules.stale_webhook!.acted, 0);
+    assert.equal((await runSweep(m.deps(new Date(NOW.getTime() + 60_000 + RESEND + 1_000)))).rules.stale_webhook!.acted, 1, 'still pending: once more');
+    assert.deepEqual(m.results.map((r) => r.job_id), [job.job_id, job.job_id]);
+  });
+
   it('logs one count line per rule', async () => {
     const m = memorySweep();
     await runSweep(m.deps(NOW));
     const lines = m.logs.filter((l) => typeof l.rule === 'string' && String(l.message).startsWith('sweep rule '));
-    assert.deepEqual(lines.map((l) => l.rule), ['hard_deadline', 'unrunnable', 'expired_lease', 'stale_queued', 'unsent_result']);
+    assert.deepEqual(lines.map((l) => l.rule), ['hard_deadline', 'unrunnable', 'expired_lease', 'stale_queued', 'unsent_result', 'stale_webhook']);
     for (const l of lines) for (const k of ['examined', 'acted', 'skipped', 'errors']) assert.equal(typeof l[k], 'number', `${String(l.rule)}.${k}`);
   });
 

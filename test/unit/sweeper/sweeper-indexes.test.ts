@@ -17,5 +17,5 @@ test('the sweeper queries run on composite indexes of the jobs collection', () =
     assert.ok(indexes.some((i) => i.collectionGroup === 'jobs' && i.queryScope === 'COLLECTION' && i.fields.map((f) => `${f.fieldPath}:${f.order}`).join(',') === key), `missing index ${key}`);
   }
   const source = readFileSync(path.join(repo, 'shared/store/firestore-recovery-store.ts'), 'utf8');
-  for (const field of ['lease.expires_at', 'requeue_at', 'started_at', 'created_at', 'result_due_at']) assert.ok(source.includes(`'${field}'`), `the store queries ${field}`);
+  for (const field of ['lease.expires_at', 'requeue_at', 'started_at', 'created_at', 'result_due_at', 'callback.state', 'result_sent_at']) assert.ok(source.includes(`'${field}'`), `the store queries ${field}`);
 });

@@ -39,7 +39,7 @@ export const FUNCTION_ENV: Record<FunctionSpec['name'], readonly EnvName[]> = {
   ],
   sweeper: [
     'GOOGLE_CLOUD_PROJECT', 'JOBS_TOPIC', 'PRIORITY_JOBS_TOPIC', 'RESULTS_TOPIC', 'SWEEPS_TOPIC', 'SWEEP_BATCH',
-    'JOB_LEASE_MS', 'MAX_ATTEMPTS', 'JOB_TTL_DAYS', 'LOG_LEVEL',
+    'JOB_LEASE_MS', 'MAX_ATTEMPTS', 'JOB_TTL_DAYS', 'LOG_LEVEL', 'WEBHOOK_RESEND_AFTER_MS',
   ],
 };
 

@@ -47,10 +47,10 @@ describe('terraform settings from variables', () => {
     settings = Object.entries(tf.locals.from_variables as Record<string, string>).map(([env, expr]) => setting(env, expr));
   });
 
-  it('sets the workspace, git, output, long-lane, processor and sweep settings', () => {
+  it('sets the workspace, git, output, long-lane, processor, sweep and webhook resend settings', () => {
     assert.deepEqual(settings.map((s) => s.env).sort(), [
       'ALLOW_INSECURE_GIT', 'GIT_ALLOWLIST', 'MAX_LONG_JOB_TIMEOUT_MS', 'OUTPUT_MAX_BYTES', 'OUTPUT_MAX_FILES',
-      'PROCESSOR_CONCURRENCY', 'SWEEP_BATCH', 'WORKSPACE_MAX_BYTES', 'WORKSPACE_MAX_FILES',
+      'PROCESSOR_CONCURRENCY', 'SWEEP_BATCH', 'WEBHOOK_RESEND_AFTER_MS', 'WORKSPACE_MAX_BYTES', 'WORKSPACE_MAX_FILES',
     ]);
   });
 

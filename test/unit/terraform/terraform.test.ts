@@ -52,7 +52,7 @@ describe('terraform/ matches the code', () => {
     assert.match(String(google.version), /^>= ?[5-9]/, 'google provider must be >= 5');
     assert.deepEqual(Object.keys(tf.variables).sort(), [
       'api_keys_secret', 'environment', 'git_credentials_secret', 'job_timeout_seconds', 'max_concurrent_jobs', 'max_priority_jobs',
-      'openai_api_key_secret', 'processor_concurrency', 'project_id', 'region', 'sweep_batch', 'webhook_secret_secret',
+      'openai_api_key_secret', 'processor_concurrency', 'project_id', 'region', 'sweep_batch', 'webhook_resend_after_seconds', 'webhook_secret_secret',
       // The long-lane worker (worker-variables.tf).
       'long_job_timeout_seconds', 'worker_concurrency', 'worker_image', 'worker_max_instances', 'worker_min_instances',
       // Workspaces and outputs (workspace-variables.tf).
