@@ -5,7 +5,8 @@ import { startProcess, type ManagedProcess } from '../../dev/child-processes.js'
 import { freePort } from '../../dev/free-port.js';
 import { DIST_ROOT } from '../../dev/stack.js';
 import type { PubSubMessage } from '../../shared/pubsub/pubsub-message.js';
-import { namespaceInit, processIsolation } from '../../shared/codex/process-isolation.js';
+import { processIsolation } from '../../shared/codex/process-isolation.js';
+import { killLikeACrash } from './kill-like-a-crash.js';
 
 export interface SeparateProcessor {
   proc: ManagedProcess;
@@ -45,9 +46,7 @@ export async function startSeparateProcessor(env: NodeJS.ProcessEnv, project: st
     },
     stop: () => proc.stop(),
     async crash() {
-      const pid = proc.child.pid!;
-      // The namespace's init exits only after the kernel has ended every other member.
-      process.kill(isolation.mode === 'pid-namespace' ? (namespaceInit(pid) ?? pid) : -pid, 'SIGKILL');
+      killLikeACrash(proc.child.pid!, isolation);
       await exited;
       await proc.stop();
     },

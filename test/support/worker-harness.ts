@@ -13,8 +13,10 @@ import { newJobId } from '../../shared/jobs/job-id.js';
 import { laneFor, timeoutLimits } from '../../shared/jobs/job-lane.js';
 import { messageFromJob } from '../../shared/jobs/job-message.js';
 import { jobRequestSchema, type JobRequestInput } from '../../shared/jobs/job-request.js';
+import { processIsolation } from '../../shared/codex/process-isolation.js';
 import { PubSubJobQueue } from '../../shared/queue/pubsub-job-queue.js';
 import { FirestoreJobStore } from '../../shared/store/firestore-job-store.js';
+import { killLikeACrash } from './kill-like-a-crash.js';
 import { collectTopic, eventually, testEnv, type TestEnv } from './test-env.js';
 import { waitForJob } from './wait-for-job.js';
 
@@ -38,6 +40,8 @@ export interface WorkerProcess {
   waitHandled(jobId: string, count?: number): Promise<WorkerLogLine[]>;
   exited: Promise<number | null>;
   stop(): Promise<void>;
+  /** SIGKILL as a crashed instance dies (only for a worker started with ownNamespace); resolves once everything it started is gone. */
+  crash(): Promise<void>;
 }
 
 export interface WorkerHarness {
@@ -46,7 +50,8 @@ export interface WorkerHarness {
   store: FirestoreJobStore;
   results: Awaited<ReturnType<typeof collectTopic>>;
   /** Starts a worker process; `extraEnv` adds to the harness environment. */
-  startWorker(name: string, extraEnv?: Record<string, string>): Promise<WorkerProcess>;
+  /** ownNamespace: the worker runs as init of its own PID namespace, as in a container, so crash() ends all of it. */
+  startWorker(name: string, extraEnv?: Record<string, string>, options?: { ownNamespace?: boolean }): Promise<WorkerProcess>;
   submit(request: JobRequestInput): Promise<JobDocument>;
   waitForJob(jobId: string, predicate?: (job: JobDocument) => boolean): Promise<JobDocument>;
   close(): Promise<void>;
@@ -76,11 +81,13 @@ export async function workerHarness(overrides: Record<string, string> = {}, opti
     model,
     store,
     results,
-    async startWorker(name, extraEnv = {}) {
+    async startWorker(name, extraEnv = {}, options = {}) {
       // Its own TMPDIR: a SIGKILLed worker cannot remove its job folders (in GCP they die with the instance).
       const tmp = mkdtempSync(path.join(os.tmpdir(), `worker-${name}-`));
       tmpDirs.push(tmp);
-      const proc = await startProcess(name, process.execPath, [path.join(DIST_ROOT, 'functions/worker.js')], {
+      const isolation = await processIsolation();
+      const command = [...(options.ownNamespace ? isolation.prefix : []), process.execPath, path.join(DIST_ROOT, 'functions/worker.js')];
+      const proc = await startProcess(name, command[0]!, command.slice(1), {
         env: { ...process.env, ...env.env, LOG_LEVEL: 'INFO', HOST: '127.0.0.1', TMPDIR: tmp, ...extraEnv },
         readyPattern: /"message":"worker pulling"/,
       });
@@ -104,6 +111,11 @@ export async function workerHarness(overrides: Record<string, string> = {}, opti
         handled: (jobId) => lines().filter((l) => l.job_id === jobId && /^job message (acked|nacked|given_back)$/.test(l.message)),
         exited,
         stop: () => proc.stop(),
+        async crash() {
+          if (!options.ownNamespace) throw new Error(`${name} was not started in its own namespace: a crash would leave its turn running`);
+          killLikeACrash(proc.child.pid!, isolation);
+          await exited;
+        },
         waitHandled: (jobId, count = 1) => eventually(() => (worker.handled(jobId).length >= count ? worker.handled(jobId) : undefined), `${name} to log ${count} handled message(s) of ${jobId}`, 60_000, 50),
       };
       workers.push(worker);

@@ -3,7 +3,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { replyFromDirectives } from '../../../dev/scripted-model.js';
-import { killProcessTree } from '../../../shared/codex/process-tree.js';
 import { processesMatching } from '../../support/process-table.js';
 import { eventually } from '../../support/test-env.js';
 import { workerHarness, LONG_TIMEOUT_MS, type WorkerHarness } from '../../support/worker-harness.js';
@@ -23,15 +22,14 @@ after(async () => {
 });
 
 test("a SIGKILLed worker's job is taken over by another worker after its lease", async () => {
-  const doomed = await h.startWorker('worker-doomed', { WORKER_CONCURRENCY: '1' });
+  const doomed = await h.startWorker('worker-doomed', { WORKER_CONCURRENCY: '1' }, { ownNamespace: true });
   const job = await h.submit({ prompt: 'kill-marker job [[final:taken over]]', timeout_ms: LONG_TIMEOUT_MS });
   await eventually(() => (processesMatching(SLOW).length > 0 ? true : undefined), 'the first attempt to run its command', 60_000, 50);
   const running = await h.store.get(job.job_id);
   assert.equal(running?.status, 'processing');
   const deadHolder = running!.lease!.holder;
 
-  killProcessTree(doomed.proc.child.pid!); // the instance dies with everything it started
-  await doomed.exited;
+  await doomed.crash(); // the instance dies with everything it started, as a crashed container would
   assert.deepEqual(processesMatching(SLOW), [], 'the killed worker took its turn down with it');
 
   const heir = await h.startWorker('worker-heir', { WORKER_CONCURRENCY: '1' });
