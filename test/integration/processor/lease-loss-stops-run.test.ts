@@ -25,14 +25,20 @@ after(async () => {
 
 test('renewals that fail (Firestore unreachable for this holder) stop the run within the lease; nothing is recorded, the message is kept', async () => {
   const cut = h.otherProcessor();
+  // The partition starts once the command runs: cut from the start, a slow start of codex on a loaded
+  // machine let the run stop itself before its command ever began (seen in a clean-clone CI run).
+  let partitioned = false;
   let renewals = 0;
-  cut.store.renewLease = async () => {
+  const renew = cut.store.renewLease.bind(cut.store);
+  cut.store.renewLease = async (...args) => {
+    if (!partitioned) return renew(...args);
     renewals++;
     throw new Error('UNAVAILABLE: connection reset (fault injected)');
   };
   const { job, message } = await h.submit({ prompt: 'partitioned marker-ll [[final:taken over]]', timeout_ms: 60_000 });
   const delivery = h.deliver(message, cut);
   await eventually(() => (processesMatching('sleep 30.81').length ? true : undefined), 'the command to run', 60_000, 20);
+  partitioned = true;
   const verdict = await delivery;
   assert.deepEqual({ ack: verdict.ack, reason: verdict.reason }, { ack: false, reason: 'lease-lost' }, 'the delivery asks to be redelivered');
   assert.ok(renewals >= 1, 'renewal was tried');
