@@ -42,7 +42,10 @@ test('normal end: a background process the agent left running is gone when the j
 });
 
 test('timeout: the job fails with timeout and its running command is gone when it is recorded', async () => {
-  const { job, message } = await h.submit({ prompt: 'slow marker-to [[cmd:sleep 30.61]] [[final:never]]', timeout_ms: 4000 });
+  // 8 s: the command must start before the timeout for its teardown to be seen (a loaded machine's
+  // codex start has taken over 3 s), and the job must time out before codex's own 10 s limit on a
+  // command would end the sleep and let the turn complete.
+  const { job, message } = await h.submit({ prompt: 'slow marker-to [[cmd:sleep 30.61]] [[final:never]]', timeout_ms: 8000 });
   const delivery = h.deliver(message);
   await eventually(() => (processesMatching('sleep 30.61').length ? true : undefined), 'the command to run', 60_000, 20);
   assert.deepEqual(await delivery, { ack: true, reason: 'ran' });
