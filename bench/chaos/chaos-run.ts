@@ -142,6 +142,9 @@ export async function runChaos(options: Partial<ChaosOptions> = {}): Promise<Cha
         RATE_LIMIT_PER_MINUTE: '1000000',
         JOB_LEASE_MS: String(o.leaseMs),
         SWEEP_INTERVAL_MS: String(o.sweepIntervalMs),
+        // Time compressed like the lease and the retries: a webhook still pending a minute after its
+        // result went out is sent again by the sweeper's stale_webhook rule within the run.
+        WEBHOOK_RESEND_AFTER_MS: '60000',
         PROCESSOR_CONCURRENCY: String(o.processorConcurrency),
         LOG_LEVEL: 'ERROR',
       },
