@@ -34,7 +34,8 @@ export type DeliveryClaim =
   /** delivered or failed already */
   | { outcome: 'done'; record: DeliveryRecord };
 
-const isFinal = (state: DeliveryRecord['state']) => state === 'delivered' || state === 'failed';
+/** delivered or failed: nothing more will be sent. */
+export const isFinal = (state: DeliveryRecord['state']) => state === 'delivered' || state === 'failed';
 
 export class FirestoreDeliveryStore {
   constructor(

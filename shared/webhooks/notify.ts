@@ -11,7 +11,7 @@ import type { PubSubMessage } from '../pubsub/pubsub-message.js';
 import type { JobStore } from '../store/job-store.js';
 import { addressPolicyFromConfig } from './address-policy.js';
 import { deliverWebhook, type AttemptRecord } from './deliver.js';
-import type { DeliveryRecord, FirestoreDeliveryStore } from './delivery-store.js';
+import { isFinal, type DeliveryRecord, type FirestoreDeliveryStore } from './delivery-store.js';
 import { webhookIdFor } from './sign.js';
 import { webhookBodyText } from './webhook-body.js';
 
@@ -162,7 +162,7 @@ export async function notifyResult(deps: NotifierDeps, message: PubSubMessage): 
  */
 async function afterRefusedWrite(deps: NotifierDeps, log: Logger, jobId: string): Promise<NotifyVerdict> {
   const record = await deps.deliveries.get(jobId);
-  if (record && (record.state === 'delivered' || record.state === 'failed')) {
+  if (record && isFinal(record.state)) {
     await recordOnJob(deps, log, jobId, callbackOf(record));
     return 'done';
   }
