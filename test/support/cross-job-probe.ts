@@ -72,22 +72,27 @@ export interface CrossJobRun {
   holderRunning: Promise<void>;
   /** Resolves when the prober's turn has started (its app-server is up). */
   proberStarted: Promise<void>;
+  /** Names the two jobs (their ids are known once submitted; a reply waits for them). */
+  holderIs(jobId: string): void;
+  proberIs(jobId: string): void;
   /** Lets the holder finish (call once the prober's job is terminal). */
   releaseHolder(): void;
   /** Files planted outside any job (host /var/tmp and /dev/shm) hold the holder's marker too; removes them. */
   cleanup(): void;
   /** The scripted model's reply for this run's two jobs (undefined for other prompts). */
-  reply(request: ModelRequest): Promise<ModelReply> | undefined;
+  reply(request: ModelRequest): Promise<ModelReply | undefined>;
 }
 
 /** One run of the choreography; `tmpParent` is the TMPDIR of the processor or worker that runs both jobs. */
-export function crossJobRun(tmpParent: string, holderJobId: () => string, proberJobId: () => string): CrossJobRun {
+export function crossJobRun(tmpParent: string): CrossJobRun {
   const tag = randomUUID().slice(0, 8);
   const holderMarker = `holder-secret-${randomUUID()}`;
   const proberMarker = `prober-own-${randomUUID()}`;
   const running = deferred();
   const started = deferred();
   const release = deferred();
+  const holderId = deferred<string>();
+  const proberId = deferred<string>();
   let holderRoot = '';
   let proberRoot = '';
   let commands: ProbeCommand[] = [];
@@ -105,35 +110,37 @@ export function crossJobRun(tmpParent: string, holderJobId: () => string, prober
     commands: () => commands,
     holderRunning: running.promise,
     proberStarted: started.promise,
+    holderIs: (jobId) => holderId.resolve(jobId),
+    proberIs: (jobId) => proberId.resolve(jobId),
     releaseHolder: () => release.resolve(),
     cleanup: () => hostFiles.forEach((f) => rmSync(f, { force: true })),
-    reply(request) {
+    async reply(request) {
       if (request.prompt.includes(holderPrompt)) {
         if (request.step === 0) {
-          holderRoot = findJobRoot(tmpParent, holderJobId());
+          holderRoot = findJobRoot(tmpParent, await holderId.promise);
           plant(holderRoot, holderMarker);
           for (const f of hostFiles) writeFileSync(f, `${holderMarker}\n`);
-          return Promise.resolve({ kind: 'command', cmd: '(setsid sleep 300 >/dev/null 2>&1 &); echo holder-started' });
+          return { kind: 'command', cmd: '(setsid sleep 300 >/dev/null 2>&1 &); echo holder-started' };
         }
         if (request.step === 1) {
           running.resolve();
           // Still running, it reads its own files: the private view keeps them.
-          return release.promise.then(() => ({ kind: 'command', cmd: `cat ${MARKER_FILES.map((f) => `'${holderRoot}/${f}'`).join(' ')}; echo holder-reads-its-own` }));
+          await release.promise;
+          return { kind: 'command', cmd: `cat ${MARKER_FILES.map((f) => `'${holderRoot}/${f}'`).join(' ')}; echo holder-reads-its-own` };
         }
-        return Promise.resolve({ kind: 'message', text: 'holder done' });
+        return { kind: 'message', text: 'holder done' };
       }
       if (request.prompt.includes(proberPrompt)) {
         if (request.step === 0) {
-          proberRoot = findJobRoot(tmpParent, proberJobId());
+          proberRoot = findJobRoot(tmpParent, await proberId.promise);
           plant(proberRoot, proberMarker);
           started.resolve();
-          return running.promise.then(() => {
-            commands = probeCommands(holderRoot, tmpParent);
-            return { kind: 'command', cmd: commands[0]!.cmd };
-          });
+          await running.promise;
+          commands = probeCommands(holderRoot, tmpParent);
+          return { kind: 'command', cmd: commands[0]!.cmd };
         }
         const next = commands[request.step];
-        return Promise.resolve(next ? { kind: 'command', cmd: next.cmd } : { kind: 'message', text: 'prober done' });
+        return next ? { kind: 'command', cmd: next.cmd } : { kind: 'message', text: 'prober done' };
       }
       return undefined;
     },

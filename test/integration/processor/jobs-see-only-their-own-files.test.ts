@@ -14,7 +14,7 @@ import { processorHarness, type ProcessorHarness } from '../../support/processor
 const runs: CrossJobRun[] = [];
 let h: ProcessorHarness;
 before(async () => {
-  h = await processorHarness({ PROCESSOR_CONCURRENCY: '2' }, (r) => runs.map((run) => run.reply(r)).find(Boolean) ?? replyFromDirectives(r));
+  h = await processorHarness({ PROCESSOR_CONCURRENCY: '2' }, async (r) => (await Promise.all(runs.map((run) => run.reply(r)))).find(Boolean) ?? replyFromDirectives(r));
 });
 after(async () => {
   for (const run of runs) run.cleanup();
@@ -34,14 +34,12 @@ async function view(job: JobDocument): Promise<JobView> {
 }
 
 async function scenario(proberFirst: boolean): Promise<void> {
-  let holderId = '';
-  let proberId = '';
-  const run = crossJobRun(os.tmpdir(), () => holderId, () => proberId);
+  const run = crossJobRun(os.tmpdir());
   runs.push(run);
   const holder = await h.submit({ prompt: run.holderPrompt });
   const prober = await h.submit({ prompt: run.proberPrompt });
-  holderId = holder.job.job_id;
-  proberId = prober.job.job_id;
+  run.holderIs(holder.job.job_id);
+  run.proberIs(prober.job.job_id);
   let holderDelivery: ReturnType<ProcessorHarness['deliver']>;
   let proberDelivery: ReturnType<ProcessorHarness['deliver']>;
   if (proberFirst) {
