@@ -15,6 +15,10 @@ import path from 'node:path';
  * The tmpfs hides the job's folder's path too, so the bind's source is a handle taken before: the
  * shell's cwd. `--no-canonicalize` lets the kernel resolve "." from that cwd; canonicalised by
  * mount(8) it would be the path again, which by then names the tmpfs's new empty folder.
+ * The program then runs in a user namespace of its own (uid 0 still maps to the same user) with a
+ * copy of these mounts: copied into a less privileged namespace, the kernel locks them, so not even
+ * a process with every capability there (a setup script, an agent under danger-full-access) can
+ * unmount the tmpfs to uncover the shared temp dir. Without it, `umount -l /tmp` would.
  */
 const SCRIPT = [
   'set -e',
@@ -25,7 +29,7 @@ const SCRIPT = [
   'mkdir -p "$root"',
   'mount --no-canonicalize --bind . "$root"',
   'cd "$start"',
-  'exec "$@"',
+  'exec unshare --user --map-root-user --mount -- "$@"',
 ].join('\n');
 
 function real(p: string): string {

@@ -65,13 +65,14 @@ const SHARED_TEMP = 'jobs on this host share the temp area: run one job at a tim
 
 /**
  * Checks the property relied on, not just that the commands exit 0: inside, the program is pid 1 of
- * a fresh namespace, each temp parent lists only the way to the job's own folder, and a file written
- * there is the real folder's (seen from outside).
+ * a fresh namespace, each temp parent lists only the way to the job's own folder even after trying to
+ * unmount it, and a file written there is the real folder's (seen from outside).
  */
 async function probePrivateTemp(candidate: ProcessIsolation): Promise<string | null> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'codex-isolation-probe-'));
   try {
-    const script = 'test "$$" = 1 || { echo "not pid 1 of its namespace" >&2; exit 3; }; for p in "$@"; do ls -A "$p" | tr "\\n" "/"; echo; done; echo seen > probe-file';
+    // The unmounts must fail (the mounts are locked); the listings are taken after them.
+    const script = 'test "$$" = 1 || { echo "not pid 1 of its namespace" >&2; exit 3; }; for p in "$@"; do umount -l "$p" 2>/dev/null || true; done; for p in "$@"; do ls -A "$p" | tr "\\n" "/"; echo; done; echo seen > probe-file';
     const { failure, stdout } = await runCommand(isolatedCommand(candidate, root, ['/bin/sh', '-c', script, 'probe', ...candidate.tempParents]), root);
     if (failure !== null) return failure;
     const seen = stdout.split('\n').slice(0, candidate.tempParents.length).map((l) => l.split('/').filter(Boolean).sort().join(' '));

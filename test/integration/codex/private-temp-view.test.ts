@@ -1,6 +1,7 @@
 // The mount wrapper a job's programs start under (isolatedCommand): inside, each shared temp parent
 // lists only the way to the job's own folder, a neighbour job's folder has no path, /var/tmp and
-// /dev/shm are empty, and a write in the job's folder lands in the real folder. Checked as this host
+// /dev/shm are empty, a write in the job's folder lands in the real folder, and the view cannot be
+// unmounted from inside. Checked as this host
 // runs jobs and in the user-namespace form (`--user --map-root-user`, what a non-root host uses).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -32,6 +33,9 @@ async function viewFrom(iso: ProcessIsolation, label: string) {
     'cat "$2/workspace/secret.txt" 2>&1 || true',
     'echo written > "$3/workspace/own.txt"',
     'echo "cwd=$(pwd)"',
+    // With every capability the namespace gives, the tmpfs still cannot be taken away.
+    'for p in /tmp "$1"; do umount -l "$p" 2>/dev/null || true; done',
+    'echo "after umount: $(ls -A "$1" | tr "\\n" " ")"',
   ].join('\n');
   const result = await run(isolatedCommand(iso, mine, ['/bin/sh', '-c', script, 'view', parent, other, mine]), path.join(mine, 'workspace'));
   return { ...result, mine, other };
@@ -50,6 +54,7 @@ function assertPrivate(view: Awaited<ReturnType<typeof viewFrom>>, label: string
   assert.match(view.stdout, /No such file or directory/);
   assert.ok(lines.includes(`cwd=${path.join(view.mine, 'workspace')}`), `it starts in the same directory as asked: ${view.stdout}`);
   assert.equal(readFileSync(path.join(view.mine, 'workspace', 'own.txt'), 'utf8'), 'written\n', 'its write reached its real folder');
+  assert.ok(lines.includes(`after umount: codex-job-mine-${label} `), `the view cannot be unmounted: ${view.stdout}`);
 }
 
 test('this host gives each job a private temp area', async () => {
