@@ -3,7 +3,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import readline from 'node:readline';
-import { namespaceInit, type ProcessIsolation } from './process-isolation.js';
+import { isolatedCommand, namespaceInit, type ProcessIsolation } from './process-isolation.js';
 import { descendants, killPids, killProcessTree, waitUntilGone } from './process-tree.js';
 
 export class AppServerError extends Error {
@@ -29,6 +29,8 @@ export interface AppServerOptions {
   stderrLimit?: number;
   /** How the server's processes are contained (see process-isolation.ts); default: process group only. */
   isolation?: ProcessIsolation;
+  /** The job's private folder: the only one its processes see under the temp area (with isolation). */
+  root: string;
 }
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; method: string };
@@ -46,7 +48,7 @@ export class AppServerClient extends EventEmitter<{ notification: [Notification]
   constructor(options: AppServerOptions) {
     super();
     this.namespaced = options.isolation?.mode === 'pid-namespace';
-    const [command, ...args] = this.namespaced ? [...options.isolation!.prefix, options.bin, 'app-server'] : [options.bin, 'app-server'];
+    const [command, ...args] = this.namespaced ? isolatedCommand(options.isolation!, options.root, [options.bin, 'app-server']) : [options.bin, 'app-server'];
     // detached: the server leads its own process group, so the whole tree can be signalled at once.
     this.child = spawn(command!, args, { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     const limit = options.stderrLimit ?? 64 * 1024;

@@ -12,6 +12,8 @@ export const LEASE_LOST = 'lease';
 
 export interface TurnRequest {
   bin: string;
+  /** The job's private folder (workspace, CODEX_HOME, TMPDIR under it): all of the temp area the turn sees. */
+  jobRoot: string;
   workspace: string;
   env: NodeJS.ProcessEnv;
   prompt: string;
@@ -92,7 +94,7 @@ export function eventFromItem(item: Record<string, unknown>): { type: string; da
 export async function runTurn(req: TurnRequest): Promise<TurnOutcome> {
   const started = Date.now();
   const emit = req.onEvent ?? (() => undefined);
-  const server = new AppServerClient({ bin: req.bin, cwd: req.workspace, env: req.env, isolation: await processIsolation() });
+  const server = new AppServerClient({ bin: req.bin, root: req.jobRoot, cwd: req.workspace, env: req.env, isolation: await processIsolation() });
   let threadId: string | null = null;
   let turnId: string | null = null;
   let usage: Usage = { ...ZERO_USAGE };

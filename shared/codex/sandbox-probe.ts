@@ -1,14 +1,15 @@
 // Start-up probe: can the configured sandbox work on this host? Runs one tiny command under
 // `codex sandbox` (the same bubblewrap sandbox the agent's commands get) and checks that a write in
 // the workspace succeeds and, under workspace-write, a write outside it is refused. It runs inside the
-// same process isolation as the jobs' app-server (a PID namespace where available), so a host where
-// bubblewrap cannot nest in it fails here, at start-up, not in the first job.
+// same process isolation as the jobs' app-server (a PID namespace and private temp area where
+// available, the probe's folder as the job's), so a host where bubblewrap cannot nest in it fails
+// here, at start-up, not in the first job.
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Config } from '../config.js';
-import { processIsolation } from './process-isolation.js';
+import { isolatedCommand, processIsolation } from './process-isolation.js';
 
 export interface SandboxProbe {
   ok: boolean;
@@ -24,14 +25,15 @@ export async function probeSandbox(bin: string, sandbox: Config['CODEX_SANDBOX']
   try {
     await mkdir(work);
     const script = `echo inside > inside.txt; echo outside > '${outside}' 2>/dev/null; exit 0`;
-    const [command, ...prefix] = [...(await processIsolation()).prefix, bin];
+    const [command, ...args] = isolatedCommand(await processIsolation(), dir, [bin, 'sandbox', '-c', `sandbox_mode="${sandbox}"`, '-c', 'sandbox_workspace_write.exclude_slash_tmp=true', '-c', 'sandbox_workspace_write.exclude_tmpdir_env_var=true', '--', 'sh', '-c', script]);
     const result = await new Promise<{ code: number | string; stderr: string }>((resolve) => {
-      execFile(command!, [...prefix, 'sandbox', '-c', `sandbox_mode="${sandbox}"`, '-c', 'sandbox_workspace_write.exclude_slash_tmp=true', '-c', 'sandbox_workspace_write.exclude_tmpdir_env_var=true', '--', 'sh', '-c', script], { cwd: work, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', CODEX_HOME: dir, HOME: dir }, timeout: 20_000, killSignal: 'SIGKILL' }, (err, _stdout, stderr) =>
+      execFile(command!, args, { cwd: work, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', CODEX_HOME: dir, HOME: dir }, timeout: 20_000, killSignal: 'SIGKILL' }, (err, _stdout, stderr) =>
         resolve({ code: err ? ((err as { code?: number | string }).code ?? 1) : 0, stderr: String(stderr) }),
       );
     });
-    // Started through a wrapper (unshare), a missing binary shows as exit 127 and the wrapper's message.
-    const wrapped = /failed to execute .*: (No such file or directory|Permission denied)/.exec(result.stderr);
+    // Started through a wrapper (unshare, or the private-temp shell's exec), a missing binary shows as
+    // exit 127 and the wrapper's message.
+    const wrapped = /(?:failed to execute|exec:) .*: (No such file or directory|not found|Permission denied)/.exec(result.stderr);
     if (wrapped) result.code = wrapped[1] === 'Permission denied' ? 'EACCES' : 'ENOENT';
     if (result.code === 'ENOENT' || result.code === 'EACCES') {
       return { ok: false, sandbox, message: `cannot run the codex binary ${bin} (${result.code}): check CODEX_BIN or reinstall @openai/codex` };

@@ -9,9 +9,9 @@ import { messageFromRequest } from '../pubsub/pubsub-message.js';
 import { pushHandler } from '../pubsub/push-handler.js';
 import { PubSubJobQueue } from '../queue/pubsub-job-queue.js';
 import { FirestoreJobStore } from '../store/firestore-job-store.js';
-import { processIsolation } from '../codex/process-isolation.js';
 import { handleJobMessage } from './handle-job-message.js';
 import { concurrencyGate } from './concurrency-gate.js';
+import { requireJobIsolation, type ConcurrencySetting } from './isolation-startup.js';
 import { requireWorkingSandbox } from './sandbox-startup.js';
 import type { ProcessorDeps } from './run-claimed-job.js';
 
@@ -34,12 +34,13 @@ export function processorDeps(config: Config): ProcessorDeps {
 }
 
 /**
- * Runs the sandbox probe at start-up; rejects (so the processor refuses to start) when the sandbox
- * cannot work. There is no fallback to danger-full-access; see sandbox-startup.ts.
+ * Runs the isolation and sandbox probes at start-up; rejects (so the processor refuses to start) when
+ * jobs run side by side without isolation between them (isolation-startup.ts) or the sandbox cannot
+ * work. There is no fallback to danger-full-access; see sandbox-startup.ts.
  */
-export function reportSandbox(deps: ProcessorDeps): Promise<void> {
-  void processIsolation().then((iso) => (iso.mode === 'pid-namespace' ? deps.log.info(`process isolation: ${iso.description}`) : deps.log.warn(`process isolation: ${iso.description}`)));
-  return requireWorkingSandbox(deps.config, deps.log);
+export async function reportSandbox(deps: ProcessorDeps, concurrency: ConcurrencySetting = { name: 'PROCESSOR_CONCURRENCY', value: deps.config.PROCESSOR_CONCURRENCY }): Promise<void> {
+  await requireJobIsolation(concurrency, deps.log);
+  await requireWorkingSandbox(deps.config, deps.log);
 }
 
 export function processorHandler(deps: ProcessorDeps) {

@@ -138,6 +138,7 @@ async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions
     stage('codex_running', 'codex is working');
     outcome = await (deps.runTurn ?? realRunTurn)({
       bin: config.CODEX_BIN,
+      jobRoot: workspace.root,
       workspace: workspace.workspace,
       env: scrubbedEnv(process.env, workspace, config.OPENAI_API_KEY),
       prompt: job.prompt,

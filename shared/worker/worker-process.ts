@@ -28,7 +28,8 @@ export async function runWorkerProcess(config: Config): Promise<PullWorker> {
     deps.log.error('LONG_JOBS_TOPIC is empty: there is no long lane, so the worker has nothing to pull');
     process.exit(2);
   }
-  reportSandbox(deps);
+  // Before pulling: a host that cannot isolate jobs from each other must not take WORKER_CONCURRENCY of them.
+  await reportSandbox(deps, { name: 'WORKER_CONCURRENCY', value: config.WORKER_CONCURRENCY });
   const pubsub = pubsubClient(config);
   const worker = startPullWorker(pubsub, {
     deps,

@@ -14,6 +14,7 @@ import { newJobDocument, specFromRequest } from '../../shared/jobs/job-document.
 import { derivedJobId } from '../../shared/jobs/job-id.js';
 import { JobRequestSchema } from '../../shared/jobs/job-request.js';
 import { FirestoreJobStore } from '../../shared/store/firestore-job-store.js';
+import { mkdtempOutsideTemp } from '../support/outside-temp.js';
 import { prefixProxy } from '../support/prefix-proxy.js';
 import { openBrowser, seriousAxeViolations, type BrowserSession } from '../support/browser.js';
 import { requireEmulators } from '../support/test-env.js';
@@ -25,6 +26,8 @@ let firestore: Firestore;
 let browser: BrowserSession;
 let workDir: string;
 let shotsDir: string;
+/** The job's gate file lives outside the temp area: a job sees only its own folder there. */
+let gateDir: string;
 let consoleUrl: string;
 let completedJob: string;
 const axeFindings: string[] = [];
@@ -33,6 +36,7 @@ before(async () => {
   const hosts = requireEmulators();
   workDir = mkdtempSync(path.join(os.tmpdir(), 'console-e2e-'));
   shotsDir = mkdtempSync(path.join(os.tmpdir(), 'console-shots-'));
+  gateDir = mkdtempOutsideTemp('console-gate-');
   stack = await startStack({
     ports: 'free',
     projectId: `console-${Date.now().toString(36)}`,
@@ -51,6 +55,7 @@ after(async () => {
   await firestore?.terminate();
   rmSync(workDir, { recursive: true, force: true });
   rmSync(shotsDir, { recursive: true, force: true });
+  rmSync(gateDir, { recursive: true, force: true });
 });
 
 const api = async <T>(p: string, init: RequestInit = {}): Promise<T> => {
@@ -110,7 +115,7 @@ test('GET /console serves the page with a strict CSP; the key is asked for and k
 });
 
 test('a new job appears in the list and goes processing → completed on its page without a reload', async () => {
-  const gate = path.join(workDir, 'gate-first-job');
+  const gate = path.join(gateDir, 'gate-first-job');
   // The job's command waits for the gate file, so the test sees it processing, then lets it finish.
   completedJob = await submit({
     prompt: `Write notes. [[cmd:while [ ! -e ${gate} ]; do sleep 0.1; done; printf 'hello\\nconsole\\n' > notes.md && printf '\\000\\001\\002\\377' > blob.bin]] [[final:Notes written.]] [[tokens:1500]]`,

@@ -37,7 +37,7 @@ export function pushMessage(job: JobDocument, extraAttributes: Record<string, st
   };
 }
 
-export async function processorHarness(overrides: Record<string, string> = {}, reply?: (r: ModelRequest) => ModelReply): Promise<ProcessorHarness> {
+export async function processorHarness(overrides: Record<string, string> = {}, reply?: (r: ModelRequest) => ModelReply | Promise<ModelReply>): Promise<ProcessorHarness> {
   const model = await startScriptedModel(reply ? { reply } : {});
   const env = await testEnv({ CODEX_PROVIDER_BASE_URL: model.url, OPENAI_API_KEY: 'scripted-model-key', CODEX_MODEL: 'scripted', ...overrides });
   const deps = processorDeps(env.config);

@@ -1,14 +1,15 @@
 // The start-up probe says clearly whether CODEX_SANDBOX can work on this host, using the real codex
 // binary (this host supports bubblewrap) and stand-ins for hosts where it cannot.
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { probeSandbox } from '../../../shared/codex/sandbox-probe.js';
 import { defaultCodexBin } from '../../../shared/config.js';
+import { mkdtempOutsideTemp } from '../../support/outside-temp.js';
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'probe-test-'));
+// Outside the temp area: the probe runs the binary in a job's private view of it.
+const dir = mkdtempOutsideTemp('probe-test-');
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 function fakeCodex(name: string, script: string): string {

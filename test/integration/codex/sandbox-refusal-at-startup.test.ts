@@ -3,14 +3,15 @@
 // explicit CODEX_SANDBOX=danger-full-access starts but logs an ERROR naming the risk.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { mkdtempOutsideTemp } from '../../support/outside-temp.js';
 
 const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const dir = mkdtempSync(path.join(os.tmpdir(), 'sandbox-refusal-'));
+// Outside the temp area: the probe runs the binary in a job's private view of it.
+const dir = mkdtempOutsideTemp('sandbox-refusal-');
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const noUserNamespaces = path.join(dir, 'codex-no-userns');

@@ -11,6 +11,7 @@ import { processorHarness, pushMessage, type ProcessorHarness } from '../../supp
 import { processesMatching } from '../../support/process-table.js';
 import { startSeparateProcessor } from '../../support/separate-processor.js';
 import { eventually } from '../../support/test-env.js';
+import { mkdtempOutsideTemp } from '../../support/outside-temp.js';
 
 let h: ProcessorHarness;
 before(async () => {
@@ -25,7 +26,10 @@ test('PROCESSOR_CONCURRENCY=2: a third concurrent delivery gets 429 at once, wit
   t.after(() => rmSync(tmp, { recursive: true, force: true }));
   const processor = await startSeparateProcessor({ ...process.env, ...h.env.env, PROCESSOR_CONCURRENCY: '2', TMPDIR: tmp }, h.env.project);
   t.after(() => processor.stop());
-  const gate = path.join(tmp, 'release');
+  // Outside the temp area: each job sees only its own folder under TMPDIR.
+  const gateDir = mkdtempOutsideTemp('burst-gate-');
+  t.after(() => rmSync(gateDir, { recursive: true, force: true }));
+  const gate = path.join(gateDir, 'release');
   // The two running jobs wait for a file the test writes, so the third arrives while both run.
   const running = await Promise.all([1, 2].map((n) => h.submit({ prompt: `burst marker-b${n} [[cmd:while ! test -e ${gate}; do sleep 0.05; done; echo run-${n}]] [[final:ran ${n}]]` })));
   const pushes = running.map(({ message }) => processor.push(message));

@@ -10,6 +10,7 @@ import { after, before, test } from 'node:test';
 import type { JobDocument, JobEvent } from '../../../shared/jobs/job-document.js';
 import { WORKSPACE_PREFIX } from '../../../shared/processor/job-workspace.js';
 import { processorHarness, type ProcessorHarness } from '../../support/processor-harness.js';
+import { mkdtempOutsideTemp } from '../../support/outside-temp.js';
 import { startSeparateProcessor, type SeparateProcessor } from '../../support/separate-processor.js';
 
 const MODEL_KEY = 'sk-model-key-should-not-leak';
@@ -55,7 +56,8 @@ const outputOf = (name: keyof typeof COMMANDS) => {
 before(async () => {
   h = await processorHarness();
   processorTmp = await mkdtemp(path.join(os.tmpdir(), 'isolation-processor-tmp-'));
-  outsideDir = await mkdtemp(path.join(os.tmpdir(), 'isolation-outside-'));
+  // Outside the temp area: under it, the job's private view would not show the folder at all.
+  outsideDir = mkdtempOutsideTemp('isolation-outside-');
   COMMANDS.outside = `echo escaped > '${outsideDir}/probe.txt' || echo write-blocked`;
   processor = await startSeparateProcessor({ ...process.env, ...h.env.env, ...SECRETS, TMPDIR: processorTmp, LOG_LEVEL: 'INFO' }, h.env.project);
   const prompt = `isolation-marker ${Object.values(COMMANDS)
