@@ -351,7 +351,7 @@ resource "google_cloud_run_v2_service" "codex" {
       name  = "processor"
       image = var.image
       # The image's Functions Framework (a production dependency) serves dist/functions/index.js.
-      command = ["node_modules/.bin/functions-framework"]
+      command = ["/app/node_modules/.bin/functions-framework"]
       args    = ["--target=${each.value.entry_point}", "--signature-type=http"]
 
       ports {

@@ -43,7 +43,7 @@ run "codex_runs_on_the_second_generation_runtime" {
   assert {
     condition = alltrue([for name, s in google_cloud_run_v2_service.codex : (
       s.template[0].containers[0].image == var.image &&
-      join(" ", s.template[0].containers[0].command) == "node_modules/.bin/functions-framework" &&
+      join(" ", s.template[0].containers[0].command) == "/app/node_modules/.bin/functions-framework" &&
       join(" ", s.template[0].containers[0].args) == "--target=processor --signature-type=http" &&
       contains([for e in s.template[0].containers[0].env : "${e.name}=${e.value}" if e.value != null], "FUNCTION_TARGET=processor")
     )])
