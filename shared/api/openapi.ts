@@ -129,7 +129,7 @@ export function buildOpenApiDocument(options: { maxTimeoutMs: number | TimeoutLi
   routes.push({
     method: 'put',
     path: '/uploads/{upload_id}',
-    summary: 'The archive bytes of an upload (zip, tar, tar.gz or tgz; at most 32 MiB), streamed to the uploads bucket',
+    summary: 'The archive bytes of an upload (zip, tar, tar.gz or tgz; at most 31 MiB), streamed to the uploads bucket',
     request: { params: z.object({ upload_id: z.string() }), body: { required: true, content: { 'application/octet-stream': { schema: z.string().describe('the archive') } } } },
     responses: { 200: json(refs.UploadReceived, 'stored'), ...errors('bad_request', 'not_found', 'conflict', 'payload_too_large'), ...common },
   });

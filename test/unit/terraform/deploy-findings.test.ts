@@ -2,7 +2,9 @@
 // provider settings, ordering (depends_on), and how the processor services are wired. The rest is in
 // terraform/tests/deploy.tftest.hcl (npm run check:terraform).
 import assert from 'node:assert/strict';
+import { maxHeaderSize } from 'node:http';
 import { before, describe, it } from 'node:test';
+import { UPLOAD_MAX_BYTES } from '../../../shared/workspace/upload-object.js';
 import { FUNCTION_ENV } from './function-env.js';
 import { dynamicBlock, loadTerraform, nested, resource, table, type Block, type TerraformConfig } from './terraform-config.js';
 
@@ -68,6 +70,12 @@ describe('terraform/ carries the deploy fixes', () => {
     // Nothing spells the agent's address itself (that would skip the dependency).
     const spelled = Object.entries(tf.resources).flatMap(([type, byName]) => Object.entries(byName).filter(([, b]) => String(b.member ?? '').includes('gcp-sa-pubsub')).map(([n]) => `${type}.${n}`));
     assert.deepEqual(spelled, []);
+  });
+
+  it('caps an upload so that a PUT through the API, headers and all, fits Cloud Run\'s 32 MiB request limit', () => {
+    const cloudRunRequestLimit = 32 * 1024 * 1024;
+    // The largest header block Node accepts, and room for the request line and chunked framing.
+    assert.ok(UPLOAD_MAX_BYTES + maxHeaderSize + 64 * 1024 <= cloudRunRequestLimit, `${UPLOAD_MAX_BYTES} + headers is over ${cloudRunRequestLimit}`);
   });
 
   it('enables the IAM Service Account Credentials API the signed URLs need', () => {
