@@ -40,9 +40,14 @@ async function getOutput(ctx: RouteContext): Promise<void> {
   const filename = relative.split('/').at(-1)!;
   const large = info.size > OUTPUT_REDIRECT_BYTES;
   if (large && ctx.deps.outputSigner) {
-    const signed = await ctx.deps.outputSigner(bucket, name, { filename, contentType: info.contentType, expiresAt: new Date(Date.now() + SIGNED_DOWNLOAD_TTL_MS) });
-    res.status(302).set({ location: signed.url, 'cache-control': 'private, no-store' }).end();
-    return;
+    try {
+      const signed = await ctx.deps.outputSigner(bucket, name, { filename, contentType: info.contentType, expiresAt: new Date(Date.now() + SIGNED_DOWNLOAD_TTL_MS) });
+      res.status(302).set({ location: signed.url, 'cache-control': 'private, no-store' }).end();
+      return;
+    } catch (err) {
+      // Signing refused (the IAM Credentials API off, a missing grant): the file still goes out, streamed.
+      ctx.log.warn('output download URL could not be signed; streaming it', { job_id: job.job_id, error: err as Error });
+    }
   }
   // setHeader, not Express's set(): that would append a charset the object may not have.
   res.setHeader('content-type', info.contentType);

@@ -85,6 +85,18 @@ test('where the API can sign: a 40 MiB output is a 302 to a V4 signed GET URL th
   }
 });
 
+test('where signing is refused (the IAM Credentials API off, a missing grant), the file is still streamed whole', async () => {
+  api.deps.outputSigner = async () => Promise.reject(new Error('Permission iam.serviceAccounts.signBlob denied'));
+  try {
+    const res = await fetch(`${api.url}/jobs/${jobId}/outputs/data/big.bin`, { headers: { 'x-api-key': KEYS.alice }, redirect: 'manual' });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-length'), null);
+    assert.equal(digest(Buffer.from(await res.arrayBuffer())), digest(big));
+  } finally {
+    delete api.deps.outputSigner;
+  }
+});
+
 test('the redirect size is a few MiB, far under the 32 MiB response cap', () => {
   assert.ok(OUTPUT_REDIRECT_BYTES >= 1 * MIB && OUTPUT_REDIRECT_BYTES <= 8 * MIB);
 });

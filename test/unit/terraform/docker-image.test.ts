@@ -54,7 +54,7 @@ describe('the Dockerfile builds an image that runs every entry point', () => {
       assert.equal(contextFilter.ignores(file), false, `${file} is needed by npm run build`);
     }
     const kept_out = [
-      'terraform/terraform.tfstate', 'terraform/terraform.tfstate.backup', 'terraform/.terraform/providers/x', 'terraform/prod.tfvars', 'terraform/.build/codex-jobs-source.zip',
+      'terraform/main.tf', 'terraform/terraform.tfstate', 'terraform/terraform.tfstate.backup', 'terraform/.terraform/providers/x', 'terraform/prod.tfvars', 'terraform/.build/codex-jobs-source.zip',
       'some/dir/terraform.tfstate', 'node_modules/x/index.js', 'client/node_modules/x', 'dist/functions/index.js', '.env', '.env.local', 'shared/.env',
       'key.pem', 'secrets/sa-key.json', 'service-account.json', '.npmrc', '.git/config', 'npm-debug.log',
     ];
