@@ -1,19 +1,29 @@
-# The long-lane worker image (Cloud Run worker pool or GKE): `node dist/functions/worker.js`.
-# Build from the repository root: docker build -t REGION-docker.pkg.dev/PROJECT/codex-jobs/worker:TAG .
-# (No container engine exists on the development machines, so this file was never built there.)
+# The codex-jobs image: every entry point that runs Codex, on linux/amd64 (Cloud Run's and GKE's usual
+# nodes; npm picks the codex binary package, @openai/codex-linux-x64 with its bubblewrap, for the
+# platform `npm ci` runs on, so both stages are pinned to it even when built on an arm64 machine).
+#   - the long-lane worker (the default command): node dist/functions/worker.js
+#   - a function through the Functions Framework, as Terraform runs the processors:
+#       /app/node_modules/.bin/functions-framework --target=processor --signature-type=http
+#     with FUNCTION_TARGET=processor (dist/functions/index.js then loads only that target's module);
+#     any target of functions/index.ts runs the same way, listening on PORT (default 8080).
+# Build from the repository root:
+#   docker build --platform linux/amd64 -t REGION-docker.pkg.dev/PROJECT/codex-jobs/codex-jobs:TAG .
+# or without a local engine: gcloud builds submit --tag REGION-docker.pkg.dev/PROJECT/codex-jobs/codex-jobs:TAG
+# (No container engine exists on the development machines, so this file was never built there;
+# test/unit/terraform/docker-image.test.ts checks what it copies against what the build makes.)
 
 # Build stage: every dependency, then the TypeScript build (the same `npm run build` as the functions).
-FROM node:22-bookworm-slim AS build
+FROM --platform=linux/amd64 node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci
-# The whole source tree (.dockerignore keeps node_modules and dist out): whatever tsconfig includes.
+# The source tree (.dockerignore keeps node_modules, dist, state and secrets out): what tsconfig includes.
 COPY . .
 RUN npm run build
 
-# Runtime stage: production dependencies only (they include @openai/codex and its codex binary),
-# git for workspaces from git, and the build output.
-FROM node:22-bookworm-slim
+# Runtime stage: production dependencies only (they include @openai/codex with its codex binary and
+# bubblewrap, and the Functions Framework), git for workspaces from git, and the build output.
+FROM --platform=linux/amd64 node:22-bookworm-slim
 ENV NODE_ENV=production
 RUN apt-get update \
   && apt-get install -y --no-install-recommends git ca-certificates \
@@ -22,7 +32,9 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
 COPY --from=build /app/dist ./dist
-# Jobs run as an unprivileged user; their workspaces live under the OS temp dir.
+# Jobs run as an unprivileged user; their workspaces live under the OS temp dir (memory on Cloud Run).
 USER node
+# The Functions Framework listens on PORT (Cloud Run sets it); the worker's health port is WORKER_HEALTH_PORT.
+EXPOSE 8080
 # Cloud Run and Kubernetes stop the container with SIGTERM to this process: it drains (WORKER_GRACE_MS).
 CMD ["node", "dist/functions/worker.js"]

@@ -1,7 +1,8 @@
 // `npm run check:terraform` (also part of `npm test`): the Terraform in terraform/ checked by a real
 // validator. OpenTofu and the google and archive providers are built once from the Go module proxy
 // into the cache folder (no binary or provider download is reachable here), then:
-//   tofu fmt -check   →   tofu validate   →   tofu test (mock_provider plans the whole configuration)
+//   tofu fmt -check   →   tofu validate   →   tofu test (mock_provider plans the whole configuration,
+//   terraform/tests/*.tftest.hcl asserting each deploy finding stays fixed)
 // Any failure prints the validator's own message and exits 1.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,8 @@ export const TERRAFORM_TOOLS = {
   // The provider's main branch of 2026-08-28: its release tags are not valid Go module versions.
   google: { name: 'terraform-provider-google', module: 'github.com/hashicorp/terraform-provider-google', version: 'v1.20.1-0.20260828184646-f3721fb45fa3', how: 'install', about: 'about 4 minutes' },
   archive: { name: 'terraform-provider-archive', module: 'github.com/hashicorp/terraform-provider-archive', version: 'v1.3.1-0.20260727144921-44050a6fd1aa', how: 'build-in-module', pkg: '.', about: 'under a minute' },
+  // time_sleep (monitoring.tf). A release tag, which is a valid module version here.
+  time: { name: 'terraform-provider-time', module: 'github.com/hashicorp/terraform-provider-time', version: 'v0.14.2', how: 'build-in-module', pkg: '.', about: 'about a minute' },
 } as const satisfies Record<string, GoBinary>;
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -41,6 +44,7 @@ function main(): number {
       tofu: ensureGoBinary(TERRAFORM_TOOLS.tofu, log),
       google: ensureGoBinary(TERRAFORM_TOOLS.google, log),
       archive: ensureGoBinary(TERRAFORM_TOOLS.archive, log),
+      time: ensureGoBinary(TERRAFORM_TOOLS.time, log),
     };
   } catch (err) {
     console.error(`check:terraform: ${err instanceof PrerequisiteError ? err.message : (err as Error).stack}`);
@@ -56,7 +60,7 @@ function main(): number {
     const cliConfig = path.join(tmp, 'tofu.rc');
     writeFileSync(
       cliConfig,
-      `provider_installation {\n  dev_overrides {\n    "hashicorp/google"  = ${JSON.stringify(path.dirname(bins.google))}\n    "hashicorp/archive" = ${JSON.stringify(path.dirname(bins.archive))}\n  }\n  direct {}\n}\n`,
+      `provider_installation {\n  dev_overrides {\n    "hashicorp/google"  = ${JSON.stringify(path.dirname(bins.google))}\n    "hashicorp/archive" = ${JSON.stringify(path.dirname(bins.archive))}\n    "hashicorp/time"    = ${JSON.stringify(path.dirname(bins.time))}\n  }\n  direct {}\n}\n`,
     );
     const env = { ...process.env, TF_CLI_CONFIG_FILE: cliConfig, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1', TF_DATA_DIR: path.join(tmp, 'data') };
     for (const step of STEPS) {

@@ -104,8 +104,8 @@ export const envSchema = z.object({
   LONG_JOBS_SUBSCRIPTION: z.string().min(1).optional(),
   /** Jobs one worker runs at once; it takes no message beyond them (flow control). */
   WORKER_CONCURRENCY: intFrom(1, 64).default(2),
-  /** On SIGTERM, how long running jobs may go on before their leases are released and messages nacked. */
-  WORKER_GRACE_MS: intFrom(0, 3_600_000).default(25_000),
+  /** On SIGTERM, how long running jobs may go on before their leases are released and messages nacked: up to a day's job (MAX_LONG_JOB_TIMEOUT_MS ≤ 24 h) plus its outputs, as a Kubernetes pod may drain that long. */
+  WORKER_GRACE_MS: intFrom(0, 90_000_000).default(25_000),
   /** A small HTTP health port for the worker (Cloud Run worker pools and Kubernetes probes); unset = none. */
   WORKER_HEALTH_PORT: intFrom(1, 65_535).optional(),
   /** Workspaces (issue 12): limits of an unpacked input, counted on bytes written and entries. */

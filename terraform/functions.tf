@@ -1,6 +1,11 @@
-# The seven deployments of dev/topology.ts FUNCTIONS, all built from the same source archive
-# (package.json main = dist/functions/index.js, which loads only FUNCTION_TARGET's module).
-# Build first: `npm ci && npm run build` at the repository root.
+# The seven deployments of dev/topology.ts FUNCTIONS. Those that run Codex (the processors) are Cloud
+# Run services of the image (var.image) pinned to the second-generation execution environment, where
+# bubblewrap's namespaces work (first generation is gVisor, where the sandbox probe fails); they run
+# the same dist/functions/index.js through the Functions Framework with their target. A Cloud Function
+# cannot pin its execution environment, and google_cloud_run_v2_service's build_config does not build
+# source (provider issue 22263), hence the image. The others are Cloud Functions built from the source
+# archive (package.json main = dist/functions/index.js, which loads only FUNCTION_TARGET's module).
+# Build first: `npm ci && npm run build` at the repository root, and the image (docs/DEPLOY.md).
 
 locals {
   # Per function: the Functions Framework target it registers, its sizing, who may reach it, and
@@ -8,6 +13,7 @@ locals {
   functions = {
     enqueue = {
       entry_point = "enqueue"
+      runs_codex  = false
       description = "codex-jobs HTTP API (submit, read, list, cancel, events, outputs)"
       memory      = "512Mi"
       cpu         = "1"
@@ -31,6 +37,7 @@ locals {
         LOG_LEVEL             = local.settings.LOG_LEVEL
         # Submit routes long jobs and checks git workspace URLs; cloning (and GIT_CREDENTIALS) is the processors'.
         MAX_LONG_JOB_TIMEOUT_MS = local.from_variables.MAX_LONG_JOB_TIMEOUT_MS
+        LONG_JOBS_TOPIC         = local.long_jobs_topic_env
         GIT_ALLOWLIST           = local.from_variables.GIT_ALLOWLIST
         ALLOW_INSECURE_GIT      = local.from_variables.ALLOW_INSECURE_GIT
       }
@@ -41,10 +48,11 @@ locals {
 
     processor = {
       entry_point = "processor"
+      runs_codex  = true
       description = "codex-jobs processor, low/normal lane (codex-jobs)"
-      # Codex app-server, its tools and the workspace (the filesystem is in memory) need room.
-      memory          = "4Gi"
-      cpu             = "2"
+      # Codex app-server, its tools and the workspace (the filesystem is in memory): sizing.tf.
+      memory          = "${var.processor_memory_gib}Gi"
+      cpu             = local.processor_cpu
       concurrency     = var.processor_concurrency
       min_instances   = 0
       max_instances   = var.max_concurrent_jobs
@@ -56,9 +64,10 @@ locals {
 
     "processor-priority" = {
       entry_point     = "processor"
+      runs_codex      = true
       description     = "codex-jobs processor, high/critical lane (codex-jobs-priority)"
-      memory          = "4Gi"
-      cpu             = "2"
+      memory          = "${var.processor_memory_gib}Gi"
+      cpu             = local.processor_cpu
       concurrency     = var.processor_concurrency
       min_instances   = 0
       max_instances   = var.max_priority_jobs
@@ -70,6 +79,7 @@ locals {
 
     "storage-trigger" = {
       entry_point     = "storage-trigger"
+      runs_codex      = false
       description     = "codex-jobs bucket drops (.codex, .prompt, .zip, .tar.gz) to jobs"
       memory          = "1Gi"
       cpu             = "1"
@@ -89,6 +99,7 @@ locals {
         LOG_LEVEL            = local.settings.LOG_LEVEL
         # A dropped archive is read within the workspace limits.
         MAX_LONG_JOB_TIMEOUT_MS = local.from_variables.MAX_LONG_JOB_TIMEOUT_MS
+        LONG_JOBS_TOPIC         = local.long_jobs_topic_env
         WORKSPACE_MAX_BYTES     = local.from_variables.WORKSPACE_MAX_BYTES
         WORKSPACE_MAX_FILES     = local.from_variables.WORKSPACE_MAX_FILES
       }
@@ -97,6 +108,7 @@ locals {
 
     scheduler = {
       entry_point     = "scheduler"
+      runs_codex      = false
       description     = "codex-jobs Cloud Scheduler messages to jobs"
       memory          = "512Mi"
       cpu             = "0.333"
@@ -114,12 +126,14 @@ locals {
         MAX_JOB_TIMEOUT_MS      = local.max_job_timeout_ms
         LOG_LEVEL               = local.settings.LOG_LEVEL
         MAX_LONG_JOB_TIMEOUT_MS = local.from_variables.MAX_LONG_JOB_TIMEOUT_MS
+        LONG_JOBS_TOPIC         = local.long_jobs_topic_env
       }
       secrets = {}
     }
 
     notifier = {
       entry_point = "notifier"
+      runs_codex  = false
       description = "codex-jobs signed webhooks for finished jobs"
       memory      = "512Mi"
       cpu         = "1"
@@ -143,6 +157,7 @@ locals {
     # Cloud Scheduler publishes to codex-sweeps every minute; one instance at a time sweeps.
     sweeper = {
       entry_point     = "sweeper"
+      runs_codex      = false
       description     = "codex-jobs sweeper: requeues or ends stuck jobs"
       memory          = "512Mi"
       cpu             = "0.333"
@@ -152,11 +167,13 @@ locals {
       timeout_seconds = 300
       ingress         = "ALLOW_INTERNAL_ONLY"
       env = {
-        GOOGLE_CLOUD_PROJECT    = var.project_id
-        JOBS_TOPIC              = local.topics.jobs
-        PRIORITY_JOBS_TOPIC     = local.topics.priority_jobs
-        RESULTS_TOPIC           = local.topics.results
-        SWEEPS_TOPIC            = local.topics.sweeps
+        GOOGLE_CLOUD_PROJECT = var.project_id
+        JOBS_TOPIC           = local.topics.jobs
+        PRIORITY_JOBS_TOPIC  = local.topics.priority_jobs
+        RESULTS_TOPIC        = local.topics.results
+        SWEEPS_TOPIC         = local.topics.sweeps
+        # Republishes a stuck long-lane job to codex-jobs-long (empty when there is no long lane).
+        LONG_JOBS_TOPIC         = local.long_jobs_topic_env
         MAX_ATTEMPTS            = local.settings.MAX_ATTEMPTS
         LOG_LEVEL               = local.settings.LOG_LEVEL
         SWEEP_BATCH             = local.from_variables.SWEEP_BATCH
@@ -194,6 +211,20 @@ locals {
 
   # Functions fed by push subscriptions (everything but the public API).
   pushed_functions = toset([for name, fn in local.functions : name if fn.ingress != "ALLOW_ALL"])
+
+  # Where each deployment runs: Cloud Functions, or (what runs Codex) second-generation Cloud Run services.
+  cloud_functions = { for name, fn in local.functions : name => fn if !fn.runs_codex }
+  codex_services  = { for name, fn in local.functions : name => fn if fn.runs_codex }
+
+  # The run.app URL and the Cloud Run service name of every deployment, whichever way it is deployed.
+  service_uris = merge(
+    { for name, fn in google_cloudfunctions2_function.fn : name => fn.service_config[0].uri },
+    { for name, svc in google_cloud_run_v2_service.codex : name => svc.uri },
+  )
+  service_names = merge(
+    { for name, fn in google_cloudfunctions2_function.fn : name => fn.name },
+    { for name, svc in google_cloud_run_v2_service.codex : name => svc.name },
+  )
 }
 
 # The deployed source: package files and the compiled functions + shared library.
@@ -237,7 +268,7 @@ resource "google_storage_bucket_object" "source" {
 }
 
 resource "google_cloudfunctions2_function" "fn" {
-  for_each    = local.functions
+  for_each    = local.cloud_functions
   name        = each.key
   location    = var.region
   description = each.value.description
@@ -286,5 +317,105 @@ resource "google_cloudfunctions2_function" "fn" {
     google_project_service.apis,
     google_secret_manager_secret_iam_member.accessor,
     google_project_iam_member.build,
+  ]
+}
+
+# The processors: Cloud Run services of the image, on the second-generation execution environment
+# (never left to Cloud Run's choice: under gVisor bubblewrap cannot make its namespaces). The container
+# runs the Functions Framework with the function's target, as Cloud Functions would.
+# A failed sandbox probe fails the revision: the module's top-level await rejects, the Functions
+# Framework exits before it listens, the startup probe fails, and `apply` stops naming the revision
+# while the previous revision (if any) keeps serving (docs/DEPLOY.md says why).
+resource "google_cloud_run_v2_service" "codex" {
+  for_each            = local.codex_services
+  name                = each.key
+  location            = var.region
+  description         = each.value.description
+  labels              = local.labels
+  ingress             = "INGRESS_TRAFFIC_INTERNAL_ONLY"
+  deletion_protection = false
+
+  template {
+    execution_environment            = "EXECUTION_ENVIRONMENT_GEN2"
+    service_account                  = google_service_account.fn[each.key].email
+    timeout                          = "${each.value.timeout_seconds}s"
+    max_instance_request_concurrency = each.value.concurrency
+    labels                           = local.labels
+
+    scaling {
+      min_instance_count = each.value.min_instances
+      max_instance_count = each.value.max_instances
+    }
+
+    containers {
+      name  = "processor"
+      image = var.image
+      # The image's Functions Framework (a production dependency) serves dist/functions/index.js.
+      command = ["/app/node_modules/.bin/functions-framework"]
+      args    = ["--target=${each.value.entry_point}", "--signature-type=http"]
+
+      ports {
+        container_port = 8080
+      }
+
+      resources {
+        limits = {
+          cpu    = each.value.cpu
+          memory = each.value.memory
+        }
+        # CPU only while a request (a job) is running, as for a Cloud Function.
+        cpu_idle          = true
+        startup_cpu_boost = true
+      }
+
+      # Listening means the sandbox probe passed (the module awaits it before registering the target).
+      startup_probe {
+        tcp_socket {
+          port = 8080
+        }
+        timeout_seconds   = 5
+        period_seconds    = 10
+        failure_threshold = 24
+      }
+
+      # FUNCTION_TARGET: dist/functions/index.js loads only this target's module.
+      env {
+        name  = "FUNCTION_TARGET"
+        value = each.value.entry_point
+      }
+
+      dynamic "env" {
+        for_each = each.value.env
+        content {
+          name  = env.key
+          value = env.value
+        }
+      }
+
+      dynamic "env" {
+        for_each = { for name, secret in each.value.secrets : name => secret if secret != null }
+        content {
+          name = env.key
+          value_source {
+            secret_key_ref {
+              secret  = data.google_secret_manager_secret.wired[env.value].secret_id
+              version = "latest"
+            }
+          }
+        }
+      }
+    }
+  }
+
+  lifecycle {
+    precondition {
+      condition     = local.processor_jobs_fit
+      error_message = "processor_memory_gib (${var.processor_memory_gib} GiB) cannot hold processor_concurrency (${var.processor_concurrency}) jobs of ${local.job_memory_bytes} bytes each (runtime ${local.job_runtime_reserve_bytes} + workspace_max_bytes + output_max_bytes + dependency_cache_bytes): on Cloud Run the filesystem is memory. Raise processor_memory_gib or lower the limits (docs/DEPLOY.md, Memory)."
+    }
+  }
+
+  depends_on = [
+    google_project_service.apis,
+    google_secret_manager_secret_iam_member.accessor,
   ]
 }

@@ -17,6 +17,8 @@ locals {
         { topic = local.topics.jobs, role = "roles/pubsub.viewer" },
         # Cancelling a queued job publishes its result at once, so its webhook does not wait for the backlog.
         { topic = local.topics.results, role = "roles/pubsub.publisher" },
+        # Jobs above MAX_JOB_TIMEOUT_MS go to the long lane (shared/jobs/job-lane.ts).
+        { topic = local.long_lane.topic, role = "roles/pubsub.publisher" },
       ]
       # GET /jobs/{id}/outputs and changes.patch stream output files; GET /changes reads result.json;
       # PUT /uploads writes (and on refusal deletes) inputs/.
@@ -35,6 +37,7 @@ locals {
         { topic = local.topics.priority_jobs, role = "roles/pubsub.publisher" },
         # A bad file becomes a failed job (and a deleted file cancels jobs): their results go out from here.
         { topic = local.topics.results, role = "roles/pubsub.publisher" },
+        { topic = local.long_lane.topic, role = "roles/pubsub.publisher" },
       ]
       bucket_roles = [{ bucket = "uploads", role = "roles/storage.objectViewer" }]
     }
@@ -44,6 +47,7 @@ locals {
         { topic = local.topics.jobs, role = "roles/pubsub.publisher" },
         { topic = local.topics.priority_jobs, role = "roles/pubsub.publisher" },
         { topic = local.topics.results, role = "roles/pubsub.publisher" },
+        { topic = local.long_lane.topic, role = "roles/pubsub.publisher" },
       ]
       bucket_roles = []
     }
@@ -53,13 +57,14 @@ locals {
       topic_roles  = [{ topic = local.dead_letter_topics.results, role = "roles/pubsub.publisher" }]
       bucket_roles = []
     }
-    # Republishes stuck jobs to their lane and announces the jobs it ends on codex-results.
+    # Republishes stuck jobs to their lane (the long lane too) and announces the jobs it ends on codex-results.
     sweeper = {
       project_roles = ["roles/datastore.user"]
       topic_roles = [
         { topic = local.topics.jobs, role = "roles/pubsub.publisher" },
         { topic = local.topics.priority_jobs, role = "roles/pubsub.publisher" },
         { topic = local.topics.results, role = "roles/pubsub.publisher" },
+        { topic = local.long_lane.topic, role = "roles/pubsub.publisher" },
       ]
       bucket_roles = []
     }
@@ -96,7 +101,8 @@ locals {
     for fn, access in local.function_access : { for b in access.bucket_roles : "${fn} ${b.bucket} ${b.role}" => { fn = fn, bucket = b.bucket, role = b.role } }
   ]...)
 
-  pubsub_service_agent = "serviceAccount:service-${data.google_project.project.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
+  # Through terraform_data.pubsub_service_agent, so every binding of the agent waits until it exists.
+  pubsub_service_agent = "serviceAccount:service-${terraform_data.pubsub_service_agent.input}@gcp-sa-pubsub.iam.gserviceaccount.com"
 }
 
 resource "google_service_account" "fn" {
@@ -115,7 +121,7 @@ resource "google_project_iam_member" "fn" {
 
 resource "google_pubsub_topic_iam_member" "fn" {
   for_each = local.topic_bindings
-  topic    = google_pubsub_topic.all[each.value.topic].id
+  topic    = local.topic_ids[each.value.topic]
   role     = each.value.role
   member   = local.identity_members[each.value.fn]
 }
@@ -147,12 +153,13 @@ resource "google_service_account" "push" {
   depends_on   = [google_project_service.apis]
 }
 
-# Only the push identity may invoke the functions fed by push subscriptions.
+# Only the push identity may invoke the functions fed by push subscriptions (Cloud Functions and the
+# processors' Cloud Run services alike: both are Cloud Run services underneath).
 resource "google_cloud_run_service_iam_member" "push_invoker" {
   for_each = local.pushed_functions
   project  = var.project_id
   location = var.region
-  service  = google_cloudfunctions2_function.fn[each.key].name
+  service  = local.service_names[each.key]
   role     = "roles/run.invoker"
   member   = google_service_account.push.member
 }
@@ -166,10 +173,24 @@ resource "google_cloud_run_service_iam_member" "enqueue_public" {
   member   = "allUsers"
 }
 
-# The Pub/Sub service agent (its address is fixed by the project number, so google-beta's
-# google_project_service_identity is not needed) mints the push OIDC tokens for the push identity.
+# The Pub/Sub service agent mints the push OIDC tokens for the push identity and dead-letters. On a new
+# project Google creates it lazily, so a binding made right after enabling the API can fail with "service
+# account does not exist". google_project_service_identity would create it, but it is google-beta only
+# (not in the GA provider; google-beta does not build here), so this makes the same call
+# (services.generateServiceIdentity) with gcloud once, and the agent's address (fixed by the project
+# number) is read through it: every binding of local.pubsub_service_agent depends on it.
 data "google_project" "project" {
   project_id = var.project_id
+}
+
+resource "terraform_data" "pubsub_service_agent" {
+  input = data.google_project.project.number
+
+  provisioner "local-exec" {
+    command = "gcloud beta services identity create --service=pubsub.googleapis.com --project=${var.project_id} --quiet"
+  }
+
+  depends_on = [google_project_service.apis]
 }
 
 resource "google_service_account_iam_member" "pubsub_mints_push_tokens" {

@@ -12,11 +12,14 @@ resource "google_project_service" "apis" {
     "firebaserules.googleapis.com",
     "firestore.googleapis.com",
     "iam.googleapis.com",
+    # signBlob for V4 signed URLs (upload PUTs, output downloads) on the API's own identity.
+    "iamcredentials.googleapis.com",
     "logging.googleapis.com",
     "monitoring.googleapis.com",
     "pubsub.googleapis.com",
     "run.googleapis.com",
     "secretmanager.googleapis.com",
+    "serviceusage.googleapis.com",
     "storage.googleapis.com",
   ])
   project            = var.project_id

@@ -36,3 +36,21 @@ moved {
   from = google_pubsub_subscription.long_lane_dead_letter
   to   = google_pubsub_subscription.push["codex-jobs-long-dead-letter-processor"]
 }
+
+# The long lane's publishers joined function_access (iam.tf), where the sweeper's is too.
+moved {
+  from = google_pubsub_topic_iam_member.long_lane_producers["enqueue"]
+  to   = google_pubsub_topic_iam_member.fn["enqueue codex-jobs-long roles/pubsub.publisher"]
+}
+
+# The long lane's publishers joined function_access (iam.tf), where the sweeper's is too.
+moved {
+  from = google_pubsub_topic_iam_member.long_lane_producers["storage-trigger"]
+  to   = google_pubsub_topic_iam_member.fn["storage-trigger codex-jobs-long roles/pubsub.publisher"]
+}
+
+# The long lane's publishers joined function_access (iam.tf), where the sweeper's is too.
+moved {
+  from = google_pubsub_topic_iam_member.long_lane_producers["scheduler"]
+  to   = google_pubsub_topic_iam_member.fn["scheduler codex-jobs-long roles/pubsub.publisher"]
+}

@@ -4,8 +4,8 @@ output "api_url" {
 }
 
 output "function_urls" {
-  description = "run.app URL of every function (only enqueue is reachable from outside Google Cloud)."
-  value       = { for name, fn in google_cloudfunctions2_function.fn : name => fn.service_config[0].uri }
+  description = "run.app URL of every function and processor service (only enqueue is reachable from outside Google Cloud)."
+  value       = local.service_uris
 }
 
 output "buckets" {

@@ -71,10 +71,10 @@ resource "google_pubsub_subscription" "push" {
 
   push_config {
     # The same path as the local stack (dev/topology.ts pushEndpoint) on the function's run.app URL.
-    push_endpoint = "${google_cloudfunctions2_function.fn[each.value.function].service_config[0].uri}/projects/${var.project_id}/topics/${each.value.topic}"
+    push_endpoint = "${local.service_uris[each.value.function]}/projects/${var.project_id}/topics/${each.value.topic}"
     oidc_token {
       service_account_email = google_service_account.push.email
-      audience              = google_cloudfunctions2_function.fn[each.value.function].service_config[0].uri
+      audience              = local.service_uris[each.value.function]
     }
   }
 

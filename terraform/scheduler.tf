@@ -1,8 +1,10 @@
 # One Cloud Scheduler job per entry of schedules.json ([{name, cron, time_zone, request}]), the same
 # file the local stack runs. Each publishes its JobRequest to codex-schedules with attribute `schedule`.
+# Entries named `example-…` are examples: a real deploy makes them only with enable_example_schedules,
+# since each run is a Codex job that spends model tokens (the local stack runs them all, offline).
 
 locals {
-  schedules = { for s in jsondecode(file("${path.module}/schedules.json")) : s.name => s }
+  schedules = { for s in jsondecode(file("${path.module}/schedules.json")) : s.name => s if var.enable_example_schedules || !startswith(s.name, "example-") }
 }
 
 resource "google_cloud_scheduler_job" "schedule" {

@@ -117,3 +117,9 @@ variable "webhook_resend_after_seconds" {
     error_message = "webhook_resend_after_seconds must be a whole number between 10 and 86400."
   }
 }
+
+variable "enable_example_schedules" {
+  description = "Also make the Cloud Scheduler jobs of schedules.json entries named example-… (each run is a Codex job that spends model tokens). Off by default."
+  type        = bool
+  default     = false
+}

@@ -1,30 +1,23 @@
 # Variables of the long-lane worker (worker.tf).
 
-variable "worker_image" {
-  description = "Container image of the long-lane worker, built from the repository's Dockerfile (e.g. REGION-docker.pkg.dev/PROJECT/codex-jobs/worker:TAG)."
+variable "image" {
+  description = "The image built from the repository's Dockerfile (REGION-docker.pkg.dev/PROJECT/codex-jobs/codex-jobs:TAG, by tag or @sha256 digest). The processors run it through the Functions Framework and the long-lane worker runs it as is: both need the second-generation runtime, which a Cloud Function cannot pin (docs/DEPLOY.md). Required: there is no usable default."
   type        = string
-  default     = "us-docker.pkg.dev/cloudrun/container/worker-pool"
-}
-
-variable "worker_min_instances" {
-  description = "Fewest worker pool instances (0 lets the pool scale to zero when idle)."
-  type        = number
-  default     = 0
 
   validation {
-    condition     = var.worker_min_instances >= 0 && var.worker_min_instances <= 100
-    error_message = "worker_min_instances must be between 0 and 100."
+    condition     = can(regex("^[a-z0-9.-]+(:[0-9]+)?/[^\\s]+(:[A-Za-z0-9._-]+|@sha256:[0-9a-f]{64})$", var.image)) && !startswith(var.image, "us-docker.pkg.dev/cloudrun/container/")
+    error_message = "image must be the codex-jobs image built from the Dockerfile (REGION-docker.pkg.dev/PROJECT/REPO/NAME:TAG or @sha256:DIGEST), not a sample image."
   }
 }
 
-variable "worker_max_instances" {
-  description = "Most worker pool instances. Long-lane capacity is worker_max_instances × worker_concurrency jobs."
+variable "worker_instances" {
+  description = "Instances of the long-lane worker pool (manual scaling: worker pools take only manual_instance_count). Long-lane capacity is worker_instances × worker_concurrency jobs; a longer backlog waits in codex-jobs-long-worker. 0 = no long lane: the producers get LONG_JOBS_TOPIC empty and refuse timeout_ms above job_timeout_seconds."
   type        = number
-  default     = 5
+  default     = 1
 
   validation {
-    condition     = var.worker_max_instances >= 1 && var.worker_max_instances <= 100
-    error_message = "worker_max_instances must be between 1 and 100."
+    condition     = var.worker_instances >= 0 && var.worker_instances <= 100 && floor(var.worker_instances) == var.worker_instances
+    error_message = "worker_instances must be a whole number between 0 and 100."
   }
 }
 

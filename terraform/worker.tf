@@ -20,8 +20,11 @@ locals {
     dead_letter_function     = "processor"
   }
 
-  # Producers route timeout_ms above MAX_JOB_TIMEOUT_MS here (shared/jobs/job-lane.ts).
-  long_lane_producers = toset(["enqueue", "storage-trigger", "scheduler"])
+  # Producers route timeout_ms above MAX_JOB_TIMEOUT_MS here (shared/jobs/job-lane.ts); their publisher
+  # role on the topic is in iam.tf function_access. With no worker instance there is no long lane: the
+  # producers get LONG_JOBS_TOPIC empty and refuse such jobs instead of queueing jobs nothing runs.
+  long_lane_enabled   = var.worker_instances > 0
+  long_jobs_topic_env = local.long_lane_enabled ? local.long_lane.topic : ""
 
   # The processor's environment (the same job code) but its push-lane gate, PROCESSOR_CONCURRENCY:
   # the worker's is WORKER_CONCURRENCY.
@@ -96,13 +99,6 @@ resource "google_pubsub_subscription_iam_member" "long_lane_dead_letter_subscrib
   member       = local.pubsub_service_agent
 }
 
-resource "google_pubsub_topic_iam_member" "long_lane_producers" {
-  for_each = local.long_lane_producers
-  topic    = google_pubsub_topic.long_lane[local.long_lane.topic].id
-  role     = "roles/pubsub.publisher"
-  member   = google_service_account.fn[each.key].member
-}
-
 # The worker's identity: what the processor may do (local.function_access.worker), plus consuming its
 # one subscription.
 resource "google_service_account" "worker" {
@@ -124,10 +120,12 @@ resource "google_cloud_run_v2_worker_pool" "worker" {
   labels              = local.labels
   deletion_protection = false
 
+  # Worker pools take only manual scaling (manual_instance_count; provider issue 26525). They always
+  # run on the second-generation execution environment (Cloud Run has no other for worker pools), where
+  # the Codex sandbox works.
   scaling {
-    scaling_mode       = "AUTOMATIC"
-    min_instance_count = var.worker_min_instances
-    max_instance_count = var.worker_max_instances
+    scaling_mode          = "MANUAL"
+    manual_instance_count = var.worker_instances
   }
 
   template {
@@ -135,12 +133,13 @@ resource "google_cloud_run_v2_worker_pool" "worker" {
 
     containers {
       name  = "worker"
-      image = var.worker_image
+      image = var.image
+      # The image's CMD: node dist/functions/worker.js (the sandbox probe passes before it pulls).
 
       resources {
         limits = {
-          cpu    = "2"
-          memory = "4Gi"
+          cpu    = local.worker_cpu
+          memory = "${var.worker_memory_gib}Gi"
         }
       }
 
@@ -164,6 +163,13 @@ resource "google_cloud_run_v2_worker_pool" "worker" {
           }
         }
       }
+    }
+  }
+
+  lifecycle {
+    precondition {
+      condition     = local.worker_jobs_fit
+      error_message = "worker_memory_gib (${var.worker_memory_gib} GiB) cannot hold worker_concurrency (${var.worker_concurrency}) jobs of ${local.job_memory_bytes} bytes each (runtime ${local.job_runtime_reserve_bytes} + workspace_max_bytes + output_max_bytes + dependency_cache_bytes): on Cloud Run the filesystem is memory. Raise worker_memory_gib or lower the limits (docs/DEPLOY.md, Memory)."
     }
   }
 

@@ -9,6 +9,7 @@ import type { JobStore } from '../store/job-store.js';
 import type { RecoveryStore } from '../store/recovery-store.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { UploadSigner } from '../workspace/upload-signer.js';
+import type { OutputSigner } from './output-download-signer.js';
 
 /** Timings a test may shorten; production uses the defaults. */
 export interface ApiTuning {
@@ -41,4 +42,6 @@ export interface ApiDeps {
   resolveHost?: (host: string) => Promise<string[]>;
   /** Signs upload URLs where the identity can (GCP); absent: uploads go through PUT /uploads/{id}. */
   uploadSigner?: UploadSigner;
+  /** Signs output download URLs where the identity can (GCP); absent: large outputs are streamed. */
+  outputSigner?: OutputSigner;
 }

@@ -10,6 +10,7 @@ import { FirestoreRecoveryStore } from '../store/firestore-recovery-store.js';
 import { DEFAULT_API_TUNING, type ApiDeps } from './api-deps.js';
 import { FirestoreRateLimiter } from './rate-limit.js';
 import { gcsUploadSigner } from '../workspace/upload-signer.js';
+import { gcsOutputSigner } from './output-download-signer.js';
 
 export function packageVersion(): string {
   const require = createRequire(import.meta.url);
@@ -37,7 +38,7 @@ export function apiDeps(config: Config, overrides: Partial<ApiDeps> = {}): ApiDe
     recovery: new FirestoreRecoveryStore(firestore),
     blobs: new GcsBlobStore(storage),
     // The emulator cannot check signatures: locally, uploads go through the API route.
-    ...(process.env.STORAGE_EMULATOR_HOST ? {} : { uploadSigner: gcsUploadSigner(storage) }),
+    ...(process.env.STORAGE_EMULATOR_HOST ? {} : { uploadSigner: gcsUploadSigner(storage), outputSigner: gcsOutputSigner(storage) }),
     limiter: new FirestoreRateLimiter(firestore, config.RATE_LIMIT_PER_MINUTE),
     log,
     version: config.K_REVISION ?? packageVersion(),

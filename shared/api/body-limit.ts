@@ -10,7 +10,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
  * Routes with their own body limit (the 1 MiB one does not apply to them). PUT /uploads/{id}
- * streams archives of up to 32 MiB: its route adds itself here with its own limit.
+ * streams archives of up to 31 MiB: its route adds itself here with its own limit.
  */
 export const BODY_LIMIT_EXCEPTIONS: Array<{ method: string; path: RegExp; maxBytes: number }> = [];
 

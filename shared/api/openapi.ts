@@ -102,7 +102,7 @@ export function buildOpenApiDocument(options: { maxTimeoutMs: number | TimeoutLi
     path: '/jobs/{id}/outputs/{path}',
     summary: 'Download an output file',
     request: { params: z.object({ id: z.string(), path: z.string().describe('the file path relative to the workspace') }) },
-    responses: { 200: { description: 'the file, streamed with its content type', content: { 'application/octet-stream': { schema: z.string() } } }, ...errors('bad_request', 'not_found'), ...common },
+    responses: { 200: { description: 'the file, streamed with its content type (without Content-Length above 4 MiB)', content: { 'application/octet-stream': { schema: z.string() } } }, 302: { description: 'a file above 4 MiB where the API can sign: Location is a 15-minute signed URL of the object' }, ...errors('bad_request', 'not_found'), ...common },
   });
   routes.push({
     method: 'post',
@@ -129,7 +129,7 @@ export function buildOpenApiDocument(options: { maxTimeoutMs: number | TimeoutLi
   routes.push({
     method: 'put',
     path: '/uploads/{upload_id}',
-    summary: 'The archive bytes of an upload (zip, tar, tar.gz or tgz; at most 32 MiB), streamed to the uploads bucket',
+    summary: 'The archive bytes of an upload (zip, tar, tar.gz or tgz; at most 31 MiB), streamed to the uploads bucket',
     request: { params: z.object({ upload_id: z.string() }), body: { required: true, content: { 'application/octet-stream': { schema: z.string().describe('the archive') } } } },
     responses: { 200: json(refs.UploadReceived, 'stored'), ...errors('bad_request', 'not_found', 'conflict', 'payload_too_large'), ...common },
   });

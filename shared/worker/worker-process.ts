@@ -28,7 +28,11 @@ export async function runWorkerProcess(config: Config): Promise<PullWorker> {
     deps.log.error('LONG_JOBS_TOPIC is empty: there is no long lane, so the worker has nothing to pull');
     process.exit(2);
   }
-  // Before pulling: a host that cannot isolate jobs from each other must not take WORKER_CONCURRENCY of them.
+  // No message is pulled before the sandbox is known to work: a host where it cannot (gVisor, a
+  // seccomp/AppArmor profile that forbids user namespaces) logs the ERROR and exits, so Cloud Run or
+  // Kubernetes restarts it and the jobs wait in the subscription, never run unconfined.
+  // The rejection (logged first as `the processor refuses to start: …`) ends dist/functions/worker.js.
+  // It also refuses WORKER_CONCURRENCY > 1 where jobs cannot be isolated from each other.
   await reportSandbox(deps, { name: 'WORKER_CONCURRENCY', value: config.WORKER_CONCURRENCY });
   const pubsub = pubsubClient(config);
   const worker = startPullWorker(pubsub, {

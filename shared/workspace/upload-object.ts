@@ -1,5 +1,7 @@
 // Where an upload lives and how large it may be. Light (no archive code): the API uses it too.
-export const UPLOAD_MAX_BYTES = 32 * 1024 * 1024;
+// 31 MiB: a PUT through the API (where it cannot sign) must fit Cloud Run's 32 MiB request limit with
+// its headers and framing; a signed URL takes the same cap (x-goog-content-length-range).
+export const UPLOAD_MAX_BYTES = 31 * 1024 * 1024;
 
 /** The owner's own prefix: a job reads `inputs/{job.owner}/…`, so it never reaches another owner's upload. */
 export function uploadObjectName(owner: string, uploadId: string): string {

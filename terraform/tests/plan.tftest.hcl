@@ -25,14 +25,15 @@ variables {
   project_id  = "codex-example"
   region      = "europe-west1"
   environment = "staging"
+  image       = "europe-west1-docker.pkg.dev/codex-example/codex-jobs/codex-jobs:v1"
 }
 
 run "plans_the_whole_configuration" {
   command = plan
 
   assert {
-    condition     = length(google_cloudfunctions2_function.fn) == length(local.functions)
-    error_message = "every function of local.functions is planned"
+    condition     = length(google_cloudfunctions2_function.fn) + length(google_cloud_run_v2_service.codex) == length(local.functions)
+    error_message = "every function of local.functions is planned, as a Cloud Function or a Cloud Run service"
   }
 
   assert {
@@ -71,7 +72,7 @@ run "plans_the_whole_configuration" {
   }
 
   assert {
-    condition     = google_cloudfunctions2_function.fn["processor"].service_config[0].environment_variables["WORKSPACE_MAX_BYTES"] == "268435456" && google_cloudfunctions2_function.fn["sweeper"].service_config[0].environment_variables["SWEEP_BATCH"] == "500" && google_cloudfunctions2_function.fn["sweeper"].service_config[0].environment_variables["WEBHOOK_RESEND_AFTER_MS"] == "900000"
+    condition     = local.codex_services["processor"].env["WORKSPACE_MAX_BYTES"] == "268435456" && google_cloudfunctions2_function.fn["sweeper"].service_config[0].environment_variables["SWEEP_BATCH"] == "500" && google_cloudfunctions2_function.fn["sweeper"].service_config[0].environment_variables["WEBHOOK_RESEND_AFTER_MS"] == "900000"
     error_message = "the settings from variables default to shared/config.ts's defaults"
   }
 }
@@ -92,14 +93,14 @@ run "git_credentials_and_workspace_settings" {
 
   assert {
     condition = alltrue([for name in ["processor", "processor-priority"] : contains(
-      [for s in google_cloudfunctions2_function.fn[name].service_config[0].secret_environment_variables : "${s.key}=${s.secret}"],
+      [for e in google_cloud_run_v2_service.codex[name].template[0].containers[0].env : "${e.name}=${e.value_source[0].secret_key_ref[0].secret}" if length(e.value_source) > 0],
       "GIT_CREDENTIALS=codex-jobs-git-credentials",
     )])
     error_message = "both processors get GIT_CREDENTIALS from the secret"
   }
 
   assert {
-    condition = alltrue([for name in ["enqueue", "storage-trigger", "scheduler", "notifier", "sweeper"] : !contains(
+    condition = alltrue([for name in keys(google_cloudfunctions2_function.fn) : !contains(
       [for s in google_cloudfunctions2_function.fn[name].service_config[0].secret_environment_variables : s.key], "GIT_CREDENTIALS",
     )])
     error_message = "no other function gets GIT_CREDENTIALS"
@@ -117,12 +118,9 @@ run "git_credentials_and_workspace_settings" {
 
   assert {
     condition = alltrue([for name in ["processor", "processor-priority"] : (
-      google_cloudfunctions2_function.fn[name].service_config[0].environment_variables["GIT_ALLOWLIST"] == "git.internal.example,10.0.0.0/8" &&
-      google_cloudfunctions2_function.fn[name].service_config[0].environment_variables["ALLOW_INSECURE_GIT"] == "1" &&
-      google_cloudfunctions2_function.fn[name].service_config[0].environment_variables["WORKSPACE_MAX_FILES"] == "5000" &&
-      google_cloudfunctions2_function.fn[name].service_config[0].environment_variables["OUTPUT_MAX_BYTES"] == "536870912" &&
-      google_cloudfunctions2_function.fn[name].service_config[0].environment_variables["PROCESSOR_CONCURRENCY"] == "2" &&
-      google_cloudfunctions2_function.fn[name].service_config[0].max_instance_request_concurrency == 2
+      { for e in google_cloud_run_v2_service.codex[name].template[0].containers[0].env : e.name => e.value if contains(["GIT_ALLOWLIST", "ALLOW_INSECURE_GIT", "WORKSPACE_MAX_FILES", "OUTPUT_MAX_BYTES", "PROCESSOR_CONCURRENCY"], e.name) } ==
+      { GIT_ALLOWLIST = "git.internal.example,10.0.0.0/8", ALLOW_INSECURE_GIT = "1", WORKSPACE_MAX_FILES = "5000", OUTPUT_MAX_BYTES = "536870912", PROCESSOR_CONCURRENCY = "2" } &&
+      google_cloud_run_v2_service.codex[name].template[0].max_instance_request_concurrency == 2
     )])
     error_message = "the processors get the git, workspace and output settings, and take PROCESSOR_CONCURRENCY requests at once"
   }

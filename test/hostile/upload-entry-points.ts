@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { UPLOAD_ID_PATTERN } from '../../shared/workspace/workspace-schemas.js';
 import { archiveFormatOf } from '../../shared/workspace/archive-format.js';
+import { UPLOAD_MAX_BYTES } from '../../shared/workspace/upload-object.js';
 import { UPLOADS_COLLECTION } from '../../shared/workspace/upload-records.js';
 import { buildTarGz } from '../support/archive-builder.js';
 import { anyArchiveBody } from './hostile-archives.js';
@@ -65,7 +66,7 @@ async function createUpload(input: unknown): Promise<void> {
   if (key === 'none' || key === 'wrong') throw new WrongAnswer(`POST /uploads with ${key} key → ${a.status}`);
   if (CUT.includes(framing) && framing !== 'declared-larger') throw new WrongAnswer(`POST /uploads with ${framing} framing → ${a.status}`);
   const made = JSON.parse(a.body) as { upload_id?: string; max_bytes?: number };
-  if (a.status !== 201 || !UPLOAD_ID_PATTERN.test(made.upload_id ?? '') || made.max_bytes !== 32 * 1024 * 1024) throw new WrongAnswer(`POST /uploads → ${a.status} ${a.body.slice(0, 200)}`);
+  if (a.status !== 201 || !UPLOAD_ID_PATTERN.test(made.upload_id ?? '') || made.max_bytes !== UPLOAD_MAX_BYTES) throw new WrongAnswer(`POST /uploads → ${a.status} ${a.body.slice(0, 200)}`);
 }
 
 type Target = 'fresh' | 'other-owner' | 'complete' | 'expired' | { id: string };

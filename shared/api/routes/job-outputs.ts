@@ -1,10 +1,18 @@
 // GET /jobs/{id}/outputs lists the job's output files; GET /jobs/{id}/outputs/{path} streams one
-// with its content type (piped from Cloud Storage, never buffered whole).
+// with its content type (piped from Cloud Storage, never buffered whole). Cloud Run caps a response
+// that declares its length at 32 MiB, and outputs may reach OUTPUT_MAX_BYTES (1 GiB): a file above
+// OUTPUT_REDIRECT_BYTES is a 302 to a short-lived V4 signed URL where the API can sign, and otherwise
+// streamed without Content-Length (chunked, which Cloud Run does not cap).
 import { pipeline } from 'node:stream/promises';
 import { ApiError } from '../api-error.js';
 import { outputObjectName, outputsPrefix, outputUrlPath } from '../output-path.js';
 import type { Route, RouteContext } from '../router.js';
 import { visibleJob } from './get-job.js';
+
+/** Above this, an output is redirected to a signed URL (or streamed without a length). */
+export const OUTPUT_REDIRECT_BYTES = 4 * 1024 * 1024;
+/** A signed download URL is good for this long: enough to start the download, short if it leaks. */
+const SIGNED_DOWNLOAD_TTL_MS = 15 * 60_000;
 
 async function listOutputs(ctx: RouteContext): Promise<void> {
   const job = await visibleJob(ctx, ctx.params.id!);
@@ -29,11 +37,24 @@ async function getOutput(ctx: RouteContext): Promise<void> {
   if (!info) throw new ApiError('not_found', `job ${job.job_id} has no output file ${relative}`);
   await ctx.admit();
   const { res } = ctx;
+  const filename = relative.split('/').at(-1)!;
+  const large = info.size > OUTPUT_REDIRECT_BYTES;
+  if (large && ctx.deps.outputSigner) {
+    try {
+      const signed = await ctx.deps.outputSigner(bucket, name, { filename, contentType: info.contentType, expiresAt: new Date(Date.now() + SIGNED_DOWNLOAD_TTL_MS) });
+      res.status(302).set({ location: signed.url, 'cache-control': 'private, no-store' }).end();
+      return;
+    } catch (err) {
+      // Signing refused (the IAM Credentials API off, a missing grant): the file still goes out, streamed.
+      ctx.log.warn('output download URL could not be signed; streaming it', { job_id: job.job_id, error: err as Error });
+    }
+  }
   // setHeader, not Express's set(): that would append a charset the object may not have.
   res.setHeader('content-type', info.contentType);
+  // A large file goes out chunked: with a Content-Length above 32 MiB Cloud Run would refuse the response.
+  if (!large) res.setHeader('content-length', String(info.size));
   res.status(200).set({
-    'content-length': String(info.size),
-    'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(relative.split('/').at(-1)!)}`,
+    'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(filename)}`,
     'x-content-type-options': 'nosniff',
     'content-security-policy': "default-src 'none'; sandbox",
     'cache-control': 'private, max-age=60',

@@ -1,6 +1,6 @@
 // POST /uploads makes an upload of the caller; PUT /uploads/{upload_id} streams its archive bytes
 // (zip, tar, tar.gz, tgz; told by their first bytes) to gs://UPLOADS_BUCKET/inputs/{owner}/{id},
-// at most 32 MiB counted on bytes received. Another owner's upload is not found.
+// at most 31 MiB (under Cloud Run's 32 MiB request limit with headers) counted on bytes received. Another owner's upload is not found.
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { ACCEPTED_FORMATS_TEXT, archiveFormatOf, FORMAT_SNIFF_BYTES, type ArchiveFormat } from '../../workspace/archive-format.js';
@@ -50,7 +50,7 @@ async function receiveUpload(ctx: RouteContext): Promise<void> {
   if (record.state === 'complete') throw new ApiError('conflict', `upload ${uploadId} already has its bytes; make a new one with POST /uploads`);
   if (Date.parse(record.url_expires_at) < Date.now()) throw new ApiError('bad_request', `upload ${uploadId} expired at ${record.url_expires_at}; make a new one with POST /uploads`);
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > UPLOAD_MAX_BYTES) throw new ApiError('payload_too_large', `an upload is at most ${UPLOAD_MAX_BYTES} bytes (32 MiB)`);
+  if (Number.isFinite(declared) && declared > UPLOAD_MAX_BYTES) throw new ApiError('payload_too_large', `an upload is at most ${UPLOAD_MAX_BYTES} bytes (${UPLOAD_MAX_BYTES / 1024 / 1024} MiB)`);
   await ctx.admit();
   const bucket = deps.config.UPLOADS_BUCKET;
   const name = uploadObjectName(caller.name, uploadId);
@@ -61,7 +61,7 @@ async function receiveUpload(ctx: RouteContext): Promise<void> {
   await ctx.send(200, { upload_id: uploadId, size_bytes: size });
 }
 
-const tooLarge = () => new ApiError('payload_too_large', `an upload is at most ${UPLOAD_MAX_BYTES} bytes (32 MiB)`);
+const tooLarge = () => new ApiError('payload_too_large', `an upload is at most ${UPLOAD_MAX_BYTES} bytes (${UPLOAD_MAX_BYTES / 1024 / 1024} MiB)`);
 const cutOff = () => new ApiError('bad_request', 'the upload was cut off before its end');
 
 /**

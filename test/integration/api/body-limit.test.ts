@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, test } from 'node:test';
 import { BODY_LIMIT_EXCEPTIONS, bodyLimitFor, MAX_BODY_BYTES } from '../../../shared/api/body-limit.js';
+import { UPLOAD_MAX_BYTES } from '../../../shared/workspace/upload-object.js';
 import { startApi, KEYS, type ApiServer } from './support/api-server.js';
 
 let api: ApiServer;
@@ -118,7 +119,7 @@ test('a route can have its own limit (the extension point PUT /uploads uses)', (
   } finally {
     BODY_LIMIT_EXCEPTIONS.splice(BODY_LIMIT_EXCEPTIONS.indexOf(route), 1);
   }
-  // PUT /uploads/{id} registered itself: its own 32 MiB check answers first, just inside this one.
-  assert.ok(bodyLimitFor('PUT', '/uploads/u1') > 32 * 1024 * 1024);
+  // PUT /uploads/{id} registered itself: its own 31 MiB check answers first, just inside this one.
+  assert.ok(bodyLimitFor('PUT', '/uploads/u1') > UPLOAD_MAX_BYTES);
   assert.equal(bodyLimitFor('POST', '/uploads'), MAX_BODY_BYTES);
 });

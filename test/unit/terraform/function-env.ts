@@ -40,6 +40,8 @@ export const FUNCTION_ENV: Record<FunctionSpec['name'], readonly EnvName[]> = {
   sweeper: [
     'GOOGLE_CLOUD_PROJECT', 'JOBS_TOPIC', 'PRIORITY_JOBS_TOPIC', 'RESULTS_TOPIC', 'SWEEPS_TOPIC', 'SWEEP_BATCH',
     'JOB_LEASE_MS', 'MAX_ATTEMPTS', 'JOB_TTL_DAYS', 'LOG_LEVEL', 'WEBHOOK_RESEND_AFTER_MS',
+    // Republishing a stuck job publishes to its recorded lane's topic (laneTopic), the long lane's too.
+    'LONG_JOBS_TOPIC',
   ],
 };
 

@@ -10,7 +10,7 @@ import { SECRET_ENV } from './function-env.js';
 import { loadTerraform, repoRoot, resolve, table, type TerraformConfig } from './terraform-config.js';
 
 type Bucket = 'uploads' | 'outputs' | 'results';
-type TopicKey = 'jobs' | 'priority_jobs' | 'results' | 'results_dead_letter';
+type TopicKey = 'jobs' | 'priority_jobs' | 'long' | 'results' | 'results_dead_letter';
 interface Uses {
   firestore: boolean;
   publishes: TopicKey[];
@@ -28,13 +28,14 @@ const RUNS_JOBS: Uses = { firestore: true, publishes: ['results'], views: [], bu
 
 /** What each function's code calls (and the worker's: functions/worker/index.ts). */
 const USES: Record<string, Uses> = {
-  enqueue: { firestore: true, publishes: ['jobs', 'priority_jobs', 'results'], views: ['jobs'], buckets: { uploads: 'write', outputs: 'read', results: 'read' }, signs: true, secrets: ['API_KEYS'] },
+  enqueue: { firestore: true, publishes: ['jobs', 'priority_jobs', 'long', 'results'], views: ['jobs'], buckets: { uploads: 'write', outputs: 'read', results: 'read' }, signs: true, secrets: ['API_KEYS'] },
   processor: RUNS_JOBS,
   'processor-priority': RUNS_JOBS,
-  'storage-trigger': { firestore: true, publishes: ['jobs', 'priority_jobs', 'results'], views: [], buckets: { uploads: 'read' }, signs: false, secrets: [] },
-  scheduler: { firestore: true, publishes: ['jobs', 'priority_jobs', 'results'], views: [], buckets: {}, signs: false, secrets: [] },
+  'storage-trigger': { firestore: true, publishes: ['jobs', 'priority_jobs', 'long', 'results'], views: [], buckets: { uploads: 'read' }, signs: false, secrets: [] },
+  scheduler: { firestore: true, publishes: ['jobs', 'priority_jobs', 'long', 'results'], views: [], buckets: {}, signs: false, secrets: [] },
   notifier: { firestore: true, publishes: ['results_dead_letter'], views: [], buckets: {}, signs: false, secrets: ['WEBHOOK_SECRET'] },
-  sweeper: { firestore: true, publishes: ['jobs', 'priority_jobs', 'results'], views: [], buckets: {}, signs: false, secrets: [] },
+  // Republishes stuck jobs of every lane, the long lane's included.
+  sweeper: { firestore: true, publishes: ['jobs', 'priority_jobs', 'long', 'results'], views: [], buckets: {}, signs: false, secrets: [] },
   worker: RUNS_JOBS,
 };
 
@@ -75,7 +76,8 @@ function usesOf(entryPoint: string): Uses {
   const lines = codeLines(importClosure(path.join(repoRoot, 'functions', entryPoint, 'index.ts')));
   const any = (re: RegExp) => lines.some((l) => re.test(l));
   const publishes: TopicKey[] = [];
-  if (any(/\.publishJob\(/)) publishes.push('jobs', 'priority_jobs');
+  // publishJob picks the topic from the job's lane (laneTopic): any of the three, the long lane's included.
+  if (any(/\.publishJob\(/)) publishes.push('jobs', 'priority_jobs', 'long');
   if (any(/publishResultOnce\(|\.publishResult\(/)) publishes.push('results');
   if (any(/deadLetterTopicName\(/)) publishes.push('results_dead_letter');
   const buckets: Uses['buckets'] = {};
@@ -111,7 +113,8 @@ before(async () => {
   secrets = { ...Object.fromEntries(Object.entries(table<{ secrets: Record<string, unknown> }>(tf, 'functions')).map(([fn, spec]) => [fn, spec.secrets])), worker: table(tf, 'worker_secrets') };
   const topics = resolve(tf, '${local.topics}') as Record<string, string>;
   const deadLetters = resolve(tf, '${local.dead_letter_topics}') as Record<string, string>;
-  topicNames = { jobs: topics.jobs!, priority_jobs: topics.priority_jobs!, results: topics.results!, results_dead_letter: deadLetters.results! };
+  const longLane = resolve(tf, '${local.long_lane}') as Record<string, string>;
+  topicNames = { jobs: topics.jobs!, priority_jobs: topics.priority_jobs!, long: longLane.topic!, results: topics.results!, results_dead_letter: deadLetters.results! };
 });
 
 test('the table covers every function Terraform deploys, and the worker', () => {

@@ -1,6 +1,6 @@
 // terraform/worker.tf matches the long lane the code builds locally (dev/topology.ts longLane) and
 // deploys the worker as the contract says: a Cloud Run worker pool of `dist/functions/worker.js`, with
-// min/max scaling and the image from variables, on its own identity with only what it uses.
+// manual scaling and the image from variables, on its own identity with only what it uses.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -70,22 +70,29 @@ describe('terraform/worker.tf matches the long lane of dev/topology.ts', () => {
     assert.equal(resource(tf, 'google_pubsub_subscription_iam_member', 'long_lane_dead_letter_subscriber').member, '${local.pubsub_service_agent}');
   });
 
-  it('lets every producer publish to the long lane', () => {
-    assert.equal(tf.locals.long_lane_producers, '${toset(["enqueue", "storage-trigger", "scheduler"])}');
-    const pub = resource(tf, 'google_pubsub_topic_iam_member', 'long_lane_producers');
-    assert.equal(pub.role, 'roles/pubsub.publisher');
-    assert.equal(pub.member, '${google_service_account.fn[each.key].member}');
+  it('lets every producer publish to the long lane, and empties LONG_JOBS_TOPIC when no worker runs', () => {
+    // The grants are function_access entries (iam.tf); iam-matches-code.test.ts derives who needs one from the code.
+    const access = table<{ topic_roles: { topic: string; role: string }[] }>(tf, 'function_access');
+    const producers = Object.entries(access).filter(([, a]) => a.topic_roles.some((r) => r.topic === local.topic && r.role === 'roles/pubsub.publisher')).map(([fn]) => fn);
+    assert.deepEqual(producers.sort(), ['enqueue', 'scheduler', 'storage-trigger', 'sweeper']);
+    assert.equal(resource(tf, 'google_pubsub_topic_iam_member', 'fn').topic, '${local.topic_ids[each.value.topic]}');
+    assert.equal(tf.locals.long_jobs_topic_env, '${local.long_lane_enabled ? local.long_lane.topic : ""}');
+    assert.equal(tf.locals.long_lane_enabled, '${var.worker_instances > 0}');
+    const functions = table<{ env: Record<string, string> }>(tf, 'functions');
+    // table() follows local references: each producer's LONG_JOBS_TOPIC is local.long_jobs_topic_env.
+    for (const fn of producers) assert.equal(functions[fn]!.env.LONG_JOBS_TOPIC, tf.locals.long_jobs_topic_env, `${fn}: LONG_JOBS_TOPIC`);
   });
 
-  it('deploys the worker as a Cloud Run worker pool: image and min/max from variables, its own identity, the worker env', () => {
+  it('deploys the worker as a Cloud Run worker pool: the image and manual_instance_count from variables, its own identity, the worker env', () => {
     const pool = resource(tf, 'google_cloud_run_v2_worker_pool', 'worker');
     const scaling = nested(pool, 'scaling');
-    assert.equal(scaling.min_instance_count, '${var.worker_min_instances}');
-    assert.equal(scaling.max_instance_count, '${var.worker_max_instances}');
+    // Worker pools take only manual scaling (provider issue 26525).
+    assert.deepEqual(scaling, { scaling_mode: 'MANUAL', manual_instance_count: '${var.worker_instances}' });
+    assert.equal(tf.variables.image!.default, undefined, 'the image is required: no sample-image default');
     const template = nested(pool, 'template');
     assert.equal(template.service_account, '${google_service_account.worker.email}');
     const container = nested(template, 'containers');
-    assert.equal(container.image, '${var.worker_image}');
+    assert.equal(container.image, '${var.image}');
     assert.equal(dynamicBlock(container, 'env').forEach, '${local.worker_env}');
     assert.equal(container.env, undefined, 'every env entry comes from local.worker_env or local.worker_secrets');
     // The second dynamic env: the processor's secrets (the model key, GIT_CREDENTIALS when set) from Secret Manager.
@@ -121,14 +128,15 @@ describe('terraform/worker.tf matches the long lane of dev/topology.ts', () => {
 
   it('builds the image from the Dockerfile that runs dist/functions/worker.js, and the k8s manifests use the same subscription', () => {
     const dockerfile = readFileSync(path.join(repoRoot, 'Dockerfile'), 'utf8');
-    assert.match(dockerfile, /^FROM node:22/m);
+    assert.match(dockerfile, /^FROM --platform=linux\/amd64 node:22/m);
     assert.match(dockerfile, /npm ci --omit=dev/);
     assert.match(dockerfile, /npm run build/);
     assert.match(dockerfile, new RegExp(`CMD \\["node", "dist/${WORKER.source.replace('.', '\\.')}"\\]`));
     assert.ok(existsSync(path.join(repoRoot, 'functions', 'worker.ts')), 'functions/worker.ts is the entry');
     const scaled = readFileSync(path.join(repoRoot, 'deploy/k8s/scaledobject.yaml'), 'utf8');
     assert.match(scaled, /type: gcp-pubsub/);
-    assert.match(scaled, new RegExp(`subscriptionName: ${local.subscription}\\b`));
+    // The gcp-pubsub scaler takes the full resource name (it has no projectID key; k8s-manifests.test.ts).
+    assert.match(scaled, new RegExp(`subscriptionName: projects/PROJECT/subscriptions/${local.subscription}\\b`));
     assert.match(scaled, /provider: gcp/, 'TriggerAuthentication with podIdentity gcp (Workload Identity)');
     const deployment = readFileSync(path.join(repoRoot, 'deploy/k8s/deployment.yaml'), 'utf8');
     assert.match(deployment, new RegExp(`name: LONG_JOBS_SUBSCRIPTION\\s+value: ${local.subscription}\\b`));

@@ -74,7 +74,7 @@ describe('terraform/ subscriptions match the topology', () => {
     assert.equal(retry.maximum_backoff, '${local.subscription_table.policies[each.value.policy].maximum_backoff_seconds}s');
     assert.equal(sub.message_retention_duration, '${local.subscription_table.policies[each.value.policy].message_retention_seconds}s');
     const pushConfig = nested(sub, 'push_config');
-    assert.match(String(pushConfig.push_endpoint), /service_config\[0\]\.uri\}\/projects\/\$\{var\.project_id\}\/topics\/\$\{each\.value\.topic\}$/);
+    assert.equal(pushConfig.push_endpoint, '${local.service_uris[each.value.function]}/projects/${var.project_id}/topics/${each.value.topic}');
     assert.equal(nested(pushConfig, 'oidc_token').service_account_email, '${google_service_account.push.email}');
     assert.equal(sub.ack_deadline_seconds, '${each.value.ack_deadline_seconds}');
     assert.equal(sub.enable_message_ordering, '${each.value.ordered}');

@@ -20,6 +20,8 @@ export interface TerraformConfig {
   variables: Record<string, Block>;
   outputs: Record<string, Block>;
   terraform: Block[];
+  /** provider name → its (default, un-aliased) configuration block. */
+  providers: Record<string, Block>;
 }
 
 function single(blocks: Json, what: string): Block {
@@ -38,7 +40,7 @@ function addTyped(target: Record<string, Record<string, Block>>, parsed: Json, k
 }
 
 export async function loadTerraform(dir = terraformDir): Promise<TerraformConfig> {
-  const config: TerraformConfig = { resources: {}, data: {}, locals: {}, variables: {}, outputs: {}, terraform: [] };
+  const config: TerraformConfig = { resources: {}, data: {}, locals: {}, variables: {}, outputs: {}, terraform: [], providers: {} };
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.tf')).sort()) {
     const parsed = (await parse(file, readFileSync(path.join(dir, file), 'utf8'))) as Record<string, Json>;
     addTyped(config.resources, parsed.resource, 'resource');
@@ -52,6 +54,7 @@ export async function loadTerraform(dir = terraformDir): Promise<TerraformConfig
     for (const [name, blocks] of Object.entries((parsed.variable ?? {}) as Record<string, Json>)) config.variables[name] = single(blocks, `variable ${name}`);
     for (const [name, blocks] of Object.entries((parsed.output ?? {}) as Record<string, Json>)) config.outputs[name] = single(blocks, `output ${name}`);
     config.terraform.push(...((parsed.terraform ?? []) as Block[]));
+    for (const [name, blocks] of Object.entries((parsed.provider ?? {}) as Record<string, Json>)) config.providers[name] = single(blocks, `provider ${name}`);
   }
   return config;
 }

@@ -44,17 +44,21 @@ describe('terraform/ matches the code', () => {
     functions = table<FunctionEntry>(tf, 'functions');
   });
 
-  it('pins the google provider at version 5 or newer and declares exactly the documented variables', () => {
+  it('pins the google provider to a range that has every resource used, and declares exactly the documented variables', () => {
     const providers = tf.terraform.flatMap((t) => (t.required_providers as Block[] | undefined) ?? []);
     const google = providers.map((p) => p.google as Block | undefined).find(Boolean);
     assert.ok(google, 'required_providers has no google entry');
     assert.equal(google.source, 'hashicorp/google');
-    assert.match(String(google.version), /^>= ?[5-9]/, 'google provider must be >= 5');
+    // google_cloud_run_v2_worker_pool came in 6.37; a major version not yet seen may break anything.
+    assert.equal(google.version, '>= 6.37, < 8.0');
     assert.deepEqual(Object.keys(tf.variables).sort(), [
       'api_keys_secret', 'environment', 'git_credentials_secret', 'job_timeout_seconds', 'max_concurrent_jobs', 'max_priority_jobs',
       'openai_api_key_secret', 'processor_concurrency', 'project_id', 'region', 'sweep_batch', 'webhook_resend_after_seconds', 'webhook_secret_secret',
-      // The long-lane worker (worker-variables.tf).
-      'long_job_timeout_seconds', 'worker_concurrency', 'worker_image', 'worker_max_instances', 'worker_min_instances',
+      'enable_example_schedules',
+      // The image and the long-lane worker (worker-variables.tf).
+      'image', 'long_job_timeout_seconds', 'worker_concurrency', 'worker_instances',
+      // Memory of what runs Codex (sizing-variables.tf).
+      'dependency_cache_bytes', 'processor_memory_gib', 'worker_memory_gib',
       // Workspaces and outputs (workspace-variables.tf).
       'allow_insecure_git', 'git_allowlist', 'output_max_bytes', 'output_max_files', 'workspace_max_bytes', 'workspace_max_files',
     ].sort());
@@ -81,7 +85,8 @@ describe('terraform/ matches the code', () => {
     assert.match(JSON.stringify(archive.lifecycle), /dist\/functions\/index\.js/, 'apply stops when the build is missing');
 
     const fn = resource(tf, 'google_cloudfunctions2_function', 'fn');
-    assert.equal(fn.for_each, '${local.functions}');
+    // The processors are Cloud Run services of the image (deploy-findings.test.ts); the rest are functions.
+    assert.equal(fn.for_each, '${local.cloud_functions}');
     assert.equal(fn.name, '${each.key}');
     const build = nested(fn, 'build_config');
     assert.equal(build.runtime, 'nodejs22');
@@ -104,7 +109,7 @@ describe('terraform/ matches the code', () => {
       assert.equal(p.env.PROCESSOR_CONCURRENCY, '${tostring(var.processor_concurrency)}', `${name}: the gate`);
       assert.equal(p.max_instances, cap, `${name}: instance cap`);
       assert.equal(resolve(tf, p.timeout_seconds), 600, `${name}: a push request lives at most 600 s`);
-      assert.ok(/^\d+Gi$/.test(p.memory) && parseInt(p.memory, 10) >= 2, `${name}: memory sized for Codex (got ${p.memory})`);
+      assert.equal(p.memory, '${var.processor_memory_gib}Gi', `${name}: memory sized for Codex jobs (sizing.tf)`);
     }
     // job_timeout_seconds is MAX_JOB_TIMEOUT_MS in seconds, with the config's own ceiling.
     const timeoutRule = String(nested(tf.variables.job_timeout_seconds!, 'validation').condition);
@@ -186,7 +191,7 @@ describe('terraform/ matches the code', () => {
     const topicsOf = (fn: string, role: string) => access[fn]!.topic_roles.filter((r) => r.role === role).map((r) => r.topic).sort();
     const bucketsOf = (fn: string) => access[fn]!.bucket_roles.map((r) => `${r.bucket}:${r.role}`).sort();
     for (const fn of Object.keys(access)) assert.deepEqual(access[fn]!.project_roles, ['roles/datastore.user'], `${fn}: project roles`);
-    assert.deepEqual(topicsOf('enqueue', 'roles/pubsub.publisher'), [defaults.JOBS_TOPIC, defaults.PRIORITY_JOBS_TOPIC, defaults.RESULTS_TOPIC].sort());
+    assert.deepEqual(topicsOf('enqueue', 'roles/pubsub.publisher'), [defaults.JOBS_TOPIC, defaults.PRIORITY_JOBS_TOPIC, defaults.LONG_JOBS_TOPIC, defaults.RESULTS_TOPIC].sort());
     for (const p of ['processor', 'processor-priority', 'worker']) {
       assert.deepEqual(topicsOf(p, 'roles/pubsub.publisher'), [defaults.RESULTS_TOPIC]);
       assert.deepEqual(bucketsOf(p), ['outputs:roles/storage.objectUser', 'results:roles/storage.objectUser', 'uploads:roles/storage.objectViewer']);
@@ -201,7 +206,7 @@ describe('terraform/ matches the code', () => {
     assert.deepEqual(topicsOf('notifier', 'roles/pubsub.publisher'), [deadLetterTopic(defaults.RESULTS_TOPIC)]);
     assert.deepEqual(bucketsOf('notifier'), []);
     assert.deepEqual(bucketsOf('scheduler'), []);
-    assert.deepEqual(topicsOf('sweeper', 'roles/pubsub.publisher'), [defaults.JOBS_TOPIC, defaults.PRIORITY_JOBS_TOPIC, defaults.RESULTS_TOPIC].sort());
+    assert.deepEqual(topicsOf('sweeper', 'roles/pubsub.publisher'), [defaults.JOBS_TOPIC, defaults.PRIORITY_JOBS_TOPIC, defaults.LONG_JOBS_TOPIC, defaults.RESULTS_TOPIC].sort());
     assert.deepEqual(bucketsOf('sweeper'), []);
   });
 
@@ -250,7 +255,9 @@ describe('terraform/ matches the code', () => {
   });
 
   it('creates one Cloud Scheduler job per entry of schedules.json, publishing to codex-schedules', () => {
-    assert.equal(tf.locals.schedules, '${{ for s in jsondecode(file("${path.module}/schedules.json")) : s.name => s }}');
+    // Entries named example-… are made only with enable_example_schedules (off by default).
+    assert.equal(tf.locals.schedules, '${{ for s in jsondecode(file("${path.module}/schedules.json")) : s.name => s if var.enable_example_schedules || !startswith(s.name, "example-") }}');
+    assert.equal(tf.variables.enable_example_schedules!.default, false);
     const file = path.join(terraformDir, 'schedules.json');
     assert.ok(existsSync(file), 'terraform/schedules.json is missing');
     const entries = JSON.parse(readFileSync(file, 'utf8')) as { name: string; cron: string; time_zone: string; request: unknown }[];
