@@ -5,6 +5,7 @@
 // until its ack deadline (the Pub/Sub emulator never notices a push whose peer died, and stops
 // pushing to that subscription meanwhile).
 import http from 'node:http';
+import { closeAfterAnswer } from '../shared/api/close-after-answer.js';
 
 export interface FunctionFront {
   port: number;
@@ -26,15 +27,27 @@ export async function startFunctionFront(port: number): Promise<FunctionFront> {
     };
     void instanceReady().then(() => {
       if (instance === undefined) return unavailable(); // the front is closing
+      let answered = false;
+      let answerEnded = false;
       const upstream = http.request({ host: '127.0.0.1', port: instance, method: req.method, path: req.url, headers: req.headers, agent }, (up) => {
+        answered = true;
+        // Answered before the caller's body is all here (a 413): the caller reads the answer before its connection closes.
+        if (!req.complete) closeAfterAnswer(req, res);
         res.writeHead(up.statusCode ?? 502, up.headers);
         up.pipe(res);
+        up.on('end', () => (answerEnded = true));
+        // An answer cut off by the instance (it died while answering) is cut off for the caller too.
         up.on('error', () => res.destroy());
       });
-      // The instance died under the request (or just before it): 503, so the caller retries.
-      upstream.on('error', unavailable);
+      upstream.on('error', () => {
+        // No answer yet: the instance died under the request (or just before it): 503, so the caller
+        // retries. An answer started: the instance closed its side of a request it answered (a 413
+        // that stops reading the body does), and the answer goes on to the caller as it came.
+        if (!answered) unavailable();
+      });
       res.on('close', () => {
-        if (!res.writableFinished) upstream.destroy();
+        // The caller is gone, or has the whole answer while the body still flows: stop sending it on.
+        if (!(answerEnded && upstream.writableFinished)) upstream.destroy();
       });
       req.pipe(upstream);
     });

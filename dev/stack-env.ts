@@ -1,6 +1,7 @@
 // The environment of the local stack's functions: the user's variables win, the local defaults fill
-// only what the user left unset (an empty value counts as unset, as in shared/config.ts), and the
-// emulator hosts are the ones the stack runs. Also says, without any secret, which API keys work.
+// only what the user left unset, and the emulator hosts are the ones the stack runs. An empty value is
+// a value: `CALLBACK_ALLOWLIST=` reaches the functions as set (no exceptions), never as the dev
+// default. Also says, without any secret, which API keys work.
 import { parseConfig } from '../shared/config.js';
 
 export const DEV_API_KEY = 'dev-key-codex-jobs-local';
@@ -32,7 +33,9 @@ export interface StackEnv {
   defaulted: string[];
 }
 
-const isSet = (value: string | undefined): value is string => value !== undefined && value !== '';
+const isSet = (value: string | undefined): value is string => value !== undefined;
+/** The offline model's wiring replaces an empty value too: an empty OPENAI_API_KEY is how the user says "no model". */
+const isGiven = (value: string | undefined): value is string => value !== undefined && value !== '';
 
 /** The local defaults, for every name the user did not set. */
 function localDefaults(): Record<string, string> {
@@ -52,12 +55,13 @@ export function resolveStackEnv(input: StackEnvInput): StackEnv {
   for (const [k, v] of Object.entries(input.user)) if (isSet(v)) given[k] = v;
   for (const [k, v] of Object.entries(input.overrides ?? {})) if (isSet(v)) given[k] = v;
   if (input.projectId) given.GOOGLE_CLOUD_PROJECT = input.projectId;
-  const defaults: Record<string, string> = { ...localDefaults(), ...(input.model ?? {}), GOOGLE_CLOUD_PROJECT: DEFAULT_LOCAL_PROJECT };
-  const defaulted = Object.keys(defaults).filter((k) => !isSet(given[k]));
-  const env: Record<string, string> = {};
-  for (const k of defaulted) env[k] = defaults[k]!;
-  Object.assign(env, given);
-  const project = env.GOOGLE_CLOUD_PROJECT!;
+  const defaults: Record<string, string> = { ...localDefaults(), GOOGLE_CLOUD_PROJECT: DEFAULT_LOCAL_PROJECT };
+  const model = input.model ?? {};
+  const defaulted = [...Object.keys(defaults).filter((k) => !isSet(given[k])), ...Object.keys(model).filter((k) => !isGiven(given[k]))];
+  const env: Record<string, string> = { ...given };
+  for (const k of defaulted) env[k] = defaults[k] ?? model[k]!;
+  // An empty GOOGLE_CLOUD_PROJECT reaches the functions as set; their config reads it as its default, the same name.
+  const project = env.GOOGLE_CLOUD_PROJECT || DEFAULT_LOCAL_PROJECT;
   const apiKeys: StackApiKeys = defaulted.includes('API_KEYS')
     ? { source: 'default', names: ['dev'], devKey: DEV_API_KEY }
     : { source: 'user', names: parseConfig({ API_KEYS: given.API_KEYS }).API_KEYS.map((k) => k.name), devKey: undefined };

@@ -113,10 +113,13 @@ async function main(): Promise<void> {
   say(`  webhooks signed with ${stack.defaulted.includes('WEBHOOK_SECRET') ? 'the local dev secret (set WEBHOOK_SECRET to use yours)' : 'your WEBHOOK_SECRET'}`);
   const yours = stack.apiKeys.source === 'user';
   const keyHeader = yours ? `X-API-Key: $YOUR_KEY` : `X-API-Key: ${stack.apiKeys.devKey}`;
+  const noKeys = yours && stack.apiKeys.names.length === 0;
   say(
-    yours
-      ? `  API keys: yours (API_KEYS), for the key name(s) ${stack.apiKeys.names.join(', ')}; the local dev key is off. Below, $YOUR_KEY is the key you gave one of those names.`
-      : `  API keys: the local dev key (key name "dev"); set API_KEYS=name:key to use your own.`,
+    noKeys
+      ? '  API keys: none (your API_KEYS is empty), so every request is refused; unset API_KEYS to use the local dev key.'
+      : yours
+        ? `  API keys: yours (API_KEYS), for the key name(s) ${stack.apiKeys.names.join(', ')}; the local dev key is off. Below, $YOUR_KEY is the key you gave one of those names.`
+        : `  API keys: the local dev key (key name "dev"); set API_KEYS=name:key to use your own.`,
   );
   say('');
   say('Submit a job:');
@@ -127,7 +130,7 @@ async function main(): Promise<void> {
   if (!noDemo && stack.model.kind === 'offline') {
     const key = demoKey(stack);
     if (key) await runDemoJob(stack, key).catch((err: Error) => say(`demo job could not run: ${err.message}`));
-    else say('no demo job: your API_KEYS give only sha256 hashes, so the stack has no key to send.');
+    else say(noKeys ? 'no demo job: your API_KEYS is empty, so no key works.' : 'no demo job: your API_KEYS give only sha256 hashes, so the stack has no key to send.');
   }
   say('Press Ctrl-C to stop.');
 }

@@ -1,5 +1,7 @@
-// The codex-jobs command line (commander): global flags before the verb, one verb per file.
-import { Command } from 'commander';
+// The codex-jobs command line (commander): one verb per file; the global flags are taken before or
+// after the verb (`codex-jobs -o json get ID` and `codex-jobs get ID -o json`), as kubectl and temporal
+// take theirs.
+import { Command, Option } from 'commander';
 import { SDK_VERSION } from '../sdk/codex-jobs.js';
 import { registerChanges } from './commands/changes.js';
 import { registerDoctor } from './commands/doctor.js';
@@ -11,25 +13,46 @@ import { makeCtx, type Ctx } from './context.js';
 
 export type Runner = (fn: (ctx: Ctx) => Promise<number>) => Promise<void>;
 
+/** The global flags, made anew for each command that takes them (commander keeps one Option per command). */
+function globalFlags(): Option[] {
+  return [
+    new Option('--url <url>', 'API URL (env CODEX_JOBS_URL; default: the local stack, http://127.0.0.1:8080)'),
+    new Option('--key <key>', 'API key (env CODEX_JOBS_API_KEY)'),
+    new Option('--profile <name>', 'profile of ~/.config/codex-jobs/config.json (env CODEX_JOBS_PROFILE; default "default")'),
+    new Option('-o, --output <mode>', 'json or jsonl for scripts (default: human text)'),
+    new Option('--debug', 'show stack traces of errors'),
+  ];
+}
+const GLOBAL_KEYS = ['url', 'key', 'profile', 'output', 'debug'] as const;
+
+/** The global flags given before the verb, then after it: the later one wins, as the last flag does. */
+function globalFlagValues(program: Command, verb: Command | undefined): Ctx['flags'] {
+  const before = program.opts<Record<string, unknown>>();
+  const after = verb?.opts<Record<string, unknown>>() ?? {};
+  const flags: Record<string, unknown> = {};
+  for (const k of GLOBAL_KEYS) if ((after[k] ?? before[k]) !== undefined) flags[k] = after[k] ?? before[k];
+  return flags as Ctx['flags'];
+}
+
 export function buildProgram(onResult: (code: number) => void, onError: (err: unknown, ctx: Ctx | undefined) => void): Command {
   const program = new Command('codex-jobs')
     .description('Run Codex jobs on a codex-jobs API from the terminal')
     .version(SDK_VERSION, '-v, --version')
-    .option('--url <url>', 'API URL (env CODEX_JOBS_URL; default: the local stack, http://127.0.0.1:8080)')
-    .option('--key <key>', 'API key (env CODEX_JOBS_API_KEY)')
-    .option('--profile <name>', 'profile of ~/.config/codex-jobs/config.json (env CODEX_JOBS_PROFILE; default "default")')
-    .option('-o, --output <mode>', 'json or jsonl for scripts (default: human text)')
-    .option('--debug', 'show stack traces of errors')
+    // Positional: what follows the verb is the verb's to parse (so `--` still ends its options); each
+    // verb takes the global flags itself (below).
     .enablePositionalOptions()
     .showSuggestionAfterError(true)
     .exitOverride()
     // One line per usage error, in the CLI's own voice.
     .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith('error: ') ? `codex-jobs: ${s.slice('error: '.length)}` : s) });
+  for (const flag of globalFlags()) program.addOption(flag);
 
+  let verb: Command | undefined;
+  program.hook('preAction', (_program, action) => void (verb = action));
   const run: Runner = async (fn) => {
     let ctx: Ctx | undefined;
     try {
-      ctx = makeCtx(program.opts());
+      ctx = makeCtx(globalFlagValues(program, verb));
       onResult(await fn(ctx));
     } catch (err) {
       onError(err, ctx);
@@ -41,6 +64,9 @@ export function buildProgram(onResult: (code: number) => void, onError: (err: un
   registerChanges(program, run);
   registerServer(program, run);
   registerDoctor(program, run);
-  for (const cmd of program.commands) cmd.exitOverride();
+  for (const cmd of program.commands) {
+    for (const flag of globalFlags()) cmd.addOption(flag.helpGroup('Global options:'));
+    cmd.exitOverride();
+  }
   return program;
 }

@@ -2,9 +2,11 @@
 // The Functions Framework's body parsers would otherwise read and buffer up to 1 GiB (chunked bodies
 // have no Content-Length to refuse up front). This hooks the request stream itself: every body chunk
 // the HTTP parser pushes is counted first; past the limit nothing more is pushed, the socket stops
-// being read, and the client gets 413 with the error envelope and `Connection: close`.
+// being read, and the client gets 413 with the error envelope and `Connection: close` (a staged close:
+// close-after-answer.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from './api-error.js';
+import { closeAfterAnswer } from './close-after-answer.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -48,10 +50,9 @@ function stopReading(req: IncomingMessage): void {
 
 function refuse(req: IncomingMessage, res: ServerResponse, answer: Answer, maxBytes: number): void {
   stopReading(req);
-  res.setHeader('connection', 'close');
-  answer(res, tooLargeError(maxBytes));
   // After the answer is out, close; a client that keeps sending is cut off rather than read.
-  res.once('finish', () => setTimeout(() => req.socket.destroy(), 1000).unref());
+  closeAfterAnswer(req, res);
+  answer(res, tooLargeError(maxBytes));
 }
 
 /**
@@ -69,9 +70,8 @@ export function limitRequestBody(req: IncomingMessage, res: ServerResponse, answ
   const encoding = String(req.headers['content-encoding'] ?? '').trim().toLowerCase();
   if (encoding !== '' && encoding !== 'identity' && maxBytes === MAX_BODY_BYTES) {
     stopReading(req);
-    res.setHeader('connection', 'close');
+    closeAfterAnswer(req, res);
     answer(res, new ApiError('bad_request', `Content-Encoding ${encoding.slice(0, 40)} is not accepted: send the body uncompressed`, [{ field: 'Content-Encoding', message: 'must be identity' }], {}, 415));
-    res.once('finish', () => setTimeout(() => req.socket.destroy(), 1000).unref());
     return true;
   }
   const stream = req as IncomingMessage & { push(chunk: unknown, encoding?: BufferEncoding): boolean };
