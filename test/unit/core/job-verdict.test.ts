@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import type { TurnOutcome } from '../../../shared/codex/run-turn.js';
 import { newJobDocument, ZERO_USAGE, type JobDocument } from '../../../shared/jobs/job-document.js';
 import { jobErrorSchema } from '../../../shared/jobs/job-error.js';
-import { verdict } from '../../../shared/processor/run-claimed-job.js';
+import { verdict } from '../../../shared/processor/job-verdict.js';
 import { jobSpec } from '../../support/job-spec.js';
 
 function job(overrides: Partial<JobDocument> = {}): JobDocument {
