@@ -1,5 +1,5 @@
 // JobStore on Firestore. Every status move happens here, inside a transaction, through the status machine.
-import { FieldValue, Firestore, Timestamp, type DocumentData, type DocumentReference, type Transaction } from '@google-cloud/firestore';
+import { FieldValue, Firestore, Timestamp, type DocumentData, type DocumentReference, type DocumentSnapshot, type Transaction } from '@google-cloud/firestore';
 import { jobDocumentSchema, newJobDocument, type CallbackRecord, type JobDocument, type JobEvent, type JobSpec, type ProgressStage } from '../jobs/job-document.js';
 import { assertTransition, isTerminal } from '../jobs/job-status.js';
 import { pushLaneOf } from '../jobs/job-lane.js';
@@ -137,10 +137,23 @@ export class FirestoreJobStore implements JobStore {
     const at = new Date().toISOString();
     const update = { progress: { stage, message, ...(percent === undefined ? {} : { percent }), updated_at: at }, updated_at: at };
     if (!fence) return void (await this.ref(jobId).update(update));
-    await this.db.runTransaction(async (tx) => {
-      if (!heldBy(await this.read(tx, jobId), fence)) throw new NotHolderError(jobId);
-      tx.update(this.ref(jobId), update);
-    });
+    // Fenced without a transaction (a run killed inside one would hold the document's lock): the
+    // update applies only to the document as read, so a takeover in between makes it fail and look again.
+    for (let tries = 0; ; tries++) {
+      const snap = await this.heldSnapshot(jobId, fence);
+      try {
+        return void (await this.ref(jobId).update(update, { lastUpdateTime: snap.updateTime! }));
+      } catch (err) {
+        if ((err as { code?: number }).code !== 9 /* FAILED_PRECONDITION: changed since the read */ || tries >= 4) throw err;
+      }
+    }
+  }
+
+  /** The job as read now, when the fence's holder and attempt still run it; else NotHolderError. */
+  private async heldSnapshot(jobId: string, fence: HolderFence): Promise<DocumentSnapshot> {
+    const snap = await this.ref(jobId).get();
+    if (!heldBy(snap.exists ? fromFirestore(snap.data()!) : null, fence)) throw new NotHolderError(jobId);
+    return snap;
   }
 
   async finish(jobId: string, to: 'completed' | 'failed' | 'cancelled', patch: TerminalPatch, holder?: string, options: { reserveResult?: boolean; attempt?: number } = {}): Promise<JobDocument | null> {
@@ -243,17 +256,10 @@ export class FirestoreJobStore implements JobStore {
       bytes += size;
     }
     if (group.length) groups.push(group);
-    if (fence) {
-      // Fenced: the holder check and the events commit together, so no event of a run that lost the
-      // job lands after the takeover (the takeover's claim writes the document the check reads).
-      for (const g of groups) {
-        await this.db.runTransaction(async (tx) => {
-          if (!heldBy(await this.read(tx, jobId), fence)) throw new NotHolderError(jobId);
-          for (const event of g) tx.set(doc(event), { ...event, expire_at });
-        });
-      }
-      return;
-    }
+    // Fenced: written only after a read shows this run still holds the job. Not in a transaction: a
+    // run killed inside one would hold the job's lock against its own takeover (emulator: "Transaction
+    // lock timeout"); what remains is the read-to-commit gap of one batch.
+    if (fence) await this.heldSnapshot(jobId, fence);
     let firstError: unknown;
     for (const g of groups) {
       const batch = this.db.batch();

@@ -54,7 +54,7 @@ export interface JobStore {
   renewLease(jobId: string, holder: string, leaseMs: number): Promise<boolean>;
   /** Ends our lease now (a run that failed before recording an outcome), so the redelivery can take over. */
   releaseLease(jobId: string, holder: string): Promise<void>;
-  /** With a fence, written only while that holder and attempt run the job (else NotHolderError). */
+  /** With a fence, written only to the job as read with that holder and attempt running it (else NotHolderError). */
   setProgress(jobId: string, stage: ProgressStage, message: string, percent?: number, fence?: HolderFence): Promise<void>;
   /**
    * Moves a job to a terminal status. With a holder, only while that holder still owns the lease
@@ -73,7 +73,7 @@ export interface JobStore {
   cancel(jobId: string): Promise<CancelOutcome>;
   /** Calls back on every change of the document until the returned function is called. */
   watch(jobId: string, onChange: (job: JobDocument) => void): () => void;
-  /** With a fence, each batch is written in a transaction that checks the holder (else NotHolderError, nothing written). */
+  /** With a fence, written only when a read just before shows that holder and attempt still run the job (else NotHolderError, nothing written). */
   appendEvents(jobId: string, events: JobEvent[], fence?: HolderFence): Promise<void>;
   /** The highest event seq written for the job, or -1. */
   lastEventSeq(jobId: string): Promise<number>;
