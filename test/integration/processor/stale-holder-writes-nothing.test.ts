@@ -22,20 +22,18 @@ import { eventually } from '../../support/test-env.js';
 const MARKER = 'marker-stale-holder';
 let h: ProcessorHarness;
 let proxy: HoldingProxy;
-let turns = 0;
+/** 1 until holder 1 is frozen, then 2: which run the model is answering (a request retried by codex is answered alike). */
+let run = 1;
 let firstHeld: Promise<string> | undefined;
 
 before(async () => {
   h = await processorHarness({ JOB_LEASE_MS: '4000' }, (r) => {
     if (!r.prompt.includes(MARKER)) return replyFromDirectives(r);
-    if (r.step === 0) {
-      turns++;
-      // Each run writes its own a.txt; only the first writes only-one.txt.
-      return { kind: 'command', cmd: turns === 1 ? 'printf one > a.txt && printf only > only-one.txt' : 'printf two > a.txt' };
-    }
+    // Each run writes its own a.txt; only the first writes only-one.txt.
+    if (r.step === 0) return { kind: 'command', cmd: run === 1 ? 'printf one > a.txt && printf only > only-one.txt' : 'printf two > a.txt' };
     // The first run's turn is over once this answer is given: hold its next Cloud Storage request.
-    if (turns === 1) firstHeld ??= proxy.hold();
-    return { kind: 'message', text: `run ${turns}` };
+    if (run === 1) firstHeld ??= proxy.hold();
+    return { kind: 'message', text: `run ${run}` };
   });
   proxy = await holdingProxy(h.env.env.STORAGE_EMULATOR_HOST!);
 });
@@ -57,9 +55,12 @@ test('a holder frozen after its turn, resumed after another holder completed the
   const { job, message } = await h.submit({ prompt: `two runs ${MARKER}`, session_id: 'stale-holder-session', timeout_ms: 120_000 });
   const push1 = holder1.push(message);
 
-  const held = await eventually(() => firstHeld, 'the first run’s turn to end', 90_000, 20).then((p) => p);
+  const held = await eventually(() => firstHeld, 'the first run’s turn to end', 90_000, 20).catch((err: Error) => {
+    throw new Error(`${err.message}; holder 1 printed:\n${holder1.proc.output()}`);
+  });
   assert.match(held, /jobs%2F|jobs\//, `the held request is one of the job's uploads (${held})`);
   holder1.freeze();
+  run = 2;
   let thawed = false;
   t.after(() => (thawed ? undefined : holder1.thaw())); // never leave a stopped process behind
   const frozen = await h.deps.store.get(job.job_id);
