@@ -5,6 +5,14 @@ export interface BlobInfo {
   name: string;
   size: number;
   contentType: string;
+  /** The object's custom metadata (e.g. which attempt of a job wrote it, see ordered-write.ts). */
+  metadata?: Record<string, string>;
+}
+
+/** An object's generation (GCS's version number) and custom metadata. */
+export interface ObjectVersion {
+  generation: string;
+  metadata: Record<string, string>;
 }
 
 export interface BlobStore {
@@ -18,6 +26,13 @@ export interface BlobStore {
   readStream(bucket: string, name: string): Readable;
   /** Streams gs://bucket/name (that generation, when given) to a local file. */
   downloadFile(bucket: string, name: string, localPath: string, options?: { generation?: string }): Promise<void>;
+  /** The object's current generation and metadata, or null when it does not exist. */
+  version(bucket: string, name: string): Promise<ObjectVersion | null>;
+  /**
+   * Writes gs://bucket/name only while the object is still at generation `ifGeneration` ('0': absent);
+   * false when another write moved it first (GCS precondition, 412). Nothing is written then.
+   */
+  putIfGeneration(bucket: string, name: string, source: Readable, options: { contentType: string; ifGeneration: string; metadata: Record<string, string> }): Promise<boolean>;
   list(bucket: string, prefix: string): Promise<BlobInfo[]>;
   info(bucket: string, name: string): Promise<BlobInfo | null>;
   exists(bucket: string, name: string): Promise<boolean>;

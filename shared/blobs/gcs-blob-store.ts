@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Storage } from '@google-cloud/storage';
-import type { BlobInfo, BlobStore } from './blob-store.js';
+import type { BlobInfo, BlobStore, ObjectVersion } from './blob-store.js';
 
 export class GcsBlobStore implements BlobStore {
   constructor(readonly storage: Storage) {}
@@ -36,15 +36,43 @@ export class GcsBlobStore implements BlobStore {
     await pipeline(file.createReadStream(), createWriteStream(localPath));
   }
 
+  async version(bucket: string, name: string): Promise<ObjectVersion | null> {
+    try {
+      const [meta] = await this.storage.bucket(bucket).file(name).getMetadata();
+      return { generation: String(meta.generation ?? '0'), metadata: stringMetadata(meta.metadata) };
+    } catch (err) {
+      if ((err as { code?: number }).code === 404) return null;
+      throw err;
+    }
+  }
+
+  async putIfGeneration(bucket: string, name: string, source: Readable, options: { contentType: string; ifGeneration: string; metadata: Record<string, string> }): Promise<boolean> {
+    const out = this.storage.bucket(bucket).file(name).createWriteStream({
+      resumable: false,
+      contentType: options.contentType,
+      metadata: { contentType: options.contentType, metadata: options.metadata },
+      preconditionOpts: { ifGenerationMatch: options.ifGeneration },
+    });
+    try {
+      await pipeline(source, out);
+      return true;
+    } catch (err) {
+      if ((err as { code?: number }).code === 412) return false;
+      throw err;
+    } finally {
+      source.destroy();
+    }
+  }
+
   async list(bucket: string, prefix: string): Promise<BlobInfo[]> {
     const [files] = await this.storage.bucket(bucket).getFiles({ prefix, autoPaginate: true });
-    return files.map((f) => ({ name: f.name, size: Number(f.metadata.size ?? 0), contentType: f.metadata.contentType ?? 'application/octet-stream' }));
+    return files.map((f) => ({ name: f.name, size: Number(f.metadata.size ?? 0), contentType: f.metadata.contentType ?? 'application/octet-stream', metadata: stringMetadata(f.metadata.metadata) }));
   }
 
   async info(bucket: string, name: string): Promise<BlobInfo | null> {
     try {
       const [meta] = await this.storage.bucket(bucket).file(name).getMetadata();
-      return { name, size: Number(meta.size ?? 0), contentType: meta.contentType ?? 'application/octet-stream' };
+      return { name, size: Number(meta.size ?? 0), contentType: meta.contentType ?? 'application/octet-stream', metadata: stringMetadata(meta.metadata) };
     } catch (err) {
       if ((err as { code?: number }).code === 404) return null;
       throw err;
@@ -59,4 +87,10 @@ export class GcsBlobStore implements BlobStore {
   async delete(bucket: string, name: string): Promise<void> {
     await this.storage.bucket(bucket).file(name).delete({ ignoreNotFound: true });
   }
+}
+
+function stringMetadata(raw: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (raw && typeof raw === 'object') for (const [k, v] of Object.entries(raw as Record<string, unknown>)) if (v !== null && v !== undefined) out[k] = String(v);
+  return out;
 }

@@ -1,8 +1,10 @@
 // Job events, batched: Codex can emit many items a second, so events are buffered and written in
 // one batch per flush instead of one write each. seq grows monotonically across attempts (see eventSeqBase).
+// With a fence, each batch commits only while this run holds the job: a run that lost it (even one
+// frozen and resumed after the takeover) adds no event; a refused batch discards the rest.
 import type { Logger } from '../logging.js';
 import type { JobEvent } from '../jobs/job-document.js';
-import type { JobStore } from '../store/job-store.js';
+import { NotHolderError, type HolderFence, type JobStore } from '../store/job-store.js';
 import { boundedEventData } from './event-limits.js';
 
 /** Seqs per attempt: attempt n numbers its events from (n-1)·10^6, so a takeover continues above the
@@ -26,6 +28,7 @@ export class EventSink {
     private readonly log: Logger,
     private readonly flushMs = 250,
     private readonly maxBatch = 100,
+    private readonly fence?: HolderFence,
   ) {}
 
   push(type: string, data: Record<string, unknown>): void {
@@ -52,12 +55,15 @@ export class EventSink {
     this.buffer = [];
     if (batch.length === 0) return this.writing;
     this.writing = this.writing.then(async () => {
+      if (this.discarded) return;
       try {
-        await this.store.appendEvents(this.jobId, batch);
+        await this.store.appendEvents(this.jobId, batch, this.fence);
       } catch (err) {
+        if (err instanceof NotHolderError) return void this.discard();
         try {
-          await this.store.appendEvents(this.jobId, batch); // one retry: events are the job's audit trail
-        } catch {
+          await this.store.appendEvents(this.jobId, batch, this.fence); // one retry: events are the job's audit trail
+        } catch (again) {
+          if (again instanceof NotHolderError) return void this.discard();
           this.log.error('could not store job events', { job_id: this.jobId, count: batch.length, error: err as Error });
         }
       }

@@ -3,7 +3,8 @@
 import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import mime from 'mime-types';
-import { gsUri, type BlobStore } from '../blobs/blob-store.js';
+import type { Readable } from 'node:stream';
+import { gsUri } from '../blobs/blob-store.js';
 import type { CreatedFile } from '../jobs/job-document.js';
 import type { Logger } from '../logging.js';
 import { openSnapshotFile } from './open-snapshot-file.js';
@@ -63,12 +64,17 @@ export function plannedOutputs(bucket: string, jobId: string, files: string[], s
   }));
 }
 
+/** Where output objects go: the run's AttemptWriter (holder-guard.ts), which never replaces a later attempt's object. */
+export interface OutputWriter {
+  put(bucket: string, name: string, open: () => Readable, contentType: string): Promise<void>;
+}
+
 /**
  * Streams each planned file from the workspace to its object, a few at a time. Call it only after
  * every process of the turn has ended. Each file is opened without following links and must be the
  * one `seen` recorded; one that is not is skipped (and returned), never read.
  */
-export async function uploadOutputs(blobs: BlobStore, bucket: string, jobId: string, workspace: string, planned: CreatedFile[], seen: WorkspaceSnapshot, log?: Logger, concurrency = 4): Promise<string[]> {
+export async function uploadOutputs(writer: OutputWriter, bucket: string, jobId: string, workspace: string, planned: CreatedFile[], seen: WorkspaceSnapshot, log?: Logger, concurrency = 4): Promise<string[]> {
   let next = 0;
   const skipped: string[] = [];
   const worker = async () => {
@@ -82,7 +88,8 @@ export async function uploadOutputs(blobs: BlobStore, bucket: string, jobId: str
         continue;
       }
       try {
-        await blobs.uploadStream(bucket, outputObjectName(jobId, file.filename), opened.handle.createReadStream({ autoClose: false }), file.content_type);
+        const handle = opened.handle;
+        await writer.put(bucket, outputObjectName(jobId, file.filename), () => handle.createReadStream({ autoClose: false, start: 0 }), file.content_type);
       } finally {
         await opened.handle.close();
       }

@@ -2,18 +2,25 @@
 // one, while the job goes on; settled() waits for them before the terminal status is written.
 import type { ProgressStage } from '../jobs/job-document.js';
 import type { Logger } from '../logging.js';
-import type { JobStore } from '../store/job-store.js';
+import { NotHolderError, type HolderFence, type JobStore } from '../store/job-store.js';
 
 export interface ProgressWriter {
   set(stage: ProgressStage, message: string): void;
   settled(): Promise<void>;
 }
 
-export function progressWriter(store: JobStore, jobId: string, log: Logger): ProgressWriter {
+/** With a fence, progress is written only while this run holds the job (a refused write stops the rest). */
+export function progressWriter(store: JobStore, jobId: string, log: Logger, fence?: HolderFence): ProgressWriter {
   let chain: Promise<void> = Promise.resolve();
+  let refused = false;
   return {
     set(stage, message) {
-      chain = chain.then(() => store.setProgress(jobId, stage, message)).catch((err: Error) => log.warn('could not record progress', { job_id: jobId, stage, error: err }));
+      chain = chain
+        .then(() => (refused ? undefined : store.setProgress(jobId, stage, message, undefined, fence)))
+        .catch((err: Error) => {
+          if (err instanceof NotHolderError) refused = true;
+          else log.warn('could not record progress', { job_id: jobId, stage, error: err });
+        });
     },
     settled: () => chain,
   };

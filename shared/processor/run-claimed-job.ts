@@ -6,19 +6,23 @@ import { writeCodexHome, providerFromConfig, scrubbedEnv } from '../codex/codex-
 import { sandboxProbeOnce } from '../codex/sandbox-probe.js';
 import { LEASE_LOST, runTurn as realRunTurn, type TurnOutcome, type TurnRequest } from '../codex/run-turn.js';
 import type { Config } from '../config.js';
+import { attemptOrder } from '../blobs/ordered-write.js';
 import type { JobDocument, JobResult, ProgressStage } from '../jobs/job-document.js';
 import { JobFailure, type JobErrorInfo } from '../jobs/job-error.js';
+import { isTerminal } from '../jobs/job-status.js';
 import type { Logger } from '../logging.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { JobStore } from '../store/job-store.js';
 import { EventSink, eventSeqBase } from './event-sink.js';
+import { AttemptWriter, HolderGuard, LeaseLostError } from './holder-guard.js';
+import { exitCodeOf, verdict, type TerminalStatus } from './job-verdict.js';
 import { createJobWorkspace } from './job-workspace.js';
 import { keepLease } from './lease-keeper.js';
 import { snapshotWorkspace, uploadOutputs } from './output-files.js';
 import { collectOutputs } from './collect-outputs.js';
 import { progressWriter } from './progress-writer.js';
-import { publishReservedResult } from './publish-result.js';
-import { restoreSession, saveSession } from './session-store.js';
+import { sendRecordedResult } from './publish-result.js';
+import { restoreSession, saveSession, sessionOrder } from './session-store.js';
 import { recordJobChanges, skippedEventData } from '../workspace/job-changes.js';
 import { prepareWorkspace } from '../workspace/prepare-workspace.js';
 
@@ -36,28 +40,6 @@ export interface ProcessorDeps {
 
 export function resultObjectName(jobId: string): string {
   return `jobs/${jobId}/result.json`;
-}
-
-const EXIT_CODES = { completed: 0, failed: 1, timeout: 124, cancel: 130, budget: 2, lease: 137 } as const;
-
-/** What a turn's outcome means for the job: its terminal status and error, if any. */
-export function verdict(job: JobDocument, outcome: TurnOutcome): { status: 'completed' | 'failed' | 'cancelled'; error: JobErrorInfo | null; structured?: unknown } {
-  if (outcome.status === 'stopped') {
-    if (outcome.stop === 'cancel') return { status: 'cancelled', error: null };
-    if (outcome.stop === 'budget') {
-      return { status: 'failed', error: { code: 'budget_exceeded', message: `the turn used ${outcome.usage.total_tokens} tokens, over max_total_tokens ${job.max_total_tokens}` } };
-    }
-    return { status: 'failed', error: { code: 'timeout', message: `the job ran past its timeout_ms of ${job.timeout_ms} ms and was stopped` } };
-  }
-  if (outcome.status === 'failed') return { status: 'failed', error: { code: 'codex_error', message: outcome.errorMessage ?? 'the Codex turn failed' } };
-  if (job.output_schema) {
-    try {
-      return { status: 'completed', error: null, structured: JSON.parse(outcome.finalMessage) };
-    } catch (err) {
-      return { status: 'failed', error: { code: 'codex_error', message: `the final message is not valid JSON for output_schema: ${(err as Error).message}` } };
-    }
-  }
-  return { status: 'completed', error: null };
 }
 
 /** `relinquish`: aborting it gives the job back unfinished (no terminal write), as a worker does at shutdown. */
@@ -80,25 +62,24 @@ async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions
   const { config, store, blobs, log: baseLog, holder } = deps;
   const log = baseLog.child({ job_id: job.job_id });
   const cancel = new AbortController();
-  let leaseLost = false;
-  const stopLease = keepLease(store, job.job_id, holder, config.JOB_LEASE_MS, () => {
-    leaseLost = true;
-    cancel.abort(LEASE_LOST);
-  }, log, job.lease ? { expiresAt: Date.parse(job.lease.expires_at) } : {});
+  let cancelRequested = false;
+  // Lost (lease keeper, give-back, or a write the job's new holder owns): stop, and record nothing more.
+  const guard = new HolderGuard(store, job.job_id, { holder, attempt: job.attempts }, () => cancel.abort(LEASE_LOST));
+  const stopLease = keepLease(store, job.job_id, holder, config.JOB_LEASE_MS, () => guard.markLost(), log, job.lease ? { expiresAt: Date.parse(job.lease.expires_at) } : {});
   // Given back (worker shutdown): stop like a lost lease, recording nothing; the caller releases the lease.
   const giveBack = () => {
-    leaseLost = true;
     log.warn('giving the job back unfinished (shutting down)');
-    cancel.abort(LEASE_LOST);
+    guard.markLost();
   };
   options.relinquish?.addEventListener('abort', giveBack, { once: true });
   const unwatch = store.watch(job.job_id, (doc) => {
     if (doc.cancel_requested && !cancel.signal.aborted) {
+      cancelRequested = true;
       log.info('cancel requested; interrupting the turn');
       cancel.abort();
     }
   });
-  const progress = progressWriter(store, job.job_id, log);
+  const progress = progressWriter(store, job.job_id, log, guard.fence);
   const started = Date.now();
   // Independent set-up steps run side by side: they are on every job's critical path.
   let setup;
@@ -112,13 +93,14 @@ async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions
     throw err;
   }
   const [workspace, probe] = setup;
-  const events = new EventSink(store, job.job_id, eventSeqBase(job.attempts), log);
+  const events = new EventSink(store, job.job_id, eventSeqBase(job.attempts), log, undefined, undefined, guard.fence);
   // Progress goes to the document (progress field) and, as the contract asks, to the events too.
   const stage = (name: ProgressStage, message: string) => {
     progress.set(name, message);
     events.push('progress', { stage: name, message });
   };
   let outcome: TurnOutcome | undefined;
+  let terminalWriteTried = false;
   try {
     events.push('claimed', { holder, attempt: job.attempts });
     if (!probe.ok) throw new JobFailure('internal', probe.message);
@@ -152,15 +134,16 @@ async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions
       onEvent: (type, data) => events.push(type, data),
     });
     await outcome.closed; // uploads start only after every process of the turn has ended
-    if (leaseLost) return events.discard();
+    await guard.check(); // the turn may have outlived the lease (a frozen or partitioned run)
     const v = verdict(job, outcome);
     stage('uploading', 'uploading created files');
-    const changes = await recordJobChanges(blobs, config.OUTPUTS_BUCKET, job.job_id, prepared, log);
+    // Every object of this run carries its attempt: a later attempt's object is never replaced.
+    const objects = new AttemptWriter(blobs, guard, attemptOrder(job.attempts));
+    const changes = await recordJobChanges(objects, config.OUTPUTS_BUCKET, job.job_id, prepared, log);
     const { created, truncated, seen } = await collectOutputs(config, job.job_id, workspace.workspace, before, changes?.outputs);
     if (changes && truncated) for (const c of [changes.full, changes.inDocument]) c.truncated = true; // the output caps cut the outputs
-    const exitCode = outcome.status === 'stopped' ? EXIT_CODES[outcome.stop ?? 'cancel'] : EXIT_CODES[v.status === 'completed' ? 'completed' : 'failed'];
     const result: JobResult = {
-      exit_code: exitCode,
+      exit_code: exitCodeOf(outcome, v),
       final_message: outcome.finalMessage,
       ...(v.structured === undefined ? {} : { structured_output: v.structured }),
       stdout: outcome.commandOutput,
@@ -174,17 +157,31 @@ async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions
       changes: changes?.inDocument ?? null,
     };
     events.push('finished', { status: v.status, ...(v.error ? { error: v.error } : {}) });
+    const sessionObjects = new AttemptWriter(blobs, guard, sessionOrder(job, job.attempts));
     await Promise.all([
-      uploadOutputs(blobs, config.OUTPUTS_BUCKET, job.job_id, workspace.workspace, created, seen, log),
-      blobs.writeJson(config.RESULTS_BUCKET, resultObjectName(job.job_id), { job_id: job.job_id, status: v.status, error: v.error, result: { ...result, changes: changes?.full ?? null } }),
-      job.session_id && v.status === 'completed' && outcome.threadId ? saveSession(blobs, config.RESULTS_BUCKET, { owner: job.owner, session_id: job.session_id }, workspace, outcome.threadId) : undefined,
+      uploadOutputs(objects, config.OUTPUTS_BUCKET, job.job_id, workspace.workspace, created, seen, log),
+      objects.writeJson(config.RESULTS_BUCKET, resultObjectName(job.job_id), { job_id: job.job_id, attempt: job.attempts, status: v.status, error: v.error, result: { ...result, changes: changes?.full ?? null } }),
+      job.session_id && v.status === 'completed' && outcome.threadId ? saveSession(sessionObjects, config.RESULTS_BUCKET, { owner: job.owner, session_id: job.session_id }, workspace, outcome.threadId) : undefined,
       events.flush(),
       progress.settled(),
       outcome.closed,
     ]);
+    terminalWriteTried = true;
     return await finish(deps, job, v.status, { result, error: v.error });
   } catch (err) {
-    if (leaseLost) return events.discard();
+    if (guard.lost || err instanceof LeaseLostError) return events.discard();
+    // A terminal write that failed may still have committed: never add a second, contradicting outcome.
+    if (terminalWriteTried) {
+      const now = await store.get(job.job_id).catch(() => null);
+      if (now && isTerminal(now.status)) return now;
+    }
+    if (cancelRequested) {
+      // Cancelled before the turn (a clone or setup stopped by the abort): the job is cancelled, not failed.
+      log.info('the run stopped at a cancel request', { error: err as Error });
+      events.push('finished', { status: 'cancelled' });
+      await Promise.all([events.flush(), progress.settled()]);
+      return await finish(deps, job, 'cancelled', { error: null });
+    }
     const failure = err instanceof JobFailure ? err : new JobFailure('internal', (err as Error).message);
     log.error('job failed', { error_code: failure.code, error: failure });
     events.push('finished', { status: 'failed', error: { code: failure.code, message: failure.message } });
@@ -199,15 +196,16 @@ async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions
   }
 }
 
-async function finish(deps: ProcessorDeps, job: JobDocument, status: 'completed' | 'failed' | 'cancelled', patch: { result?: JobResult; error: JobErrorInfo | null }) {
+async function finish(deps: ProcessorDeps, job: JobDocument, status: TerminalStatus, patch: { result?: JobResult; error: JobErrorInfo | null }) {
   // The terminal write also reserves the codex-results message (one transaction, not two). Killed
   // before the publish or its confirmation, the reservation runs out and the sweeper sends it.
-  const done = await deps.store.finish(job.job_id, status, patch, deps.holder, { reserveResult: true });
+  const done = await deps.store.finish(job.job_id, status, patch, deps.holder, { reserveResult: true, attempt: job.attempts });
   if (!done) {
     deps.log.warn('job was no longer ours when it ended; result not recorded', { job_id: job.job_id });
     return null;
   }
   deps.log.info(`job ${status}`, { job_id: job.job_id, status, error_code: done.error?.code, execution_time_ms: done.result?.execution_time_ms });
-  await publishReservedResult(deps.store, deps.queue, done);
+  // Recorded: from here a failure can only leave the result unsent (never a second outcome).
+  await sendRecordedResult(deps.store, deps.queue, done, deps.log);
   return done;
 }

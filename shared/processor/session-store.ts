@@ -7,6 +7,7 @@ import path from 'node:path';
 import * as tar from 'tar';
 import { z } from 'zod';
 import type { BlobStore } from '../blobs/blob-store.js';
+import { attemptOrder } from '../blobs/ordered-write.js';
 import { sessionPrefix, type SessionRef } from '../jobs/session-scope.js';
 import type { JobWorkspace } from './job-workspace.js';
 
@@ -30,7 +31,16 @@ export async function restoreSession(blobs: BlobStore, bucket: string, session: 
   return record.thread_id;
 }
 
-export async function saveSession(blobs: BlobStore, bucket: string, session: SessionRef, ws: JobWorkspace, threadId: string): Promise<void> {
+/** Orders a session's snapshots: jobs by creation (a session's jobs run in that order), then attempts. */
+export function sessionOrder(job: { created_at: string; job_id: string }, attempt: number): string {
+  return `${job.created_at}|${job.job_id}|${attemptOrder(attempt)}`;
+}
+
+/**
+ * `blobs`: the run's AttemptWriter keyed by the session order (sessionOrder), so a run that lost its
+ * job never replaces the snapshot of a later run of the session.
+ */
+export async function saveSession(blobs: Pick<BlobStore, 'uploadFile' | 'writeJson'>, bucket: string, session: SessionRef, ws: JobWorkspace, threadId: string): Promise<void> {
   const prefix = sessionPrefix(session);
   await mkdir(path.join(ws.codexHome, 'sessions'), { recursive: true });
   const parts = [

@@ -1,19 +1,19 @@
 // JobStore on Firestore. Every status move happens here, inside a transaction, through the status machine.
-import { FieldValue, Firestore, Timestamp, type DocumentData, type DocumentReference, type Transaction } from '@google-cloud/firestore';
+import { FieldValue, Firestore, Timestamp, type DocumentData, type DocumentReference, type DocumentSnapshot, type Transaction } from '@google-cloud/firestore';
 import { jobDocumentSchema, newJobDocument, type CallbackRecord, type JobDocument, type JobEvent, type JobSpec, type ProgressStage } from '../jobs/job-document.js';
 import { assertTransition, isTerminal } from '../jobs/job-status.js';
 import { pushLaneOf } from '../jobs/job-lane.js';
 import type { Priority } from '../jobs/job-request.js';
-import type { CancelOutcome, ClaimOptions, ClaimOutcome, JobStore, TerminalPatch } from './job-store.js';
+import { NotHolderError, type CancelOutcome, type ClaimOptions, type ClaimOutcome, type HolderFence, type JobStore, type TerminalPatch } from './job-store.js';
 import { CoalescedCreates } from './coalesced-creates.js';
-import { resultForDocument } from './document-limits.js';
+import { resultBudget, resultForDocument } from './document-limits.js';
 import { initialRequeueMarks } from './recovery-store.js';
 import { RESULT_DUE_AT, RESULT_SENT_AT, reservedUntil, resultMarkState, resultOwed } from './result-marks.js';
 
 export const JOBS_COLLECTION = 'jobs';
 export const EVENTS_COLLECTION = 'events';
 /** Firestore caps a document at 1 MiB: long texts are cut in the document (result.json keeps them whole). */
-export const DOC_TEXT_LIMIT = 64 * 1024;
+export { DOC_TEXT_LIMIT } from './document-limits.js';
 
 /** Writes per events batch commit (Firestore allows 500). */
 export const EVENT_BATCH_WRITES = 400;
@@ -38,10 +38,6 @@ export function fromFirestore(data: DocumentData): JobDocument {
 /** An event as clients see it: {seq, type, at, data} (the TTL field stays in the database). */
 export function eventFromFirestore(data: DocumentData): JobEvent {
   return { seq: data.seq as number, type: data.type as string, at: data.at as string, data: (data.data ?? {}) as Record<string, unknown> };
-}
-
-function cut(text: string): string {
-  return text.length > DOC_TEXT_LIMIT ? text.slice(0, DOC_TEXT_LIMIT) + `\n…[cut: ${text.length - DOC_TEXT_LIMIT} more characters in result.json]` : text;
 }
 
 export class FirestoreJobStore implements JobStore {
@@ -137,31 +133,49 @@ export class FirestoreJobStore implements JobStore {
     });
   }
 
-  async setProgress(jobId: string, stage: ProgressStage, message: string, percent?: number): Promise<void> {
+  async setProgress(jobId: string, stage: ProgressStage, message: string, percent?: number, fence?: HolderFence): Promise<void> {
     const at = new Date().toISOString();
-    await this.ref(jobId).update({ progress: { stage, message, ...(percent === undefined ? {} : { percent }), updated_at: at }, updated_at: at });
+    const update = { progress: { stage, message, ...(percent === undefined ? {} : { percent }), updated_at: at }, updated_at: at };
+    if (!fence) return void (await this.ref(jobId).update(update));
+    // Fenced without a transaction (a run killed inside one would hold the document's lock): the
+    // update applies only to the document as read, so a takeover in between makes it fail and look again.
+    for (let tries = 0; ; tries++) {
+      const snap = await this.heldSnapshot(jobId, fence);
+      try {
+        return void (await this.ref(jobId).update(update, { lastUpdateTime: snap.updateTime! }));
+      } catch (err) {
+        if ((err as { code?: number }).code !== 9 /* FAILED_PRECONDITION: changed since the read */ || tries >= 4) throw err;
+      }
+    }
   }
 
-  async finish(jobId: string, to: 'completed' | 'failed' | 'cancelled', patch: TerminalPatch, holder?: string, options: { reserveResult?: boolean } = {}): Promise<JobDocument | null> {
+  /** The job as read now, when the fence's holder and attempt still run it; else NotHolderError. */
+  private async heldSnapshot(jobId: string, fence: HolderFence): Promise<DocumentSnapshot> {
+    const snap = await this.ref(jobId).get();
+    if (!heldBy(snap.exists ? fromFirestore(snap.data()!) : null, fence)) throw new NotHolderError(jobId);
+    return snap;
+  }
+
+  async finish(jobId: string, to: 'completed' | 'failed' | 'cancelled', patch: TerminalPatch, holder?: string, options: { reserveResult?: boolean; attempt?: number } = {}): Promise<JobDocument | null> {
     return this.db.runTransaction(async (tx) => {
       const job = await this.read(tx, jobId);
       if (!job || isTerminal(job.status)) return null;
       if (holder !== undefined && job.lease?.holder !== holder) return null;
+      if (options.attempt !== undefined && job.attempts !== options.attempt) return null;
       assertTransition(jobId, job.status, to);
       const at = new Date().toISOString();
-      const result = patch.result
-        ? { ...resultForDocument(patch.result), stdout: cut(patch.result.stdout), stderr: cut(patch.result.stderr), final_message: cut(patch.result.final_message) }
-        : (patch.result ?? job.result);
-      const next: JobDocument = {
+      const ended: JobDocument = {
         ...job,
         status: to,
-        result,
+        result: null,
         error: patch.error ?? null,
         lease: null,
         completed_at: at,
         updated_at: at,
         progress: { stage: 'done', message: to, updated_at: at },
       };
+      // The result gets what the rest of the document leaves of Firestore's 1 MiB (result.json keeps it whole).
+      const next: JobDocument = { ...ended, result: patch.result ? resultForDocument(patch.result, resultBudget(toFirestore(ended))) : (patch.result ?? job.result) };
       tx.set(this.ref(jobId), { ...toFirestore(next), ...resultOwed(at, options.reserveResult) });
       return next;
     });
@@ -225,7 +239,7 @@ export class FirestoreJobStore implements JobStore {
    * that fails is written again event by event, so one event Firestore refuses never loses the others
    * (the first error is thrown after every other event was tried).
    */
-  async appendEvents(jobId: string, events: JobEvent[]): Promise<void> {
+  async appendEvents(jobId: string, events: JobEvent[], fence?: HolderFence): Promise<void> {
     const expire_at = Timestamp.fromMillis(Date.now() + this.eventTtlDays * 86_400_000);
     const doc = (event: JobEvent) => this.ref(jobId).collection(EVENTS_COLLECTION).doc(eventDocId(event.seq));
     const groups: JobEvent[][] = [];
@@ -242,6 +256,10 @@ export class FirestoreJobStore implements JobStore {
       bytes += size;
     }
     if (group.length) groups.push(group);
+    // Fenced: written only after a read shows this run still holds the job. Not in a transaction: a
+    // run killed inside one would hold the job's lock against its own takeover (emulator: "Transaction
+    // lock timeout"); what remains is the read-to-commit gap of one batch.
+    if (fence) await this.heldSnapshot(jobId, fence);
     let firstError: unknown;
     for (const g of groups) {
       const batch = this.db.batch();
@@ -299,6 +317,10 @@ export class FirestoreJobStore implements JobStore {
   async setCallback(jobId: string, callback: CallbackRecord): Promise<void> {
     await this.ref(jobId).update({ callback, updated_at: new Date().toISOString() });
   }
+}
+
+function heldBy(job: JobDocument | null, fence: HolderFence): boolean {
+  return job !== null && job.status === 'processing' && job.lease?.holder === fence.holder && job.attempts === fence.attempt;
 }
 
 /** A job read in the transaction is replaced; one that was missing (created from its message) is created, so a racing create fails the transaction. */

@@ -25,6 +25,20 @@ export type CancelOutcome =
   | { outcome: 'terminal'; job: JobDocument }
   | { outcome: 'missing' };
 
+/** Who may write for a running job: its lease holder, in the attempt it claimed (one process can hold several). */
+export interface HolderFence {
+  holder: string;
+  attempt: number;
+}
+
+/** A fenced write refused: the job is no longer processing under this holder and attempt. */
+export class NotHolderError extends Error {
+  override name = 'NotHolderError';
+  constructor(jobId: string) {
+    super(`job ${jobId} is no longer held by this run`);
+  }
+}
+
 export interface TerminalPatch {
   result?: JobResult | null;
   error?: JobErrorInfo | null;
@@ -40,13 +54,15 @@ export interface JobStore {
   renewLease(jobId: string, holder: string, leaseMs: number): Promise<boolean>;
   /** Ends our lease now (a run that failed before recording an outcome), so the redelivery can take over. */
   releaseLease(jobId: string, holder: string): Promise<void>;
-  setProgress(jobId: string, stage: ProgressStage, message: string, percent?: number): Promise<void>;
+  /** With a fence, written only to the job as read with that holder and attempt running it (else NotHolderError). */
+  setProgress(jobId: string, stage: ProgressStage, message: string, percent?: number, fence?: HolderFence): Promise<void>;
   /**
-   * Moves a job to a terminal status. With a holder, only while that holder still owns the lease.
+   * Moves a job to a terminal status. With a holder, only while that holder still owns the lease
+   * (and, with options.attempt, only in that attempt).
    * Like every terminal write it makes the result owed (result-marks.ts); with reserveResult the
    * caller also holds the reservation and publishes next (publishReservedResult).
    */
-  finish(jobId: string, to: 'completed' | 'failed' | 'cancelled', patch: TerminalPatch, holder?: string, options?: { reserveResult?: boolean }): Promise<JobDocument | null>;
+  finish(jobId: string, to: 'completed' | 'failed' | 'cancelled', patch: TerminalPatch, holder?: string, options?: { reserveResult?: boolean; attempt?: number }): Promise<JobDocument | null>;
   /**
    * Fails a job whose message was dead-lettered (error.code dead_lettered). A queued job takes the two
    * legal moves queued → processing → failed in one transaction; a terminal job, and a processing job
@@ -57,7 +73,8 @@ export interface JobStore {
   cancel(jobId: string): Promise<CancelOutcome>;
   /** Calls back on every change of the document until the returned function is called. */
   watch(jobId: string, onChange: (job: JobDocument) => void): () => void;
-  appendEvents(jobId: string, events: JobEvent[]): Promise<void>;
+  /** With a fence, written only when a read just before shows that holder and attempt still run the job (else NotHolderError, nothing written). */
+  appendEvents(jobId: string, events: JobEvent[], fence?: HolderFence): Promise<void>;
   /** The highest event seq written for the job, or -1. */
   lastEventSeq(jobId: string): Promise<number>;
   listEvents(jobId: string, afterSeq: number, limit: number): Promise<JobEvent[]>;

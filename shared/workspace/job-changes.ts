@@ -25,7 +25,8 @@ export interface JobChanges {
   outputs: string[];
 }
 
-export async function recordJobChanges(blobs: BlobStore, outputsBucket: string, jobId: string, prepared: PreparedWorkspace, log: Logger): Promise<JobChanges | null> {
+/** `blobs`: where the patch goes (the run's AttemptWriter, so a stale run never replaces a later attempt's patch). */
+export async function recordJobChanges(blobs: Pick<BlobStore, 'uploadFile'>, outputsBucket: string, jobId: string, prepared: PreparedWorkspace, log: Logger): Promise<JobChanges | null> {
   const patchFile = path.join(path.dirname(prepared.repo.gitDir), 'changes.patch');
   let collected;
   try {

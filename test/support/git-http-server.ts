@@ -13,13 +13,26 @@ export interface GitHttpServer {
   /** The root holding bare repositories (`<root>/<name>.git`). */
   root: string;
   requests: { path: string; authorization: string | undefined }[];
+  /**
+   * From now on, requests wait (unanswered) until release(): a slow remote, deterministically.
+   * Resolves once the first request is held.
+   */
+  hold(): Promise<void>;
+  release(): void;
   close(): Promise<void>;
 }
 
 export async function startGitHttpServer(options: { token?: string } = {}): Promise<GitHttpServer> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'git-http-'));
   const requests: GitHttpServer['requests'] = [];
+  let gate: { opened: Promise<void>; open: () => void; held: () => void } | null = null;
   const server = http.createServer((req, res) => {
+    if (gate) {
+      gate.held();
+      void gate.opened.then(() => serve(req, res));
+    } else serve(req, res);
+  });
+  const serve = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     requests.push({ path: url.pathname, authorization: req.headers.authorization });
     if (options.token) {
@@ -73,14 +86,28 @@ export async function startGitHttpServer(options: { token?: string } = {}): Prom
       if (!headersDone) res.writeHead(500).end('http-backend gave no answer');
       else res.end();
     });
-  });
+  };
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,
     root,
     requests,
+    hold() {
+      let open = () => undefined as void;
+      let held = () => undefined as void;
+      const opened = new Promise<void>((r) => (open = r));
+      const first = new Promise<void>((r) => (held = r));
+      gate = { opened, open, held };
+      return first;
+    },
+    release() {
+      gate?.open();
+      gate = null;
+    },
     close: async () => {
+      gate?.open();
+      gate = null;
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await rm(root, { recursive: true, force: true });

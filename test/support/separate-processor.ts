@@ -5,7 +5,7 @@ import { startProcess, type ManagedProcess } from '../../dev/child-processes.js'
 import { freePort } from '../../dev/free-port.js';
 import { DIST_ROOT } from '../../dev/stack.js';
 import type { PubSubMessage } from '../../shared/pubsub/pubsub-message.js';
-import { processIsolation } from '../../shared/codex/process-isolation.js';
+import { namespaceInit, processIsolation } from '../../shared/codex/process-isolation.js';
 import { killLikeACrash } from './kill-like-a-crash.js';
 
 export interface SeparateProcessor {
@@ -20,6 +20,10 @@ export interface SeparateProcessor {
    * nested namespaces included, with nothing to find by a walk. Resolves once they are all gone.
    */
   crash(): Promise<void>;
+  /** SIGSTOP: the processor stops where it is (a frozen VM, a long GC pause), holding what it held. */
+  freeze(): void;
+  /** SIGCONT: it goes on from there, unaware of the time that passed. */
+  thaw(): void;
 }
 
 export function pushBody(message: PubSubMessage, subscription = 'projects/test/subscriptions/codex-jobs-processor'): Record<string, unknown> {
@@ -36,6 +40,8 @@ export async function startSeparateProcessor(env: NodeJS.ProcessEnv, project: st
   });
   const exited = new Promise<void>((resolve) => (proc.child.exitCode !== null || proc.child.signalCode !== null ? resolve() : proc.child.once('exit', () => resolve())));
   const url = `http://127.0.0.1:${port}`;
+  // Under a PID namespace the processor is its init; else the leader of its own process group.
+  const processorPid = () => (isolation.mode === 'pid-namespace' ? (namespaceInit(proc.child.pid!) ?? proc.child.pid!) : -proc.child.pid!);
   return {
     proc,
     url,
@@ -45,6 +51,8 @@ export async function startSeparateProcessor(env: NodeJS.ProcessEnv, project: st
       return res.status;
     },
     stop: () => proc.stop(),
+    freeze: () => process.kill(processorPid(), 'SIGSTOP'),
+    thaw: () => process.kill(processorPid(), 'SIGCONT'),
     async crash() {
       killLikeACrash(proc.child.pid!, isolation);
       await exited;

@@ -2,8 +2,13 @@
 // with its content type (piped from Cloud Storage, never buffered whole). Cloud Run caps a response
 // that declares its length at 32 MiB, and outputs may reach OUTPUT_MAX_BYTES (1 GiB): a file above
 // OUTPUT_REDIRECT_BYTES is a 302 to a short-lived V4 signed URL where the API can sign, and otherwise
-// streamed without Content-Length (chunked, which Cloud Run does not cap).
+// streamed without Content-Length (chunked, which Cloud Run does not cap). Only the recorded run's
+// files: each object carries the attempt that wrote it (blobs/ordered-write.ts), and an object of
+// another attempt (a run that lost its lease) is neither listed nor served.
 import { pipeline } from 'node:stream/promises';
+import { attemptOfObject } from '../../blobs/ordered-write.js';
+import type { JobDocument } from '../../jobs/job-document.js';
+import { isTerminal } from '../../jobs/job-status.js';
 import { ApiError } from '../api-error.js';
 import { outputObjectName, outputsPrefix, outputUrlPath } from '../output-path.js';
 import type { Route, RouteContext } from '../router.js';
@@ -14,12 +19,23 @@ export const OUTPUT_REDIRECT_BYTES = 4 * 1024 * 1024;
 /** A signed download URL is good for this long: enough to start the download, short if it leaks. */
 const SIGNED_DOWNLOAD_TTL_MS = 15 * 60_000;
 
+/**
+ * Whether an object belongs to the job's record: written by its current attempt (the one that ended
+ * it, once terminal), and, once terminal, only when that attempt recorded a result. Objects without
+ * an attempt (written before attempts were kept) are the job's.
+ */
+function recorded(job: JobDocument, metadata: Record<string, string> | undefined): boolean {
+  const attempt = attemptOfObject(metadata);
+  if (attempt === null) return true;
+  return attempt === job.attempts && !(isTerminal(job.status) && job.result === null);
+}
+
 async function listOutputs(ctx: RouteContext): Promise<void> {
   const job = await visibleJob(ctx, ctx.params.id!);
   const prefix = outputsPrefix(job.job_id);
   const blobs = await ctx.deps.blobs.list(ctx.deps.config.OUTPUTS_BUCKET, prefix);
   const files = blobs
-    .filter((b) => b.name.length > prefix.length && !b.name.endsWith('/'))
+    .filter((b) => b.name.length > prefix.length && !b.name.endsWith('/') && recorded(job, b.metadata))
     .map((b) => {
       const filename = b.name.slice(prefix.length);
       return { filename, size_bytes: b.size, content_type: b.contentType, url: ctx.baseUrl + outputUrlPath(job.job_id, filename) };
@@ -34,7 +50,7 @@ async function getOutput(ctx: RouteContext): Promise<void> {
   const name = outputObjectName(job.job_id, relative);
   const bucket = ctx.deps.config.OUTPUTS_BUCKET;
   const info = await ctx.deps.blobs.info(bucket, name);
-  if (!info) throw new ApiError('not_found', `job ${job.job_id} has no output file ${relative}`);
+  if (!info || !recorded(job, info.metadata)) throw new ApiError('not_found', `job ${job.job_id} has no output file ${relative}`);
   await ctx.admit();
   const { res } = ctx;
   const filename = relative.split('/').at(-1)!;

@@ -67,6 +67,24 @@ test('output_schema: a final message that is not JSON fails the job with codex_e
   assert.match(done!.error!.message, /not valid JSON for output_schema/);
 });
 
+test('output_schema is enforced: JSON that violates the schema fails the job with codex_error naming the first violation', async () => {
+  const schema = { type: 'object', properties: { count: { type: 'integer' }, label: { type: 'string' } }, required: ['count', 'label'], additionalProperties: false };
+  const { job, message } = await h.submit({ prompt: 'violates schema [[final:{"count":"three","label":"x"}]]', output_schema: schema });
+  assert.deepEqual(await h.deliver(message), { ack: true, reason: 'ran' });
+  const done = await h.deps.store.get(job.job_id);
+  assert.equal(done?.status, 'failed');
+  assert.equal(done?.error?.code, 'codex_error');
+  assert.match(done!.error!.message, /\/count: must be integer/);
+  assert.equal(done?.result?.structured_output, undefined, 'no structured_output from an invalid message');
+  assert.equal(done?.result?.final_message, '{"count":"three","label":"x"}', 'the message itself is kept for diagnosis');
+
+  const valid = await h.submit({ prompt: 'matches schema [[final:{"count":3,"label":"x"}]]', output_schema: schema });
+  await h.deliver(valid.message);
+  const ok = await h.deps.store.get(valid.job.job_id);
+  assert.equal(ok?.status, 'completed');
+  assert.deepEqual(ok?.result?.structured_output, { count: 3, label: 'x' });
+});
+
 test('a codex binary that cannot start fails the job with internal', async () => {
   const broken = await processorHarness({ CODEX_BIN: '/nonexistent/codex' });
   try {

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import type { TurnOutcome } from '../../../shared/codex/run-turn.js';
 import { newJobDocument, ZERO_USAGE, type JobDocument } from '../../../shared/jobs/job-document.js';
 import { jobErrorSchema } from '../../../shared/jobs/job-error.js';
-import { verdict } from '../../../shared/processor/run-claimed-job.js';
+import { verdict } from '../../../shared/processor/job-verdict.js';
 import { jobSpec } from '../../support/job-spec.js';
 
 function job(overrides: Partial<JobDocument> = {}): JobDocument {
@@ -68,6 +68,26 @@ describe('verdict', () => {
     assert.match(v.error!.message, /output_schema/);
     assert.match(v.error!.message, /JSON/);
     assert.equal(v.structured, undefined);
+  });
+
+  it('with output_schema, JSON that violates the schema fails with codex_error naming the first violation\'s path', () => {
+    const schema = { type: 'object', properties: { count: { type: 'integer' }, tags: { type: 'array', items: { type: 'string' } } }, required: ['count'], additionalProperties: false };
+    const wrongType = verdict(job({ output_schema: schema }), outcome({ finalMessage: '{"count":1.5}' }));
+    assert.equal(wrongType.status, 'failed');
+    assert.equal(wrongType.error?.code, 'codex_error');
+    assert.match(wrongType.error!.message, /output_schema: \/count: must be integer$/);
+    assert.equal(wrongType.structured, undefined);
+    assert.match(verdict(job({ output_schema: schema }), outcome({ finalMessage: '{"count":1,"tags":["a",2]}' })).error!.message, /\/tags\/1: must be string/);
+    assert.match(verdict(job({ output_schema: schema }), outcome({ finalMessage: '{}' })).error!.message, /\/: must have required property 'count'/);
+    assert.match(verdict(job({ output_schema: schema }), outcome({ finalMessage: '{"count":1,"extra":true}' })).error!.message, /must NOT have additional properties \(extra\)/);
+    assert.deepEqual(verdict(job({ output_schema: schema }), outcome({ finalMessage: '{"count":3,"tags":["x"]}' })), { status: 'completed', error: null, structured: { count: 3, tags: ['x'] } });
+  });
+
+  it('with a draft 2020-12 output_schema (and formats), the same rules hold', () => {
+    const schema = { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', properties: { at: { type: 'string', format: 'date-time' }, pair: { type: 'array', prefixItems: [{ type: 'number' }, { type: 'string' }] } } };
+    assert.equal(verdict(job({ output_schema: schema }), outcome({ finalMessage: '{"at":"2026-12-06T20:00:00Z","pair":[1,"a"]}' })).status, 'completed');
+    assert.match(verdict(job({ output_schema: schema }), outcome({ finalMessage: '{"at":"yesterday"}' })).error!.message, /\/at: must match format "date-time"/);
+    assert.match(verdict(job({ output_schema: schema }), outcome({ finalMessage: '{"pair":["a","a"]}' })).error!.message, /\/pair\/0: must be number/);
   });
 
   it('without output_schema, a JSON-looking final message is not parsed', () => {

@@ -9,22 +9,21 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { after, test } from 'node:test';
-import type { BlobStore } from '../../../shared/blobs/blob-store.js';
-import { changedFiles, plannedOutputs, snapshotWorkspace, uploadOutputs } from '../../../shared/processor/output-files.js';
+import { changedFiles, plannedOutputs, snapshotWorkspace, uploadOutputs, type OutputWriter } from '../../../shared/processor/output-files.js';
 
 const SECRET = 'host-secret-4f1c';
 const root = mkdtempSync(path.join(os.tmpdir(), 'swap-after-snapshot-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
-/** Just enough of a BlobStore: what uploadStream was given, read to the end. */
-function capturingBlobs(): { blobs: BlobStore; uploaded: Map<string, string> } {
+/** Just enough of the run's writer: what each upload was given, read to the end. */
+function capturingBlobs(): { blobs: OutputWriter; uploaded: Map<string, string> } {
   const uploaded = new Map<string, string>();
-  const uploadStream = async (_bucket: string, name: string, source: Readable) => {
+  const put = async (_bucket: string, name: string, open: () => Readable) => {
     const chunks: Buffer[] = [];
-    for await (const c of source) chunks.push(c as Buffer);
+    for await (const c of open()) chunks.push(c as Buffer);
     uploaded.set(name.replace(/^jobs\/j1\/outputs\//, ''), Buffer.concat(chunks).toString('utf8'));
   };
-  return { blobs: { uploadStream } as unknown as BlobStore, uploaded };
+  return { blobs: { put }, uploaded };
 }
 
 test('outputs swapped between the snapshot and the upload (a link to a secret, another file renamed over one) are skipped, never read', async () => {
