@@ -103,15 +103,18 @@ export class FirestoreJobStore implements JobStore {
       const earlier = await earlierSessionJob(this.db, tx, JOBS_COLLECTION, job, fromFirestore);
       if (earlier) return { outcome: 'waiting', job, wait: { reason: 'session_order', earlier } };
       if (job.status === 'queued') assertTransition(job.job_id, 'queued', 'processing');
+      // Stamped after the reads: a claim is never dated before the end of the earlier job it waited for.
+      const claimedAt = new Date();
+      const claimAt = claimedAt.toISOString();
       const claimed: JobDocument = {
         ...job,
         status: 'processing',
         attempts: job.attempts + 1,
-        lease: { holder: options.holder, expires_at: new Date(now.getTime() + options.leaseMs).toISOString() },
-        started_at: job.started_at ?? at,
-        run_started_at: at,
-        updated_at: at,
-        progress: { stage: 'claimed', message: `claimed by ${options.holder} (attempt ${job.attempts + 1})`, updated_at: at },
+        lease: { holder: options.holder, expires_at: new Date(claimedAt.getTime() + options.leaseMs).toISOString() },
+        started_at: job.started_at ?? claimAt,
+        run_started_at: claimAt,
+        updated_at: claimAt,
+        progress: { stage: 'claimed', message: `claimed by ${options.holder} (attempt ${job.attempts + 1})`, updated_at: claimAt },
       };
       write(claimed);
       return { outcome: 'claimed', job: claimed };
@@ -134,6 +137,15 @@ export class FirestoreJobStore implements JobStore {
       if (!job || job.status !== 'processing' || job.lease?.holder !== holder) return;
       const at = new Date().toISOString();
       tx.update(this.ref(jobId), { 'lease.expires_at': at, updated_at: at, ...(options.givenBack ? { given_back: (job.given_back ?? 0) + 1 } : {}) });
+    });
+  }
+
+  async requeueAt(jobId: string, at: Date): Promise<boolean> {
+    return this.db.runTransaction(async (tx) => {
+      const job = await this.read(tx, jobId);
+      if (!job || job.status !== 'queued') return false;
+      tx.update(this.ref(jobId), { requeue_at: at.toISOString() });
+      return true;
     });
   }
 
@@ -174,8 +186,14 @@ export class FirestoreJobStore implements JobStore {
       if (isTerminal(job.status)) return job;
       // A live holder is running it (the dead letter was a duplicate's): the holder finishes it.
       if (job.status === 'processing' && job.lease && Date.parse(job.lease.expires_at) > Date.now()) return job;
-      // Still waiting its turn in its session: it has not failed (see docs/RELIABILITY.md, "Sessions in order").
-      if (await earlierSessionJob(this.db, tx, JOBS_COLLECTION, job, fromFirestore)) return job;
+      // Still waiting its turn in its session: it has not failed (docs/RELIABILITY.md, "Sessions in
+      // order"). Its message is gone: the next sweep republishes it (stale_queued, due now).
+      if (await earlierSessionJob(this.db, tx, JOBS_COLLECTION, job, fromFirestore)) {
+        const due = new Date().toISOString();
+        if (existing) tx.update(this.ref(job.job_id), { requeue_at: due });
+        else tx.create(this.ref(job.job_id), { ...toFirestore(job), requeues: 0, requeue_at: due });
+        return job;
+      }
       if (job.status === 'queued') assertTransition(job.job_id, 'queued', 'processing');
       assertTransition(job.job_id, 'processing', 'failed');
       const at = new Date().toISOString();

@@ -55,6 +55,11 @@ export interface JobStore {
    * (given_back+1: not counted against MAX_ATTEMPTS, job-attempts.ts).
    */
   releaseLease(jobId: string, holder: string, options?: { givenBack?: boolean }): Promise<void>;
+  /**
+   * Hands a queued job's message over to the sweeper: the job is due for a republish (stale_queued)
+   * at `at`. False (nothing done) when the job is missing or not queued.
+   */
+  requeueAt(jobId: string, at: Date): Promise<boolean>;
   setProgress(jobId: string, stage: ProgressStage, message: string, percent?: number): Promise<void>;
   /**
    * Moves a job to a terminal status. With a holder, only while that holder still owns the lease.
@@ -66,7 +71,8 @@ export interface JobStore {
    * Fails a job whose message was dead-lettered (error.code dead_lettered). A queued job takes the two
    * legal moves queued → processing → failed in one transaction; a terminal job, a processing job
    * under a live lease (its holder finishes it), and a job still waiting behind an earlier job of its
-   * session (it has not failed: the caller sends its message again) are left as they are.
+   * session (it has not failed) are left as they are; the waiting one is made due for the sweeper's
+   * republish at once (its message is gone).
    */
   failDeadLettered(spec: JobSpec, message: string, ttlDays: number): Promise<JobDocument>;
   /** queued (or processing under an expired lease) → cancelled at once; processing → cancel_requested for the processor to act on. */

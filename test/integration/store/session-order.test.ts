@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import type { JobDocument } from '../../../shared/jobs/job-document.js';
 import { claimOptions, queuedDoc, result, storeUnderTest } from './store-fixtures.js';
 
-const { store } = storeUnderTest();
+const { env, store } = storeUnderTest();
 const base = Date.now();
 const at = (ms: number) => new Date(base + ms).toISOString();
 
@@ -64,5 +64,7 @@ describe('session order in the claim', () => {
     const kept = await store().failDeadLettered(later, 'dead', 30);
     assert.equal(kept.status, 'queued');
     assert.equal((await store().get(later.job_id))?.status, 'queued');
+    const mark = (await env().firestore.collection('jobs').doc(later.job_id).get()).get('requeue_at') as string;
+    assert.ok(Date.parse(mark) <= Date.now(), 'due for the sweeper’s republish at once');
   });
 });

@@ -112,7 +112,10 @@ test('jobs of one session on the normal, priority and long lanes run one at a ti
 
   // Pub/Sub's retry of job 2, now that job 1 has ended, runs it; then the worker's retry runs job 3.
   assert.equal((await pushPriority(job2)).status, 204);
-  const [done1, done2, done3] = [(await h.store.get(job1.job_id))!, (await h.store.get(job2.job_id))!, await h.waitForJob(job3.job_id)];
+  const done3 = await h.waitForJob(job3.job_id).catch((err: Error) => {
+    throw new Error(`${err.message}; the worker's lines for job 3: ${JSON.stringify(worker.lines().filter((l) => l.job_id === job3.job_id).map((l) => [l.message, l.reason, l.delivery_attempt]))}`);
+  });
+  const [done1, done2] = [(await h.store.get(job1.job_id))!, (await h.store.get(job2.job_id))!];
   for (const d of [done1, done2, done3]) assert.equal(d.status, 'completed', `${d.job_id}: ${JSON.stringify(d.error)}`);
   assert.ok(done2.started_at! >= done1.completed_at!, `job 2 was claimed (${done2.started_at}) after job 1 ended (${done1.completed_at})`);
   assert.ok(done3.started_at! >= done2.completed_at!, `job 3 was claimed (${done3.started_at}) after job 2 ended (${done2.completed_at})`);
