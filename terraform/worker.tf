@@ -20,8 +20,10 @@ locals {
     dead_letter_function     = "processor"
   }
 
-  # Producers route timeout_ms above MAX_JOB_TIMEOUT_MS here (shared/jobs/job-lane.ts).
-  long_lane_producers = toset(["enqueue", "storage-trigger", "scheduler"])
+  # Producers route timeout_ms above MAX_JOB_TIMEOUT_MS here (shared/jobs/job-lane.ts). The sweeper
+  # republishes long jobs too: an expired lease, a queued job whose message never went out, or a job
+  # of a session handed to it while it waits its turn (docs/RELIABILITY.md).
+  long_lane_producers = toset(["enqueue", "storage-trigger", "scheduler", "sweeper"])
 
   # The processor's environment (the same job code) but its push-lane gate, PROCESSOR_CONCURRENCY:
   # the worker's is WORKER_CONCURRENCY.

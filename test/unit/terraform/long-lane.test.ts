@@ -70,8 +70,8 @@ describe('terraform/worker.tf matches the long lane of dev/topology.ts', () => {
     assert.equal(resource(tf, 'google_pubsub_subscription_iam_member', 'long_lane_dead_letter_subscriber').member, '${local.pubsub_service_agent}');
   });
 
-  it('lets every producer publish to the long lane', () => {
-    assert.equal(tf.locals.long_lane_producers, '${toset(["enqueue", "storage-trigger", "scheduler"])}');
+  it('lets every producer publish to the long lane, and the sweeper that republishes its stuck jobs', () => {
+    assert.equal(tf.locals.long_lane_producers, '${toset(["enqueue", "storage-trigger", "scheduler", "sweeper"])}');
     const pub = resource(tf, 'google_pubsub_topic_iam_member', 'long_lane_producers');
     assert.equal(pub.role, 'roles/pubsub.publisher');
     assert.equal(pub.member, '${google_service_account.fn[each.key].member}');
