@@ -105,18 +105,42 @@ export async function runTurn(req: TurnRequest): Promise<TurnOutcome> {
   let resolveTurn!: (turn: Record<string, unknown>) => void;
   const turnDone = new Promise<Record<string, unknown>>((r) => (resolveTurn = r));
 
-  const requestStop = async (why: TurnStop) => {
-    if (stop) return;
+  // The interrupt (then background terminals cleaned) is sent once, as soon as the turn is known.
+  let interruptSent = false;
+  const interrupt = () => {
+    if (interruptSent || !threadId || !turnId) return;
+    interruptSent = true;
+    const thread = threadId;
+    void server
+      .request('turn/interrupt', { threadId: thread, turnId })
+      .catch(() => undefined)
+      // An interrupt does not end a running shell command; this does (experimentalApi).
+      .then(() => server.request('thread/backgroundTerminals/clean', { threadId: thread }).catch(() => undefined));
+  };
+  let killTimer: NodeJS.Timeout | undefined;
+  const killNow = () => {
+    clearTimeout(killTimer);
+    if (server.running) server.kill();
+  };
+  void server.exited.then(() => clearTimeout(killTimer)); // never signal a pid that may be reused
+  const requestStop = (why: TurnStop): void => {
+    if (stop) {
+      if (why === stop) return;
+      // A second reason while the first stop runs (the lease lost after a timeout, say) is not ignored:
+      // a lost lease decides the outcome (the run records nothing), and the turn is killed now.
+      if (why === 'lease') stop = 'lease';
+      emit('stop_escalated', { reason: why });
+      killNow();
+      return;
+    }
     stop = why;
     emit('stop_requested', { reason: why });
-    if (threadId && turnId) {
-      await server.request('turn/interrupt', { threadId, turnId }).catch(() => undefined);
-      // An interrupt does not end a running shell command; this does (experimentalApi).
-      await server.request('thread/backgroundTerminals/clean', { threadId }).catch(() => undefined);
-    }
-    const grace = setTimeout(() => server.kill(), INTERRUPT_GRACE_MS);
-    grace.unref();
-    void turnDone.then(() => clearTimeout(grace));
+    // Armed before anything is asked of the server: one that never answers the interrupt (or the
+    // clean) is killed all the same, so the stop always ends.
+    killTimer = setTimeout(killNow, INTERRUPT_GRACE_MS);
+    killTimer.unref();
+    void turnDone.then(() => clearTimeout(killTimer));
+    interrupt();
   };
 
   server.on('notification', (n: Notification) => {
@@ -137,7 +161,7 @@ export async function runTurn(req: TurnRequest): Promise<TurnOutcome> {
         if (u) {
           usage = u;
           emit('token_usage', { ...u });
-          if (req.maxTotalTokens && u.total_tokens > req.maxTotalTokens) void requestStop('budget');
+          if (req.maxTotalTokens && u.total_tokens > req.maxTotalTokens) requestStop('budget');
         }
         break;
       }
@@ -157,8 +181,8 @@ export async function runTurn(req: TurnRequest): Promise<TurnOutcome> {
     }
   });
 
-  const timer = setTimeout(() => void requestStop('timeout'), req.timeoutMs);
-  const onAbort = () => void requestStop(req.signal?.reason === LEASE_LOST ? 'lease' : 'cancel');
+  const timer = setTimeout(() => requestStop('timeout'), req.timeoutMs);
+  const onAbort = () => requestStop(req.signal?.reason === LEASE_LOST ? 'lease' : 'cancel');
   req.signal?.addEventListener('abort', onAbort, { once: true });
 
   const drive = async (): Promise<TurnOutcome> => {
@@ -175,7 +199,7 @@ export async function runTurn(req: TurnRequest): Promise<TurnOutcome> {
       : await server.request<{ thread: { id: string } }>('thread/start', threadParams);
     threadId = thread.thread.id;
     emit('thread_started', { thread_id: threadId, resumed: Boolean(req.resumeThreadId) });
-    if (req.signal?.aborted) await requestStop(req.signal.reason === LEASE_LOST ? 'lease' : 'cancel');
+    if (req.signal?.aborted) requestStop(req.signal.reason === LEASE_LOST ? 'lease' : 'cancel');
     if (!stop) {
       const turn = await server.request<{ turn: { id: string } }>('turn/start', {
         threadId,
@@ -183,11 +207,9 @@ export async function runTurn(req: TurnRequest): Promise<TurnOutcome> {
         ...(req.outputSchema ? { outputSchema: req.outputSchema } : {}),
       });
       turnId = turn.turn.id;
-      if (stop || req.signal?.aborted) {
-        const why: TurnStop = stop ?? (req.signal?.reason === LEASE_LOST ? 'lease' : 'cancel');
-        stop = undefined;
-        await requestStop(why);
-      }
+      // A stop that began before the turn had an id sends its interrupt now (its kill is already armed).
+      if (stop) interrupt();
+      else if (req.signal?.aborted) requestStop(req.signal.reason === LEASE_LOST ? 'lease' : 'cancel');
       const ended = await Promise.race([turnDone, serverGone]);
       const status = ended.status as string;
       const error = ended.error as { message?: string; codexErrorInfo?: unknown } | null | undefined;

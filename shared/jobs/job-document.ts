@@ -107,6 +107,10 @@ export const jobDocumentSchema = jobSpecSchema.extend({
   completed_at: isoTime.nullable(),
   expire_at: isoTime,
   attempts: z.number().int(),
+  /** How many of the attempts a shutting-down worker gave back unfinished (not failures: job-attempts.ts). */
+  given_back: z.number().int().nonnegative().optional(),
+  /** When the current (or last) run claimed the job; its hard deadline counts from here (job-deadline.ts). */
+  run_started_at: isoTime.nullish(),
   lease: leaseSchema.nullable(),
   progress: progressSchema,
   result: jobResultSchema.nullable(),

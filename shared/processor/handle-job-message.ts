@@ -6,6 +6,7 @@ import { DEAD_LETTER_ATTRIBUTE, messageJson, type PubSubMessage } from '../pubsu
 import { publishResultOnce } from './publish-result.js';
 import { runClaimedJob, type ProcessorDeps, type RunOptions } from './run-claimed-job.js';
 import { failDeadLettered } from './dead-letter.js';
+import { waitVerdict } from './wait-verdict.js';
 import type { PushOutcome } from '../pubsub/push-handler.js';
 
 export type DeliveryVerdict = PushOutcome;
@@ -31,8 +32,7 @@ export async function handleJobMessage(deps: ProcessorDeps, message: PubSubMessa
   }
   const spec = parsed.data;
   if (message.attributes[DEAD_LETTER_ATTRIBUTE] !== undefined) {
-    await failDeadLettered(deps, spec, Number(message.attributes[DEAD_LETTER_ATTRIBUTE]));
-    return { ack: true, reason: 'dead-lettered' };
+    return { ack: true, reason: await failDeadLettered(deps, spec, Number(message.attributes[DEAD_LETTER_ATTRIBUTE])) };
   }
   const claim = await deps.store.claim(spec, {
     holder: deps.holder,
@@ -55,6 +55,8 @@ export async function handleJobMessage(deps: ProcessorDeps, message: PubSubMessa
       await publishResultOnce(deps.store, deps.queue, claim.job);
       log.info(`job is ${claim.job.status}; nothing to run`, { job_id: spec.job_id, status: claim.job.status });
       return { ack: true, reason: claim.job.status };
+    case 'waiting':
+      return waitVerdict(deps, claim.job, claim.wait, log);
     case 'claimed': {
       const done = await runClaimedJob(deps, claim.job, options);
       // null: the run lost its lease and stopped itself. The message stays, for whoever holds the job now.

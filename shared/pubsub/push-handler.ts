@@ -1,13 +1,16 @@
 // The HTTP shape every push-fed function shares: decode the delivery (Pub/Sub push body or Eventarc
-// CloudEvent), run the handler, and answer as Pub/Sub expects: 204 acks, 503 asks for a redelivery
-// (with backoff). What cannot be decoded at all is logged and acked too: a 4xx would only make Pub/Sub
+// CloudEvent), run the handler, and answer as Pub/Sub expects: 204 acks, 503 (or 429 for a job that
+// waits its turn) asks for a redelivery (with backoff). What cannot be decoded at all is logged and acked too: a 4xx would only make Pub/Sub
 // redeliver it until it is dead-lettered. Trace context reaches the logs.
 import type { Request, Response } from '@google-cloud/functions-framework';
 import { traceFromHeader, type LogFields, type Logger } from '../logging.js';
 import { BadDeliveryError, type HttpDelivery } from './pubsub-message.js';
 
-/** ack: done with the message (whatever happened to the job); retry: come back later. */
-export type PushOutcome = { ack: true; reason: string } | { ack: false; reason: string; message?: string; retryAfterSeconds?: number };
+/**
+ * ack: done with the message (whatever happened to the job); retry: come back later, answered 503, or
+ * 429 (status) when the job is fine and only has to wait its turn (rate_limited, like a full instance).
+ */
+export type PushOutcome = { ack: true; reason: string } | { ack: false; reason: string; message?: string; retryAfterSeconds?: number; status?: 429 | 503 };
 
 export interface PushHandlerOptions<D> {
   /** Read on every request, so a swapped logger (tests, log-level changes) takes effect. */
@@ -44,7 +47,8 @@ export function pushHandler<D>(options: PushHandlerOptions<D>) {
         return;
       }
       if (outcome.retryAfterSeconds) res.set('retry-after', String(outcome.retryAfterSeconds));
-      res.status(503).set('x-verdict', outcome.reason).json({ error: { code: 'unavailable', message: outcome.message ?? outcome.reason } });
+      const status = outcome.status ?? 503;
+      res.status(status).set('x-verdict', outcome.reason).json({ error: { code: status === 429 ? 'rate_limited' : 'unavailable', message: outcome.message ?? outcome.reason } });
     } catch (err) {
       // A dependency failed (Firestore, Pub/Sub, Storage): Pub/Sub redelivers with backoff; handlers are idempotent.
       log.error(`${options.what} failed; asking for redelivery`, { ...options.describe(delivery), error: err as Error });

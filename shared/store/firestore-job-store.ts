@@ -5,7 +5,9 @@ import { assertTransition, isTerminal } from '../jobs/job-status.js';
 import { pushLaneOf } from '../jobs/job-lane.js';
 import type { Priority } from '../jobs/job-request.js';
 import { NotHolderError, type CancelOutcome, type ClaimOptions, type ClaimOutcome, type HolderFence, type JobStore, type TerminalPatch } from './job-store.js';
+import { claimDecision } from './claim-rules.js';
 import { CoalescedCreates } from './coalesced-creates.js';
+import { earlierSessionJob } from './session-order.js';
 import { resultBudget, resultForDocument } from './document-limits.js';
 import { initialRequeueMarks } from './recovery-store.js';
 import { RESULT_DUE_AT, RESULT_SENT_AT, reservedUntil, resultMarkState, resultOwed } from './result-marks.js';
@@ -84,30 +86,31 @@ export class FirestoreJobStore implements JobStore {
       const at = now.toISOString();
       const existing = await this.read(tx, spec.job_id);
       const job = existing ?? newJobDocument(spec, options.ttlDays, now);
-      if (isTerminal(job.status)) return { outcome: 'terminal', job };
-      if (job.status === 'processing' && job.lease && Date.parse(job.lease.expires_at) > now.getTime()) {
-        return { outcome: 'busy', job };
-      }
+      const decided = claimDecision(job, options, now);
+      if (decided.decision === 'terminal' || decided.decision === 'busy') return { outcome: decided.decision, job };
       const write = (next: JobDocument, marks: DocumentData = {}) => writeJob(tx, this.ref(job.job_id), existing !== null, { ...toFirestore(next), ...marks });
-      // A processing job whose lease expired: its holder died. Take it over, unless that ends it.
-      if (job.status === 'processing' && (job.cancel_requested || job.attempts >= options.maxAttempts)) {
-        const ended: JobDocument = job.cancel_requested
-          ? { ...job, status: 'cancelled', error: null }
-          : { ...job, status: 'failed', error: { code: 'max_attempts', message: `the job was attempted ${job.attempts} times (MAX_ATTEMPTS=${options.maxAttempts}) without finishing` } };
-        assertTransition(job.job_id, job.status, ended.status);
-        const final = { ...ended, lease: null, completed_at: at, updated_at: at, progress: { stage: 'done' as const, message: ended.status, updated_at: at } };
+      if (decided.decision === 'end') {
+        assertTransition(job.job_id, job.status, decided.to);
+        const final: JobDocument = { ...job, status: decided.to, error: decided.error, lease: null, completed_at: at, updated_at: at, progress: { stage: 'done', message: decided.to, updated_at: at } };
         write(final, resultOwed(at));
         return { outcome: 'ended', job: final };
       }
+      // Reads come before writes in a transaction: the session's order is read now, nothing written if it says wait.
+      const earlier = await earlierSessionJob(this.db, tx, JOBS_COLLECTION, job, fromFirestore);
+      if (earlier) return { outcome: 'waiting', job, wait: { reason: 'session_order', earlier } };
       if (job.status === 'queued') assertTransition(job.job_id, 'queued', 'processing');
+      // Stamped after the reads: a claim is never dated before the end of the earlier job it waited for.
+      const claimedAt = new Date();
+      const claimAt = claimedAt.toISOString();
       const claimed: JobDocument = {
         ...job,
         status: 'processing',
         attempts: job.attempts + 1,
-        lease: { holder: options.holder, expires_at: new Date(now.getTime() + options.leaseMs).toISOString() },
-        started_at: job.started_at ?? at,
-        updated_at: at,
-        progress: { stage: 'claimed', message: `claimed by ${options.holder} (attempt ${job.attempts + 1})`, updated_at: at },
+        lease: { holder: options.holder, expires_at: new Date(claimedAt.getTime() + options.leaseMs).toISOString() },
+        started_at: job.started_at ?? claimAt,
+        run_started_at: claimAt,
+        updated_at: claimAt,
+        progress: { stage: 'claimed', message: `claimed by ${options.holder} (attempt ${job.attempts + 1})`, updated_at: claimAt },
       };
       write(claimed);
       return { outcome: 'claimed', job: claimed };
@@ -124,12 +127,21 @@ export class FirestoreJobStore implements JobStore {
     });
   }
 
-  async releaseLease(jobId: string, holder: string): Promise<void> {
+  async releaseLease(jobId: string, holder: string, options: { givenBack?: boolean } = {}): Promise<void> {
     await this.db.runTransaction(async (tx) => {
       const job = await this.read(tx, jobId);
       if (!job || job.status !== 'processing' || job.lease?.holder !== holder) return;
       const at = new Date().toISOString();
-      tx.update(this.ref(jobId), { 'lease.expires_at': at, updated_at: at });
+      tx.update(this.ref(jobId), { 'lease.expires_at': at, updated_at: at, ...(options.givenBack ? { given_back: (job.given_back ?? 0) + 1 } : {}) });
+    });
+  }
+
+  async requeueAt(jobId: string, at: Date): Promise<boolean> {
+    return this.db.runTransaction(async (tx) => {
+      const job = await this.read(tx, jobId);
+      if (!job || job.status !== 'queued') return false;
+      tx.update(this.ref(jobId), { requeue_at: at.toISOString() });
+      return true;
     });
   }
 
@@ -188,6 +200,14 @@ export class FirestoreJobStore implements JobStore {
       if (isTerminal(job.status)) return job;
       // A live holder is running it (the dead letter was a duplicate's): the holder finishes it.
       if (job.status === 'processing' && job.lease && Date.parse(job.lease.expires_at) > Date.now()) return job;
+      // Still waiting its turn in its session: it has not failed (docs/RELIABILITY.md, "Sessions in
+      // order"). Its message is gone: the next sweep republishes it (stale_queued, due now).
+      if (await earlierSessionJob(this.db, tx, JOBS_COLLECTION, job, fromFirestore)) {
+        const due = new Date().toISOString();
+        if (existing) tx.update(this.ref(job.job_id), { requeue_at: due });
+        else tx.create(this.ref(job.job_id), { ...toFirestore(job), requeues: 0, requeue_at: due });
+        return job;
+      }
       if (job.status === 'queued') assertTransition(job.job_id, 'queued', 'processing');
       assertTransition(job.job_id, 'processing', 'failed');
       const at = new Date().toISOString();

@@ -9,8 +9,19 @@ export type ClaimOutcome =
   | { outcome: 'busy'; job: JobDocument }
   /** already completed, failed or cancelled */
   | { outcome: 'terminal'; job: JobDocument }
-  /** the claim ended the job itself (attempts exhausted, or a cancel requested before a takeover) */
-  | { outcome: 'ended'; job: JobDocument };
+  /** the claim ended the job itself (attempts exhausted, past its hard deadline, or a cancel requested before a takeover) */
+  | { outcome: 'ended'; job: JobDocument }
+  /** the job may not start yet (nothing was written, no attempt counted): see JobWait */
+  | { outcome: 'waiting'; job: JobDocument; wait: JobWait };
+
+/**
+ * Why a job that could run must wait, and for what. Its delivery is answered for a redelivery (push:
+ * 429 with Retry-After; the long lane: nacked), never acked and never counted as an attempt. One
+ * shape for every reason, so a later one (the owner's concurrent_jobs quota) answers the same way.
+ */
+export type JobWait =
+  /** an earlier job of the owner's session is still queued or processing (session-order.ts) */
+  { reason: 'session_order'; earlier: JobDocument };
 
 export interface ClaimOptions {
   holder: string;
@@ -52,8 +63,17 @@ export interface JobStore {
   claim(spec: JobSpec, options: ClaimOptions): Promise<ClaimOutcome>;
   /** Extends the lease; false when the job is no longer ours (taken over or ended). */
   renewLease(jobId: string, holder: string, leaseMs: number): Promise<boolean>;
-  /** Ends our lease now (a run that failed before recording an outcome), so the redelivery can take over. */
-  releaseLease(jobId: string, holder: string): Promise<void>;
+  /**
+   * Ends our lease now, so the redelivery can take over at once: a run that failed before recording an
+   * outcome (the attempt counts), or, with givenBack, a job a shutting-down worker gives back unfinished
+   * (given_back+1: not counted against MAX_ATTEMPTS, job-attempts.ts).
+   */
+  releaseLease(jobId: string, holder: string, options?: { givenBack?: boolean }): Promise<void>;
+  /**
+   * Hands a queued job's message over to the sweeper: the job is due for a republish (stale_queued)
+   * at `at`. False (nothing done) when the job is missing or not queued.
+   */
+  requeueAt(jobId: string, at: Date): Promise<boolean>;
   /** With a fence, written only to the job as read with that holder and attempt running it (else NotHolderError). */
   setProgress(jobId: string, stage: ProgressStage, message: string, percent?: number, fence?: HolderFence): Promise<void>;
   /**
@@ -65,8 +85,10 @@ export interface JobStore {
   finish(jobId: string, to: 'completed' | 'failed' | 'cancelled', patch: TerminalPatch, holder?: string, options?: { reserveResult?: boolean; attempt?: number }): Promise<JobDocument | null>;
   /**
    * Fails a job whose message was dead-lettered (error.code dead_lettered). A queued job takes the two
-   * legal moves queued → processing → failed in one transaction; a terminal job, and a processing job
-   * under a live lease (its holder finishes it), are left as they are.
+   * legal moves queued → processing → failed in one transaction; a terminal job, a processing job
+   * under a live lease (its holder finishes it), and a job still waiting behind an earlier job of its
+   * session (it has not failed) are left as they are; the waiting one is made due for the sweeper's
+   * republish at once (its message is gone).
    */
   failDeadLettered(spec: JobSpec, message: string, ttlDays: number): Promise<JobDocument>;
   /** queued (or processing under an expired lease) → cancelled at once; processing → cancel_requested for the processor to act on. */

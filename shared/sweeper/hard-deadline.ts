@@ -1,22 +1,18 @@
-// Rule: a `processing` job past its hard deadline (started_at + timeout_ms + JOB_LEASE_MS + 300 s)
+// Rule: a `processing` job past its hard deadline (its run's start + timeout_ms + JOB_LEASE_MS + 300 s, job-deadline.ts)
 // is failed with `timeout`, whatever its holder says: a holder that is still running finds its lease
 // gone at its next renewal and stops.
 import type { JobDocument } from '../jobs/job-document.js';
+import { HARD_DEADLINE_GRACE_MS, hardDeadline } from '../jobs/job-deadline.js';
 import { publishResultOnce } from '../processor/publish-result.js';
 import type { RecoveryAction } from '../store/recovery-store.js';
 import { actOnEach, emptyCounts, logEnded, type SweepDeps, type SweepRule } from './sweep-deps.js';
 
-/** Kept after timeout + lease for uploads and bookkeeping before the job counts as overdue. */
-export const HARD_DEADLINE_GRACE_MS = 300_000;
 /** The shortest timeout_ms a job can have: the scan starts from jobs that could be overdue at all. */
 const MIN_TIMEOUT_MS = 1000;
 /** Pages of SWEEP_BATCH scanned per sweep: long-running legal jobs sort first and must not hide overdue ones. */
 const MAX_PAGES = 10;
 
-export function hardDeadline(job: Pick<JobDocument, 'started_at' | 'timeout_ms'>, leaseMs: number): number | null {
-  if (!job.started_at) return null;
-  return Date.parse(job.started_at) + job.timeout_ms + leaseMs + HARD_DEADLINE_GRACE_MS;
-}
+export { HARD_DEADLINE_GRACE_MS, hardDeadline };
 
 export function hardDeadlineAction(job: JobDocument, leaseMs: number, now: Date): RecoveryAction {
   const deadline = hardDeadline(job, leaseMs);
@@ -24,7 +20,7 @@ export function hardDeadlineAction(job: JobDocument, leaseMs: number, now: Date)
   return {
     action: 'end',
     to: 'failed',
-    error: { code: 'timeout', message: `the job ran past its hard deadline (${new Date(deadline).toISOString()}: started_at + timeout_ms ${job.timeout_ms} + lease + ${HARD_DEADLINE_GRACE_MS / 1000} s)` },
+    error: { code: 'timeout', message: `the job ran past its hard deadline (${new Date(deadline).toISOString()}: its run's start + timeout_ms ${job.timeout_ms} + lease + ${HARD_DEADLINE_GRACE_MS / 1000} s)` },
   };
 }
 

@@ -1,8 +1,9 @@
 // Rule: jobs that can no longer run end with a named error, without waiting for a processor:
 // - `processing` under an expired lease with a cancel requested → `cancelled`;
-// - `processing` under an expired lease with MAX_ATTEMPTS used → `failed` max_attempts;
+// - `processing` under an expired lease with MAX_ATTEMPTS used (give-backs not counted) → `failed` max_attempts;
 // - `queued` longer than a message is kept (7 days): its messages were dead-lettered or expired
 //   → `failed` dead_lettered.
+import { countedAttempts } from '../jobs/job-attempts.js';
 import type { JobDocument } from '../jobs/job-document.js';
 import { publishResultOnce } from '../processor/publish-result.js';
 import type { RecoveryAction, RecoveryCandidate } from '../store/recovery-store.js';
@@ -17,8 +18,8 @@ function leaseExpired(job: JobDocument, now: Date): boolean {
 
 export function unrunnableAction(job: JobDocument, maxAttempts: number, now: Date): RecoveryAction {
   if (leaseExpired(job, now) && job.cancel_requested) return { action: 'end', to: 'cancelled', error: null };
-  if (leaseExpired(job, now) && job.attempts >= maxAttempts) {
-    return { action: 'end', to: 'failed', error: { code: 'max_attempts', message: `the job was attempted ${job.attempts} times (MAX_ATTEMPTS=${maxAttempts}) without finishing` } };
+  if (leaseExpired(job, now) && countedAttempts(job) >= maxAttempts) {
+    return { action: 'end', to: 'failed', error: { code: 'max_attempts', message: `the job was attempted ${countedAttempts(job)} times (MAX_ATTEMPTS=${maxAttempts}) without finishing` } };
   }
   if (job.status === 'queued' && Date.parse(job.created_at) <= now.getTime() - QUEUED_MAX_AGE_MS) {
     return { action: 'end', to: 'failed', error: { code: 'dead_lettered', message: `the job waited ${QUEUED_MAX_AGE_MS / 86_400_000} days without a processor taking it: its messages were dead-lettered or expired` } };

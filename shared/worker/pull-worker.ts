@@ -61,7 +61,11 @@ export function toPubSubMessage(message: Message): PubSubMessage {
   };
 }
 
-/** What to tell Pub/Sub once the core has answered: a duplicate under a live lease comes back later. */
+/**
+ * What to tell Pub/Sub once the core has answered: a duplicate under a live lease, or a job waiting
+ * its turn in its session, comes back later (nacked: the subscription's retry policy, 10–600 s, is
+ * the delay, so a waiting job does not spin).
+ */
 function settle(verdict: DeliveryVerdict): MessageOutcome {
   return verdict.ack && verdict.reason !== 'busy' ? 'acked' : 'nacked';
 }
@@ -97,7 +101,8 @@ export function startPullWorker(pubsub: PubSub, options: PullWorkerOptions): Pul
     }
     if (outcome === 'given_back' && jobId) {
       // Release first, so the redelivered message is claimed at once instead of seen as a live duplicate.
-      await deps.store.releaseLease(jobId, deps.holder).catch((err: Error) => jobLog.error('could not release the lease of a given-back job', { error: err }));
+      // A give-back is not a failure: it does not count against MAX_ATTEMPTS (job-attempts.ts).
+      await deps.store.releaseLease(jobId, deps.holder, { givenBack: true }).catch((err: Error) => jobLog.error('could not release the lease of a given-back job', { error: err }));
     }
     if (outcome === 'acked') message.ack();
     else message.nack();
