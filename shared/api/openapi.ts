@@ -1,7 +1,7 @@
 // The OpenAPI 3.1 document of the HTTP API, generated from the same zod schemas the handlers use.
 import { extendZodWithOpenApi, OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { jobDocumentSchema } from '../jobs/job-document.js';
+import { publicJobSchema } from '../jobs/job-document.js';
 import { jobRequestSchema } from '../jobs/job-request.js';
 import type { TimeoutLimits } from '../jobs/job-lane.js';
 import {
@@ -27,7 +27,7 @@ const named = (schema: z.ZodType) => schema.meta({});
 
 /** Component names of the schemas, so tests can find the schema a response should match. */
 export const SCHEMA_NAMES = {
-  Job: jobDocumentSchema,
+  Job: publicJobSchema,
   SubmitResponse: submitResponseSchema,
   JobList: listResponseSchema,
   OutputList: outputsResponseSchema,
