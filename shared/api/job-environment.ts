@@ -2,7 +2,7 @@
 // (its sealed secrets copied as they are), an inline spec gets its secrets sealed the same way. The
 // job keeps what it was given, so a later PUT or DELETE does not change a queued job. Each refusal is
 // a 400 naming `environment`.
-import { jobEnvironmentOf } from '../environment/environment-record.js';
+import { jobEnvironmentOf } from '../environment/environment-schemas.js';
 import { sealSecrets, SecretsError } from '../environment/secret-box.js';
 import { firestoreSize, MAX_STORED_REQUEST_BYTES } from '../jobs/firestore-limits.js';
 import type { ResolvedEnvironment } from '../jobs/job-document.js';

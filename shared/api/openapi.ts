@@ -18,7 +18,7 @@ import {
   uploadReceivedSchema,
 } from './api-schemas.js';
 import { changesSchema } from '../workspace/workspace-schemas.js';
-import { environmentListSchema, environmentViewSchema } from '../environment/environment-record.js';
+import { environmentListSchema, environmentViewSchema } from '../environment/environment-schemas.js';
 import { environmentNameSchema, environmentSpecSchema } from '../environment/environment-spec.js';
 import { API_ERROR_STATUS, type ApiErrorCode } from './api-error.js';
 

@@ -3,7 +3,7 @@
 // every read is scoped to its owner, and another owner's environment is simply not found.
 import { createHash } from 'node:crypto';
 import type { EnvironmentSpec } from './environment-spec.js';
-import type { SealedSecrets } from './sealed-secrets.js';
+import type { SealedSecrets } from './sealed-secrets-schemas.js';
 
 export const ENVIRONMENTS_COLLECTION = 'environments';
 

@@ -3,10 +3,10 @@
 // per-owner limit together). Listing filters on owner_hash (single-field index, no composite index).
 import type { DocumentData, Firestore } from '@google-cloud/firestore';
 import { z } from 'zod';
-import { MAX_ENVIRONMENTS_PER_OWNER } from './environment-record.js';
+import { MAX_ENVIRONMENTS_PER_OWNER } from './environment-schemas.js';
 import { environmentSpecSchema } from './environment-spec.js';
 import { ENVIRONMENTS_COLLECTION, environmentDocId, ownerHash, type EnvironmentStore, type PutOutcome, type StoredEnvironment, type StoredSpec } from './environment-store.js';
-import { sealedSecretsSchema, type SealedSecrets } from './sealed-secrets.js';
+import { sealedSecretsSchema, type SealedSecrets } from './sealed-secrets-schemas.js';
 
 const storedSchema = z.object({
   owner: z.string(),

@@ -3,7 +3,7 @@
 // between names or altered unnoticed. ENV_SECRETS_KEY is a comma-separated list of 32-byte keys
 // (64 hex digits, or base64): the first seals, any of them opens — rotation adds a new key in front.
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { SEALED_SECRETS_VERSION, type SealedSecrets } from './sealed-secrets.js';
+import { SEALED_SECRETS_VERSION, type SealedSecrets } from './sealed-secrets-schemas.js';
 
 export const SECRETS_KEY_BYTES = 32;
 const IV_BYTES = 12;

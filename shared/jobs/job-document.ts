@@ -5,8 +5,8 @@ import { jobRequestSchema, metadataSchema, prioritySchema, sessionIdSchema, ABSO
 import { jobStatusSchema } from './job-status.js';
 import { laneSchema, pushLaneOf, LONG_LANE_MAX_TIMEOUT_MS, type Lane } from './job-lane.js';
 import { changesSchema, workspaceSourceSchema } from '../workspace/workspace-schemas.js';
-import { jobEnvironmentOf, jobEnvironmentSchema, setupResultSchema, type JobEnvironment } from '../environment/environment-record.js';
-import { sealedSecretsSchema, type SealedSecrets } from '../environment/sealed-secrets.js';
+import { jobEnvironmentOf, jobEnvironmentSchema, setupResultSchema, type JobEnvironment } from '../environment/environment-schemas.js';
+import { sealedSecretsSchema, type SealedSecrets } from '../environment/sealed-secrets-schemas.js';
 
 export const JOB_SOURCES = ['http', 'storage', 'scheduler'] as const;
 export const jobSourceSchema = z.enum(JOB_SOURCES);

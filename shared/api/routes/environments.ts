@@ -2,7 +2,7 @@
 // Secrets are write-only: sealed with ENV_SECRETS_KEY before they are stored, shown by name only,
 // never logged. Another owner's environment is a 404, as an unknown one is.
 import { environmentNameSchema, environmentSpecSchema } from '../../environment/environment-spec.js';
-import { specWithSecretNames, type EnvironmentView } from '../../environment/environment-record.js';
+import { specWithSecretNames, type EnvironmentView } from '../../environment/environment-schemas.js';
 import type { StoredEnvironment } from '../../environment/environment-store.js';
 import { sealSecrets, SecretsError } from '../../environment/secret-box.js';
 import { firestoreSize } from '../../jobs/firestore-limits.js';

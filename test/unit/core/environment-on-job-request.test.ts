@@ -9,7 +9,7 @@ import { messageFromJob } from '../../../shared/jobs/job-message.js';
 import { promptFileRequest } from '../../../shared/intake/prompt-file.js';
 import { parseSchedules } from '../../../shared/intake/schedules.js';
 import { sealSecrets } from '../../../shared/environment/secret-box.js';
-import { jobEnvironmentOf } from '../../../shared/environment/environment-record.js';
+import { jobEnvironmentOf } from '../../../shared/environment/environment-schemas.js';
 
 const schema = jobRequestSchema(480_000);
 const fields = (r: unknown) => {

@@ -3,7 +3,7 @@
 // rotated keyring still opens what the old key sealed.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { sealedSecretsSchema } from '../../../shared/environment/sealed-secrets.js';
+import { sealedSecretsSchema } from '../../../shared/environment/sealed-secrets-schemas.js';
 import { decryptSecrets, sealSecrets, SecretsError } from '../../../shared/environment/secret-box.js';
 
 const OLD = 'cd'.repeat(32);
