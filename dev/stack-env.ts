@@ -1,6 +1,7 @@
 // The environment of the local stack's functions: the user's variables win, the local defaults fill
 // only what the user left unset (an empty value counts as unset, as in shared/config.ts), and the
 // emulator hosts are the ones the stack runs. Also says, without any secret, which API keys work.
+import { randomBytes } from 'node:crypto';
 import { parseConfig } from '../shared/config.js';
 
 export const DEV_API_KEY = 'dev-key-codex-jobs-local';
@@ -44,6 +45,8 @@ function localDefaults(): Record<string, string> {
     ALLOW_INSECURE_CALLBACKS: '1',
     CALLBACK_ALLOWLIST: '127.0.0.1,localhost',
     METADATA_SERVER_DETECTION: 'none',
+    // A fresh key per start seals environment secrets (the emulators' data lives as long as the stack).
+    ENV_SECRETS_KEY: randomBytes(32).toString('base64'),
   };
 }
 
