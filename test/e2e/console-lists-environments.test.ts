@@ -1,7 +1,7 @@
 // The console's Environments view in a real browser against the local stack: linked from the nav,
 // it lists the caller's environments (name, setup's first line, secret names, each phase's network
 // policy with the defaults), never a secret's value, nor another owner's environment; no CSP
-// violation, no serious axe-core finding, and nothing but 127.0.0.1 reached.
+// violation, no serious axe-core finding, and nothing but 127.0.0.1 reached. A job page names its environment.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startStack, type Stack } from '../../dev/stack.js';
@@ -61,6 +61,22 @@ test('the nav opens Environments: names, setup first line, secret names and netw
   assert.equal(await page.getByRole('link', { name: 'Environments' }).getAttribute('aria-current'), 'page');
 
   assert.deepEqual(await seriousAxeViolations(page), []);
+});
+
+test('a job page names the environment the job runs with and links to the list', async () => {
+  const res = await fetch(`${stack.apiUrl}/jobs`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'k'.repeat(24) }, body: JSON.stringify({ prompt: 'with env', environment: 'node-app' }) });
+  const { job_id } = (await res.json()) as { job_id: string };
+  const page = browser.page;
+  await page.evaluate((h) => (location.hash = h), `#/jobs/${job_id}`);
+  const link = page.locator('a[data-environment="node-app"]');
+  await link.waitFor();
+  assert.match((await link.locator('xpath=..').textContent())!, /node-app · secrets NPM_TOKEN/);
+  await link.click();
+  await page.getByRole('heading', { name: 'Environments' }).waitFor();
+  assert.ok(!(await page.content()).includes(SECRET));
+});
+
+test('nothing left the machine; no CSP violation or page error', () => {
   assert.deepEqual(browser.requests.filter((u) => new URL(u).hostname !== '127.0.0.1'), []);
   assert.deepEqual(browser.problems, []);
 });
