@@ -2,6 +2,7 @@
 // only what the user left unset, and the emulator hosts are the ones the stack runs. An empty value is
 // a value: `CALLBACK_ALLOWLIST=` reaches the functions as set (no exceptions), never as the dev
 // default. Also says, without any secret, which API keys work.
+import { randomBytes } from 'node:crypto';
 import { parseConfig } from '../shared/config.js';
 
 export const DEV_API_KEY = 'dev-key-codex-jobs-local';
@@ -47,6 +48,8 @@ function localDefaults(): Record<string, string> {
     ALLOW_INSECURE_CALLBACKS: '1',
     CALLBACK_ALLOWLIST: '127.0.0.1,localhost',
     METADATA_SERVER_DETECTION: 'none',
+    // A fresh key per start seals environment secrets (the emulators' data lives as long as the stack).
+    ENV_SECRETS_KEY: randomBytes(32).toString('base64'),
   };
 }
 

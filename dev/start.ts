@@ -111,6 +111,7 @@ async function main(): Promise<void> {
   if (stack.sweeps) say(`  sweeper: a message to ${stack.sweeps.topic} every ${stack.sweeps.intervalMs} ms (SWEEP_INTERVAL_MS)`);
   say(`  project: ${stack.config.GOOGLE_CLOUD_PROJECT}${stack.defaulted.includes('GOOGLE_CLOUD_PROJECT') ? ' (local default; set GOOGLE_CLOUD_PROJECT to choose)' : ' (your GOOGLE_CLOUD_PROJECT)'}`);
   say(`  webhooks signed with ${stack.defaulted.includes('WEBHOOK_SECRET') ? 'the local dev secret (set WEBHOOK_SECRET to use yours)' : 'your WEBHOOK_SECRET'}`);
+  say(`  environment secrets sealed with ${stack.defaulted.includes('ENV_SECRETS_KEY') ? 'a key made for this run (set ENV_SECRETS_KEY to keep yours)' : 'your ENV_SECRETS_KEY'}`);
   const yours = stack.apiKeys.source === 'user';
   const keyHeader = yours ? `X-API-Key: $YOUR_KEY` : `X-API-Key: ${stack.apiKeys.devKey}`;
   const noKeys = yours && stack.apiKeys.names.length === 0;

@@ -5,6 +5,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { z } from 'zod';
 import { isReservedOwnerName } from './jobs/reserved-owners.js';
+import { parsePrivateAllowEntry } from './environment/private-allowlist.js';
+import { decodeSecretsKey } from './environment/secret-box.js';
 
 const intFrom = (min: number, max: number) =>
   z
@@ -56,6 +58,17 @@ const webhookSecret = z
   .string()
   .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'expected whsec_<base64>')
   .refine((s) => Buffer.from(s.slice('whsec_'.length), 'base64').length >= 16, 'the secret must decode to at least 16 bytes');
+
+/** ENV_SECRETS_KEY: comma-separated 32-byte keys (64 hex digits or base64); the first seals, every one opens (rotation). */
+const secretsKeys = z
+  .string()
+  .refine((v) => v.split(/[\s,]+/).filter(Boolean).every((k) => decodeSecretsKey(k) !== undefined), 'each key must be 32 bytes, written as 64 hex digits or as base64 (openssl rand -base64 32)');
+
+/** NETWORK_PRIVATE_ALLOWLIST: host names, IP addresses or CIDR ranges; never a metadata server. */
+const privateAllowEntry = z.string().superRefine((entry, ctx) => {
+  const parsed = parsePrivateAllowEntry(entry);
+  if ('problem' in parsed) ctx.addIssue({ code: 'custom', message: parsed.problem });
+});
 
 export const envSchema = z.object({
   GOOGLE_CLOUD_PROJECT: z.string().min(1).default('codex-jobs-local'),
@@ -129,6 +142,15 @@ export const envSchema = z.object({
   SWEEP_BATCH: intFrom(1, 10_000).default(500),
   /** The sweeper's stale_webhook rule: a terminal job's webhook still `pending` this long after its result went out gets the result again. */
   WEBHOOK_RESEND_AFTER_MS: intFrom(10_000, 86_400_000).default(900_000),
+  // Environments (v4): secrets at rest, the dependency cache, the private hosts a job may reach.
+  /** Seals environment secrets (secret-box.ts); unset: environments with secrets are refused. A secret in GCP. */
+  ENV_SECRETS_KEY: secretsKeys.optional(),
+  /** A dependency cache larger than this (bytes, compressed) is not saved. */
+  ENV_CACHE_MAX_BYTES: intFrom(0, 2 ** 50).default(2_147_483_648),
+  /** The env-cache/ lifecycle rule of RESULTS_BUCKET deletes caches this many days old (Terraform). */
+  ENV_CACHE_TTL_DAYS: intFrom(1, 3650).default(7),
+  /** Private hosts, addresses or CIDR ranges a job's network policy may reach; never a metadata address. */
+  NETWORK_PRIVATE_ALLOWLIST: list.pipe(z.array(privateAllowEntry)).default([]),
 });
 
 /** Variables whose empty value means "off" rather than "use the default". */

@@ -5,6 +5,7 @@ import { Command, Option } from 'commander';
 import { SDK_VERSION } from '../sdk/codex-jobs.js';
 import { registerChanges } from './commands/changes.js';
 import { registerDoctor } from './commands/doctor.js';
+import { registerEnv } from './commands/env.js';
 import { registerJobs } from './commands/jobs.js';
 import { registerOutputs } from './commands/outputs.js';
 import { registerServer } from './commands/server.js';
@@ -64,6 +65,7 @@ export function buildProgram(onResult: (code: number) => void, onError: (err: un
   registerChanges(program, run);
   registerServer(program, run);
   registerDoctor(program, run);
+  registerEnv(program, run);
   for (const cmd of program.commands) {
     for (const flag of globalFlags()) cmd.addOption(flag.helpGroup('Global options:'));
     cmd.exitOverride();

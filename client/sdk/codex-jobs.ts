@@ -1,5 +1,6 @@
 // new CodexJobs({url, apiKey, maxRetries?, timeoutMs?}): the typed client of the codex-jobs HTTP API.
 import { HttpTransport, parseJson } from './http-transport.js';
+import { EnvironmentsApi } from './environments-api.js';
 import { JobsApi } from './jobs-api.js';
 import { UploadsApi } from './uploads-api.js';
 import { verifyWebhook } from './webhook-verify.js';
@@ -21,6 +22,7 @@ export interface CodexJobsOptions {
 export class CodexJobs {
   readonly jobs: JobsApi;
   readonly uploads: UploadsApi;
+  readonly environments: EnvironmentsApi;
   readonly webhooks = { verify: verifyWebhook };
   readonly url: string;
   private readonly http: HttpTransport;
@@ -33,6 +35,7 @@ export class CodexJobs {
     this.url = this.http.baseUrl;
     this.jobs = new JobsApi(this.http, maxRetries);
     this.uploads = new UploadsApi(this.http);
+    this.environments = new EnvironmentsApi(this.http);
   }
 
   /** GET /health (no key needed); with the response's Date header, for clock checks. */

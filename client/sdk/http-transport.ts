@@ -15,7 +15,7 @@ export interface TransportOptions {
 }
 
 export interface CallOptions {
-  method?: 'GET' | 'POST' | 'PUT';
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
   query?: Record<string, string | number | undefined>;
   /** A JSON body; or a body factory (called once per attempt, so a stream can be made again). */

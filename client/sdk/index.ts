@@ -4,5 +4,6 @@ export { CodexJobsError, type CodexJobsErrorCode, type ErrorDetail } from './err
 export { JobList, type WaitOptions, type DownloadOptions } from './jobs-api.js';
 export type { StreamOptions } from './job-stream.js';
 export type { UploadResult } from './uploads-api.js';
+export { EnvironmentsApi, type EnvironmentView, type EnvironmentSpecInput } from './environments-api.js';
 export { verifyWebhook } from './webhook-verify.js';
 export type * from './types.js';

@@ -1,6 +1,7 @@
 // The SDK's types, all inferred from the shared/jobs zod schemas (never written twice).
 import type { z } from 'zod';
-import type { JobDocument, JobEvent } from '../../shared/jobs/job-document.js';
+// A job as the API shows it (PublicJob: without the internal sealed environment secrets).
+import type { PublicJob as JobDocument, JobEvent } from '../../shared/jobs/job-document.js';
 import type { JobRequestInput } from '../../shared/jobs/job-request.js';
 import type { listResponseSchema, outputFileSchema, queueStatsSchema, healthSchema } from '../../shared/jobs/api-responses.js';
 

@@ -9,6 +9,7 @@ import { renderJobPage } from './views/job-page.js';
 import { renderNewJob } from './views/new-job.js';
 import { renderQueueStats } from './views/queue-stats.js';
 import { renderSignIn } from './views/sign-in.js';
+import { renderEnvironments } from './views/environments.js';
 
 const main = document.getElementById('main')!;
 const nav = document.getElementById('nav')!;
@@ -45,7 +46,7 @@ function renderNav(route: string | undefined): void {
   const link = (href: string, label: string, name: string) => h('a', { href, ...(route === name ? { 'aria-current': 'page' } : {}) }, label);
   fill(
     nav,
-    h('ul', {}, h('li', {}, link('#/jobs', 'Jobs', 'jobs')), h('li', {}, link('#/new', 'New job', 'new')), h('li', {}, link('#/stats', 'Queue stats', 'stats'))),
+    h('ul', {}, h('li', {}, link('#/jobs', 'Jobs', 'jobs')), h('li', {}, link('#/new', 'New job', 'new')), h('li', {}, link('#/stats', 'Queue stats', 'stats')), h('li', {}, link('#/environments', 'Environments', 'environments'))),
     h('button', { type: 'button', id: 'sign-out', onclick: () => (signOut(), ctx.announce('Signed out.')) }, 'Sign out'),
   );
 }
@@ -74,6 +75,9 @@ function render(reason?: string): void {
       break;
     case 'stats':
       dispose = renderQueueStats(ctx);
+      break;
+    case 'environments':
+      dispose = renderEnvironments(ctx);
       break;
   }
   firstRender = false;

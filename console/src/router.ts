@@ -1,11 +1,12 @@
-// Hash routes (#/jobs, #/jobs/ID, #/new, #/stats): the page is one document served at /console,
+// Hash routes (#/jobs, #/jobs/ID, #/new, #/stats, #/environments): the page is one document served at /console,
 // so navigation never reloads it and works under any path prefix. Filters ride in the hash's
 // query; the API key never does.
 export type Route =
   | { view: 'jobs'; query: URLSearchParams }
   | { view: 'job'; jobId: string }
   | { view: 'new' }
-  | { view: 'stats' };
+  | { view: 'stats' }
+  | { view: 'environments' };
 
 export function parseRoute(hash: string): Route {
   const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
@@ -13,6 +14,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'jobs' && parts[1]) return { view: 'job', jobId: decodeURIComponent(parts[1]) };
   if (parts[0] === 'new') return { view: 'new' };
   if (parts[0] === 'stats') return { view: 'stats' };
+  if (parts[0] === 'environments') return { view: 'environments' };
   return { view: 'jobs', query: new URLSearchParams(query) };
 }
 

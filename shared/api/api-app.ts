@@ -20,6 +20,7 @@ import { submitJobRoutes } from './routes/submit-job.js';
 import { jobChangesRoutes } from './routes/job-changes.js';
 import { rerunJobRoutes } from './routes/rerun-job.js';
 import { uploadRoutes } from './routes/uploads.js';
+import { environmentRoutes } from './routes/environments.js';
 
 export const API_ROUTES: Route[] = [
   ...healthRoutes,
@@ -33,6 +34,7 @@ export const API_ROUTES: Route[] = [
   ...jobChangesRoutes,
   ...rerunJobRoutes,
   ...uploadRoutes,
+  ...environmentRoutes,
   ...getJobRoutes,
   ...consoleRoutes,
 ];

@@ -3,6 +3,7 @@ import type { Firestore } from '@google-cloud/firestore';
 import type { PubSub } from '@google-cloud/pubsub';
 import type { BlobStore } from '../blobs/blob-store.js';
 import type { Config } from '../config.js';
+import type { EnvironmentStore } from '../environment/environment-store.js';
 import type { Logger } from '../logging.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { JobStore } from '../store/job-store.js';
@@ -32,6 +33,8 @@ export interface ApiDeps {
   /** Undoes or resends a submitted job whose message did not go out (the submit guarantee). */
   recovery: RecoveryStore;
   blobs: BlobStore;
+  /** (v4) The owners' environments. */
+  environments: EnvironmentStore;
   log: Logger;
   firestore: Firestore;
   pubsub: PubSub;

@@ -5,6 +5,7 @@ import { firestoreClient, pubsubClient, storageClient } from '../clients.js';
 import type { Config } from '../config.js';
 import { createLogger } from '../logging.js';
 import { PubSubJobQueue } from '../queue/pubsub-job-queue.js';
+import { FirestoreEnvironmentStore } from '../environment/firestore-environment-store.js';
 import { FirestoreJobStore } from '../store/firestore-job-store.js';
 import { FirestoreRecoveryStore } from '../store/firestore-recovery-store.js';
 import { DEFAULT_API_TUNING, type ApiDeps } from './api-deps.js';
@@ -37,6 +38,7 @@ export function apiDeps(config: Config, overrides: Partial<ApiDeps> = {}): ApiDe
     queue: new PubSubJobQueue(pubsub, config),
     recovery: new FirestoreRecoveryStore(firestore),
     blobs: new GcsBlobStore(storage),
+    environments: new FirestoreEnvironmentStore(firestore),
     // The emulator cannot check signatures: locally, uploads go through the API route.
     ...(process.env.STORAGE_EMULATOR_HOST ? {} : { uploadSigner: gcsUploadSigner(storage), outputSigner: gcsOutputSigner(storage) }),
     limiter: new FirestoreRateLimiter(firestore, config.RATE_LIMIT_PER_MINUTE),

@@ -1,7 +1,7 @@
 // The OpenAPI 3.1 document of the HTTP API, generated from the same zod schemas the handlers use.
 import { extendZodWithOpenApi, OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { jobDocumentSchema } from '../jobs/job-document.js';
+import { publicJobSchema } from '../jobs/job-document.js';
 import { jobRequestSchema } from '../jobs/job-request.js';
 import type { TimeoutLimits } from '../jobs/job-lane.js';
 import {
@@ -18,6 +18,8 @@ import {
   uploadReceivedSchema,
 } from './api-schemas.js';
 import { changesSchema } from '../workspace/workspace-schemas.js';
+import { environmentListSchema, environmentViewSchema } from '../environment/environment-schemas.js';
+import { environmentNameSchema, environmentSpecSchema } from '../environment/environment-spec.js';
 import { API_ERROR_STATUS, type ApiErrorCode } from './api-error.js';
 
 // registry.register names schemas through zod's .openapi(). zod 4 puts methods on each instance, so
@@ -27,7 +29,7 @@ const named = (schema: z.ZodType) => schema.meta({});
 
 /** Component names of the schemas, so tests can find the schema a response should match. */
 export const SCHEMA_NAMES = {
-  Job: jobDocumentSchema,
+  Job: publicJobSchema,
   SubmitResponse: submitResponseSchema,
   JobList: listResponseSchema,
   OutputList: outputsResponseSchema,
@@ -36,6 +38,8 @@ export const SCHEMA_NAMES = {
   Changes: changesSchema,
   UploadCreated: uploadCreatedSchema,
   UploadReceived: uploadReceivedSchema,
+  Environment: environmentViewSchema,
+  EnvironmentList: environmentListSchema,
   Error: errorEnvelopeSchema,
 } as const;
 
@@ -50,6 +54,7 @@ export function buildOpenApiDocument(options: { maxTimeoutMs: number | TimeoutLi
     [K in keyof typeof SCHEMA_NAMES]: z.ZodType;
   };
   const jobRequest = registry.register('JobRequest', named(jobRequestSchema(options.maxTimeoutMs)));
+  const environmentSpec = registry.register('EnvironmentSpec', named(environmentSpecSchema));
   registry.registerComponent('securitySchemes', 'ApiKey', { type: 'apiKey', in: 'header', name: 'X-API-Key' });
 
   const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
@@ -133,6 +138,23 @@ export function buildOpenApiDocument(options: { maxTimeoutMs: number | TimeoutLi
     request: { params: z.object({ upload_id: z.string() }), body: { required: true, content: { 'application/octet-stream': { schema: z.string().describe('the archive') } } } },
     responses: { 200: json(refs.UploadReceived, 'stored'), ...errors('bad_request', 'not_found', 'conflict', 'payload_too_large'), ...common },
   });
+  const envName = z.object({ name: environmentNameSchema.describe('the environment name, [a-z0-9][a-z0-9-]{0,62}') });
+  routes.push({ method: 'get', path: '/environments', summary: 'List your environments (secrets by name only)', responses: { 200: json(refs.EnvironmentList, 'your environments, by name'), ...common } });
+  routes.push({
+    method: 'put',
+    path: '/environments/{name}',
+    summary: 'Create or replace an environment; secrets are write-only (sealed with ENV_SECRETS_KEY, shown by name only)',
+    request: { params: envName, body: { required: true, content: { 'application/json': { schema: environmentSpec } } } },
+    responses: {
+      200: json(refs.Environment, 'replaced'),
+      201: json(refs.Environment, 'created'),
+      ...errors('bad_request', 'conflict', 'payload_too_large'),
+      415: json(refs.Error, 'error: bad_request (the body is not application/json)'),
+      ...common,
+    },
+  });
+  routes.push({ method: 'get', path: '/environments/{name}', summary: 'Get one of your environments (secrets by name only)', request: { params: envName }, responses: { 200: json(refs.Environment, 'the environment'), ...errors('bad_request', 'not_found'), ...common } });
+  routes.push({ method: 'delete', path: '/environments/{name}', summary: 'Delete one of your environments (queued jobs keep their copy)', request: { params: envName }, responses: { 204: { description: 'deleted' }, ...errors('bad_request', 'not_found'), ...common } });
   routes.push({ method: 'get', path: '/queue/stats', summary: 'Job counts per status, priority and source', responses: { 200: json(refs.QueueStats, 'the counts'), ...common } });
   routes.push({ method: 'get', path: '/openapi.json', summary: 'This document', responses: { 200: { description: 'the OpenAPI 3.1 document', content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } } }, ...common } });
   routes.push({ method: 'get', path: '/health', summary: 'Health of the API and its dependencies', security: [], responses: { 200: json(refs.Health, 'healthy'), 503: json(refs.Health, 'a dependency is down') } });

@@ -1,5 +1,6 @@
 // A dropped prompt file (or a prompt entry of an archive) → a validated JobRequest, or the message
 // that tells the uploader why it cannot run. The same zod schema as POST /jobs validates it.
+import { intakeEnvironmentProblem } from './intake-environment.js';
 import { describeIssues, jobRequestSchema, type JobRequest } from '../jobs/job-request.js';
 import type { TimeoutLimits } from '../jobs/job-lane.js';
 import { defaultTimeoutForSize } from './intake-limits.js';
@@ -57,6 +58,8 @@ export function promptFileRequest(bytes: Uint8Array, ctx: PromptFileContext): Pr
   };
   const parsed = jobRequestSchema(ctx.timeoutLimits ?? ctx.maxTimeoutMs).safeParse(input);
   if (!parsed.success) return fail(`invalid job options: ${describeIssues(parsed.error).map((d) => d.message).join('; ')}`);
+  const envProblem = intakeEnvironmentProblem(parsed.data);
+  if (envProblem) return fail(`invalid job options: ${envProblem}`);
   return { ok: true, request: parsed.data };
 }
 

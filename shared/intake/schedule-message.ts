@@ -1,6 +1,7 @@
 // scheduler's core: one Cloud Scheduler message on codex-schedules (attribute `schedule`, data = a
 // JobRequest) → one job. The job_id derives from the schedule name and the message id, so a
 // redelivery of the same message makes no second job.
+import { intakeEnvironmentProblem } from './intake-environment.js';
 import { specFromRequest, type JobSpec } from '../jobs/job-document.js';
 import { derivedJobId } from '../jobs/job-id.js';
 import { describeIssues, jobRequestSchema } from '../jobs/job-request.js';
@@ -36,6 +37,11 @@ export async function handleScheduleMessage(deps: IntakeDeps, message: PubSubMes
   if (!parsed.success) {
     const problems = describeIssues(parsed.error).map((i) => i.message).join('; ');
     await recordRejectedJob(d, rejectedSpec(jobId, name), `schedule "${name}": invalid job request: ${problems}`);
+    return { action: 'rejected', jobId, detail: 'invalid request' };
+  }
+  const envProblem = intakeEnvironmentProblem(parsed.data);
+  if (envProblem) {
+    await recordRejectedJob(d, rejectedSpec(jobId, name), `schedule "${name}": invalid job request: ${envProblem}`);
     return { action: 'rejected', jobId, detail: 'invalid request' };
   }
   const { created } = await submitIntakeJob(d, specFromRequest(parsed.data, { job_id: jobId, owner: OWNER, source: 'scheduler', source_ref: name, lane: laneFor(parsed.data, deps.config) }));

@@ -1,6 +1,7 @@
 // terraform/schedules.json: the crons. Terraform makes one Cloud Scheduler job per entry (publishing
 // the request to codex-schedules with attribute `schedule`); the local stack runs the same file.
 // Validated here with zod: a bad cron, an unknown time zone or a bad request names the schedule.
+import { intakeEnvironmentProblem } from './intake-environment.js';
 import { readFile } from 'node:fs/promises';
 import { Cron } from 'croner';
 import { z } from 'zod';
@@ -57,6 +58,8 @@ export function scheduleSchema(maxTimeoutMs: number | TimeoutLimits) {
       if (cron) ctx.addIssue({ code: 'custom', path: ['cron'], message: `bad cron "${s.cron}": ${cron}` });
       const request = requestSchema.safeParse(s.request);
       if (!request.success) for (const issue of describeIssues(request.error)) ctx.addIssue({ code: 'custom', path: ['request'], message: issue.message });
+      const envProblem = request.success ? intakeEnvironmentProblem(request.data) : undefined;
+      if (envProblem) ctx.addIssue({ code: 'custom', path: ['request'], message: envProblem });
     });
 }
 

@@ -2,7 +2,7 @@
 // each, used by the API, its OpenAPI document and the SDK. Only zod and the job schemas: the client
 // imports this file.
 import { z } from 'zod';
-import { jobDocumentSchema, jobEventSchema, jobSourceSchema } from './job-document.js';
+import { jobEventSchema, jobSourceSchema, publicJobSchema } from './job-document.js';
 import { PRIORITIES } from './job-request.js';
 import { JOB_STATUSES, jobStatusSchema } from './job-status.js';
 
@@ -17,7 +17,7 @@ export const submitResponseSchema = z.strictObject({
 export type SubmitResponse = z.infer<typeof submitResponseSchema>;
 
 export const listResponseSchema = z.strictObject({
-  jobs: z.array(jobDocumentSchema),
+  jobs: z.array(publicJobSchema),
   next_cursor: z.string().nullable(),
 });
 

@@ -5,6 +5,8 @@ import { jobRequestSchema, metadataSchema, prioritySchema, sessionIdSchema, ABSO
 import { jobStatusSchema } from './job-status.js';
 import { laneSchema, pushLaneOf, LONG_LANE_MAX_TIMEOUT_MS, type Lane } from './job-lane.js';
 import { changesSchema, workspaceSourceSchema } from '../workspace/workspace-schemas.js';
+import { jobEnvironmentOf, jobEnvironmentSchema, setupResultSchema, type JobEnvironment } from '../environment/environment-schemas.js';
+import { sealedSecretsSchema, type SealedSecrets } from '../environment/sealed-secrets-schemas.js';
 
 export const JOB_SOURCES = ['http', 'storage', 'scheduler'] as const;
 export const jobSourceSchema = z.enum(JOB_SOURCES);
@@ -53,6 +55,8 @@ export const jobResultSchema = z.object({
   created_files_total: z.number().int().optional(),
   /** true when structured_output was too big or too deep for the document (result.json keeps it). */
   structured_output_truncated: z.boolean().optional(),
+  /** (v4) What the environment's setup phase did; absent for a job without an environment. */
+  setup: setupResultSchema.optional(),
 });
 export type JobResult = z.infer<typeof jobResultSchema>;
 
@@ -91,6 +95,10 @@ export const jobSpecSchema = z.object({
   max_total_tokens: z.number().int().positive().nullable(),
   /** What the files start from (absent or null: empty, or the session's). */
   workspace: workspaceSourceSchema.nullish(),
+  /** (v4) The copy of the environment the job runs with (secrets by name only); null: none. */
+  environment: jobEnvironmentSchema.nullish(),
+  /** (v4) Internal: the environment's secrets, sealed (secret-box.ts). Never returned by the API (publicJob). */
+  environment_secrets: sealedSecretsSchema.nullish(),
   source: jobSourceSchema,
   source_ref: z.string().nullable(),
   created_at: isoTime,
@@ -120,6 +128,15 @@ export const jobDocumentSchema = jobSpecSchema.extend({
 });
 export type JobDocument = z.infer<typeof jobDocumentSchema>;
 
+/** The job as the API shows it: without the internal sealed secrets. */
+export const publicJobSchema = jobDocumentSchema.omit({ environment_secrets: true });
+export type PublicJob = z.infer<typeof publicJobSchema>;
+
+export function publicJob<T extends Pick<JobDocument, 'environment_secrets'>>(job: T): Omit<T, 'environment_secrets'> {
+  const { environment_secrets: _sealed, ...rest } = job;
+  return rest;
+}
+
 export const jobEventSchema = z.object({
   seq: z.number().int().nonnegative(),
   type: z.string(),
@@ -128,11 +145,26 @@ export const jobEventSchema = z.object({
 });
 export type JobEvent = z.infer<typeof jobEventSchema>;
 
-/** Builds the spec of a job from a validated request; producers add owner, source and ids. */
+/** A job's environment as resolved at submit (a stored one by name, or an inline one with its secrets sealed). */
+export interface ResolvedEnvironment {
+  environment: JobEnvironment;
+  environment_secrets: SealedSecrets | null;
+}
+
+/** The environment of a request that needs no lookup and no key: an inline spec without secrets (what intake allows). */
+function unresolvedEnvironment(request: z.output<ReturnType<typeof jobRequestSchema>>): ResolvedEnvironment | null {
+  const env = request.environment;
+  if (env === undefined) return null;
+  if (typeof env === 'string' || Object.keys(env.secrets).length > 0) throw new Error('a named environment or one with secrets must be resolved before the job is made');
+  return { environment: jobEnvironmentOf(env, null), environment_secrets: null };
+}
+
+/** Builds the spec of a job from a validated request; producers add owner, source and ids (and a resolved environment). */
 export function specFromRequest(
   request: z.output<ReturnType<typeof jobRequestSchema>>,
-  fields: { job_id: string; owner: string; source: JobSource; source_ref: string | null; created_at?: string; lane: Lane },
+  fields: { job_id: string; owner: string; source: JobSource; source_ref: string | null; created_at?: string; lane: Lane; environment?: ResolvedEnvironment | null },
 ): JobSpec {
+  const env = fields.environment !== undefined ? fields.environment : unresolvedEnvironment(request);
   return {
     job_id: fields.job_id,
     owner: fields.owner,
@@ -145,6 +177,7 @@ export function specFromRequest(
     output_schema: request.output_schema ?? null,
     max_total_tokens: request.max_total_tokens ?? null,
     workspace: request.workspace ?? null,
+    ...(env ? { environment: env.environment, environment_secrets: env.environment_secrets } : {}),
     source: fields.source,
     source_ref: fields.source_ref,
     created_at: fields.created_at ?? new Date().toISOString(),

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { timeoutTooLongMessage, type TimeoutLimits } from './job-lane.js';
 import { workspaceRequestSchema } from '../workspace/workspace-schemas.js';
 import { storableField, storableRequest } from './firestore-limits.js';
+import { environmentNameSchema, environmentSpecSchema } from '../environment/environment-spec.js';
 
 export const PRIORITIES = ['low', 'normal', 'high', 'critical'] as const;
 export const prioritySchema = z.enum(PRIORITIES);
@@ -48,6 +49,8 @@ function buildJobRequestSchema(limits: number | TimeoutLimits) {
     output_schema: z.record(z.string(), z.unknown()).superRefine(storableField).optional(),
     max_total_tokens: z.number().int().positive().optional(),
     workspace: workspaceRequestSchema.optional(),
+    /** (v4) The name of one of the owner's environments, or an inline EnvironmentSpec. */
+    environment: z.union([environmentNameSchema, environmentSpecSchema]).optional(),
     // Firestore limits (depth, keys, size): a request it cannot store is a 400, never a poison message.
   }).superRefine(storableRequest);
 }
@@ -66,7 +69,8 @@ type Issue = z.ZodError['issues'][number];
  */
 function unionBranchIssues(issue: Issue): Issue[] | undefined {
   if (issue.code !== 'invalid_union') return undefined;
-  const meant = issue.errors.filter((branch) => !branch.some((i) => i.code === 'unrecognized_keys' && i.path.length === 0));
+  // A branch of another type (a name where an object came) or with unknown keys at its top was not meant.
+  const meant = issue.errors.filter((branch) => !branch.some((i) => (i.code === 'unrecognized_keys' || i.code === 'invalid_type') && i.path.length === 0));
   if (meant.length !== 1) return undefined;
   return meant[0]!.map((i) => ({ ...i, path: [...issue.path, ...i.path] }) as Issue);
 }

@@ -22,6 +22,7 @@ export interface SubmitFlags {
   git?: string;
   gitDepth?: string;
   uploadId?: string;
+  env?: string;
   idempotencyKey?: string;
   wait?: boolean;
   follow?: boolean;
@@ -134,6 +135,7 @@ export function registerSubmit(program: Command, run: (fn: (ctx: Ctx) => Promise
     .option('--git <url[#ref]>', 'start from this git repository (and branch, tag or commit)')
     .option('--git-depth <n>', 'history depth of --git (0 = full)')
     .option('--upload-id <id>', 'start from an upload made before')
+    .option('--env <name>', 'environment: run with this environment of yours (codex-jobs env list)')
     .option('--idempotency-key <key>', 'Idempotency-Key (default: a new one per call)')
     .option('--wait', 'wait for the job to end; exit with its outcome')
     .option('--follow', 'show live progress until the job ends; exit with its outcome')
@@ -151,6 +153,7 @@ export function registerSubmit(program: Command, run: (fn: (ctx: Ctx) => Promise
           ...(flags.sessionId ? { session_id: flags.sessionId } : {}),
           ...(flags.outputSchema !== undefined ? { output_schema: outputSchemaFrom(flags.outputSchema) } : {}),
           ...(flags.maxTotalTokens !== undefined ? { max_total_tokens: wholeNumber('--max-total-tokens', flags.maxTotalTokens) } : {}),
+          ...(flags.env !== undefined ? { environment: flags.env } : {}),
         };
         const workspace = await workspaceFrom(ctx, flags);
         if (workspace) request.workspace = workspace;

@@ -38,6 +38,10 @@ export function summary(job: JobDocument): HTMLElement {
     row('Timeout', duration(job.timeout_ms)),
     job.session_id ? row('Session', h('code', {}, job.session_id)) : [],
     workspace ? row('Workspace', h('code', {}, JSON.stringify(workspace))) : [],
+    // The environment the job runs with (its copy); setup output and network events are events of the timeline.
+    job.environment
+      ? row('Environment', job.environment.name ? h('a', { href: '#/environments', 'data-environment': job.environment.name }, h('code', {}, job.environment.name)) : 'inline', job.environment.secrets.length ? ` · secrets ${job.environment.secrets.join(', ')}` : '')
+      : [],
     metadata.length ? row('Metadata', h('ul', { class: 'plain' }, metadata.map(([k, v]) => h('li', {}, h('code', {}, k), ' = ', v)))) : [],
   );
 }
@@ -56,7 +60,14 @@ export function resultSection(job: JobDocument): Child[] {
   );
   if (r.structured_output !== undefined) out.push(h('h3', {}, 'Structured output'), h('pre', { class: 'output structured' }, JSON.stringify(r.structured_output, null, 2)));
   out.push(
-    h('dl', { class: 'facts' }, row('Exit code', String(r.exit_code)), row('Run time', duration(r.execution_time_ms)), row('Thread', r.thread_id ? h('code', {}, r.thread_id) : '—')),
+    h(
+      'dl',
+      { class: 'facts' },
+      row('Exit code', String(r.exit_code)),
+      row('Run time', duration(r.execution_time_ms)),
+      row('Thread', r.thread_id ? h('code', {}, r.thread_id) : '—'),
+      r.setup ? row('Setup', h('span', { 'data-setup-cache': r.setup.cache }, `cache ${r.setup.cache}`), ` · exit ${r.setup.exit_code ?? '—'} · ${duration(r.setup.duration_ms)}`) : [],
+    ),
     r.stdout ? h('details', {}, h('summary', {}, 'stdout'), h('pre', { class: 'output' }, r.stdout)) : null,
     r.stderr ? h('details', {}, h('summary', {}, 'stderr'), h('pre', { class: 'output' }, r.stderr)) : null,
   );

@@ -1,6 +1,7 @@
 // POST /jobs/{id}/cancel: queued (or processing under an expired lease) → cancelled at once, and its
 // result goes out on codex-results now, so its webhook does not wait for the message's turn in the
 // backlog; processing → cancel_requested (the processor interrupts the turn); terminal → 409.
+import { publicJob } from '../../jobs/job-document.js';
 import { publishResultOnce } from '../../processor/publish-result.js';
 import { ApiError } from '../api-error.js';
 import type { Route, RouteContext } from '../router.js';
@@ -22,7 +23,7 @@ async function cancelJob(ctx: RouteContext): Promise<void> {
         // the message arrives, or by the sweeper's unsent-results rule, whichever comes first.
         await publishResultOnce(ctx.deps.store, ctx.deps.queue, outcome.job).catch((err: Error) => ctx.log.error('could not publish the result of a cancelled job', { job_id: job.job_id, error: err }));
       }
-      await ctx.send(200, outcome.job);
+      await ctx.send(200, publicJob(outcome.job));
   }
 }
 

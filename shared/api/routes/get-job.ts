@@ -1,5 +1,5 @@
 // GET /jobs/{id} (alias GET /status/{id}): the job document, only for its owner (or an admin).
-import type { JobDocument } from '../../jobs/job-document.js';
+import { publicJob, type JobDocument } from '../../jobs/job-document.js';
 import { ApiError } from '../api-error.js';
 import { canSee } from '../auth.js';
 import type { Route, RouteContext } from '../router.js';
@@ -17,7 +17,7 @@ export async function visibleJob(ctx: RouteContext, jobId: string): Promise<JobD
 }
 
 async function getJob(ctx: RouteContext): Promise<void> {
-  await ctx.send(200, await visibleJob(ctx, ctx.params.id!));
+  await ctx.send(200, publicJob(await visibleJob(ctx, ctx.params.id!)));
 }
 
 export const getJobRoutes: Route[] = [

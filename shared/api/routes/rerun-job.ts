@@ -41,7 +41,9 @@ async function rerunJob(ctx: RouteContext): Promise<void> {
     }
     jobId = claim.jobId;
   }
-  const spec = { ...specFromRequest(parsed.data, { job_id: jobId, owner: original.owner, source: 'http', source_ref: null, lane: laneFor(parsed.data, deps.config) }), workspace: original.workspace ?? null };
+  // The same environment the original ran with: its copy and sealed secrets, not today's version of a stored one.
+  const environment = original.environment ? { environment: original.environment, environment_secrets: original.environment_secrets ?? null } : null;
+  const spec = { ...specFromRequest(parsed.data, { job_id: jobId, owner: original.owner, source: 'http', source_ref: null, lane: laneFor(parsed.data, deps.config), environment }), workspace: original.workspace ?? null };
   const job = newJobDocument(spec, deps.config.JOB_TTL_DAYS);
   try {
     await queueSubmittedJob(ctx, job, idempotencyKey !== undefined);

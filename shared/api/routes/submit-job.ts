@@ -1,7 +1,7 @@
 // POST /jobs (alias POST /enqueue): validate, write the document, then publish the message (the
 // submit guarantee: queue-submitted-job.ts).
 // Idempotency-Key makes a retry return the first job; ?wait=N waits for the job to end.
-import { newJobDocument, specFromRequest, type JobDocument } from '../../jobs/job-document.js';
+import { newJobDocument, publicJob, specFromRequest, type JobDocument } from '../../jobs/job-document.js';
 import { newJobId } from '../../jobs/job-id.js';
 import { describeIssues, jobRequestSchema } from '../../jobs/job-request.js';
 import { laneFor, timeoutLimits } from '../../jobs/job-lane.js';
@@ -16,6 +16,8 @@ import { queueSubmittedJob, resendIfUnsent, SubmitUnavailable } from '../queue-s
 import { jsonBody } from '../request-body.js';
 import type { Route, RouteContext } from '../router.js';
 import { checkWorkspace } from '../workspace-check.js';
+import { resolveJobEnvironment } from '../job-environment.js';
+import type { ResolvedEnvironment } from '../../jobs/job-document.js';
 
 export function jobLinks(baseUrl: string, jobId: string) {
   return { status_url: `${baseUrl}/jobs/${jobId}`, events_url: `${baseUrl}/jobs/${jobId}/events` };
@@ -47,6 +49,7 @@ async function submitJob(ctx: RouteContext): Promise<void> {
   // DNS only for an admitted request: a refused caller never makes the API resolve anything.
   if (request.callback_url) await checkCallbackUrl(deps, request.callback_url);
   if (request.workspace) await checkWorkspace(deps, caller.name, request.workspace);
+  const environment = await resolveJobEnvironment(deps, caller.name, request);
 
   let jobId = newJobId();
   if (idempotencyKey) {
@@ -54,11 +57,11 @@ async function submitJob(ctx: RouteContext): Promise<void> {
     if (claim.kind === 'conflict') {
       throw new ApiError('conflict', `Idempotency-Key was already used with a different body (job ${claim.jobId})`, [{ field: 'Idempotency-Key', message: 'reused with a different body' }]);
     }
-    if (claim.kind === 'replay') return replay(ctx, claim.jobId, request, waitSeconds);
+    if (claim.kind === 'replay') return replay(ctx, claim.jobId, request, environment, waitSeconds);
     jobId = claim.jobId;
   }
 
-  const job = newJobDocument(specFromRequest(request, { job_id: jobId, owner: caller.name, source: 'http', source_ref: null, lane: laneFor(request, deps.config) }), deps.config.JOB_TTL_DAYS);
+  const job = newJobDocument(specFromRequest(request, { job_id: jobId, owner: caller.name, source: 'http', source_ref: null, lane: laneFor(request, deps.config), environment }), deps.config.JOB_TTL_DAYS);
   try {
     await queueSubmittedJob(ctx, job, idempotencyKey !== undefined);
   } catch (err) {
@@ -71,12 +74,12 @@ async function submitJob(ctx: RouteContext): Promise<void> {
 }
 
 /** The same key and body again: answer with the job the first request made (creating it if that request died before). */
-async function replay(ctx: RouteContext, jobId: string, request: Parameters<typeof specFromRequest>[0], waitSeconds: number): Promise<void> {
+async function replay(ctx: RouteContext, jobId: string, request: Parameters<typeof specFromRequest>[0], environment: ResolvedEnvironment | null, waitSeconds: number): Promise<void> {
   const { deps, caller } = ctx;
   let job = (await deps.store.get(jobId)) ?? (await waitForJob(deps.store, jobId, () => true, deps.tuning.replayWaitMs, clientGone(ctx.res)));
   if (!job) {
     // The first request claimed the key but never wrote its job: queue it now under the claimed id.
-    const fresh = newJobDocument(specFromRequest(request, { job_id: jobId, owner: caller.name, source: 'http', source_ref: null, lane: laneFor(request, deps.config) }), deps.config.JOB_TTL_DAYS);
+    const fresh = newJobDocument(specFromRequest(request, { job_id: jobId, owner: caller.name, source: 'http', source_ref: null, lane: laneFor(request, deps.config), environment }), deps.config.JOB_TTL_DAYS);
     await queueSubmittedJob(ctx, fresh, true);
     job = fresh;
   } else if (job.status === 'queued') {
@@ -90,9 +93,9 @@ async function replay(ctx: RouteContext, jobId: string, request: Parameters<type
 export async function answer(ctx: RouteContext, job: JobDocument, status: 200 | 202, message: string, waitSeconds: number): Promise<void> {
   if (waitSeconds > 0 && !isTerminal(job.status)) {
     const ended = await waitForJob(ctx.deps.store, job.job_id, (j) => isTerminal(j.status), waitSeconds * 1000, clientGone(ctx.res));
-    if (ended) return void ctx.res.status(200).json(ended);
+    if (ended) return void ctx.res.status(200).json(publicJob(ended));
   } else if (waitSeconds > 0) {
-    return void ctx.res.status(200).json(job);
+    return void ctx.res.status(200).json(publicJob(job));
   }
   ctx.res.set({ location: jobLinks(ctx.baseUrl, job.job_id).status_url }).status(status).json(submitResponse(ctx, job, message));
 }

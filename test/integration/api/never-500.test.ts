@@ -11,7 +11,8 @@ let api: ApiServer;
 let jobId: string;
 let uploadId: string;
 before(async () => {
-  api = await startApi();
+  api = await startApi({ env: { ENV_SECRETS_KEY: 'e'.repeat(64) } });
+  await api.call('PUT', '/environments/fuzz-env', { body: { setup: 'true', secrets: { T: 'v' } } });
   await api.env.storage.createBucket(api.env.config.UPLOADS_BUCKET);
   await api.env.storage.createBucket(api.env.config.RESULTS_BUCKET);
   uploadId = (await api.call<{ upload_id: string }>('POST', '/uploads')).body.upload_id;
@@ -22,11 +23,11 @@ before(async () => {
 after(() => api.close());
 
 const segment = fc.oneof(
-  fc.constantFrom('jobs', 'enqueue', 'status', 'queue', 'stats', 'events', 'outputs', 'cancel', 'health', 'openapi.json', 'uploads', 'changes', 'changes.patch', 'rerun', '..', '.', '%2e%2e', '%', '%zz', '%C0%AF', '%00', '%E0%A4%A', '%2F'),
+  fc.constantFrom('jobs', 'enqueue', 'status', 'queue', 'stats', 'events', 'outputs', 'cancel', 'health', 'openapi.json', 'uploads', 'changes', 'changes.patch', 'rerun', 'environments', 'fuzz-env', '..', '.', '%2e%2e', '%', '%zz', '%C0%AF', '%00', '%E0%A4%A', '%2F'),
   fc.webSegment(),
   fc.string({ maxLength: 12 }).map(encodeURIComponent),
 );
-const knownPaths = ['/jobs', '/enqueue', `/jobs/${'{id}'}`, `/status/{id}`, `/jobs/{id}/cancel`, `/jobs/{id}/events`, `/jobs/{id}/outputs`, `/jobs/{id}/outputs/a.txt`, '/queue/stats', '/health', '/openapi.json', '/uploads', '/uploads/{upload}', '/uploads/{id}', '/jobs/{id}/changes', '/jobs/{id}/changes.patch', '/jobs/{id}/rerun'];
+const knownPaths = ['/jobs', '/enqueue', `/jobs/${'{id}'}`, `/status/{id}`, `/jobs/{id}/cancel`, `/jobs/{id}/events`, `/jobs/{id}/outputs`, `/jobs/{id}/outputs/a.txt`, '/queue/stats', '/health', '/openapi.json', '/uploads', '/uploads/{upload}', '/uploads/{id}', '/jobs/{id}/changes', '/jobs/{id}/changes.patch', '/jobs/{id}/rerun', '/environments', '/environments/fuzz-env', '/environments/{id}'];
 const path = fc.oneof(
   fc.constantFrom(...knownPaths).map((p) => p.replace('{id}', jobId).replace('{upload}', uploadId)),
   fc.array(segment, { minLength: 0, maxLength: 5 }).map((s) => '/' + s.join('/')),
@@ -53,6 +54,20 @@ const jobRequest = fc.record(
       fc.record({ upload_id: fc.oneof(fc.string({ maxLength: 70 }), fc.constantFrom('abcdefgh12', 'x')) }),
       fc.record({ git: fc.record({ url: fc.oneof(fc.webUrl(), fc.string({ maxLength: 20 }), fc.constantFrom('https://127.0.0.1/r.git', 'file:///etc', 'https://example.com/r.git')), ref: fc.oneof(fc.string({ maxLength: 10 }), fc.constant('-x')), depth: fc.oneof(fc.integer({ min: -2, max: 5 }), fc.double()) }, { requiredKeys: [] }) }),
     ),
+    environment: fc.oneof(fc.constantFrom('fuzz-env', 'missing-env', 'Bad Name', ''), fc.jsonValue(), fc.constant({ setup: 'true', secrets: { T: 'v' } })),
+    extra: fc.jsonValue(),
+  },
+  { requiredKeys: [] },
+);
+const policy = fc.oneof(fc.constantFrom('on', 'off', 'sometimes'), fc.record({ allow: fc.array(fc.oneof(fc.domain(), fc.constantFrom('*.example.com', '@common-dependencies', '169.254.169.254', '*', 'http://x')), { maxLength: 3 }), methods: fc.array(fc.constantFrom('GET', 'HEAD', 'BREW'), { maxLength: 3 }) }, { requiredKeys: [] }), fc.jsonValue());
+const environmentSpec = fc.record(
+  {
+    setup: fc.oneof(fc.string({ maxLength: 50 }), fc.jsonValue()),
+    maintenance: fc.oneof(fc.string({ maxLength: 20 }), fc.integer()),
+    cache: fc.oneof(fc.record({ paths: fc.array(fc.constantFrom('node_modules', '../x', '/abs', '', '.venv')), key_files: fc.array(fc.string({ maxLength: 10 })) }, { requiredKeys: [] }), fc.jsonValue()),
+    env: fc.oneof(fc.dictionary(fc.string({ maxLength: 10 }), fc.oneof(fc.string({ maxLength: 10 }), fc.integer())), fc.jsonValue()),
+    secrets: fc.oneof(fc.dictionary(fc.stringMatching(/^[A-Z_]{1,8}$/), fc.string({ maxLength: 10 })), fc.jsonValue()),
+    network: fc.oneof(fc.record({ setup: policy, agent: policy }, { requiredKeys: [] }), fc.jsonValue()),
     extra: fc.jsonValue(),
   },
   { requiredKeys: [] },
@@ -113,4 +128,12 @@ test('mutated job submissions: 2xx, or 4xx with the envelope', async () => {
     { numRuns: 700 },
   );
   assert.ok(sent >= 2000, `only ${sent} requests reached the server`);
+});
+
+test('mutated environments (PUT /environments/{name}): 2xx, or 4xx with the envelope', async () => {
+  const name = fc.oneof(fc.constantFrom('fuzz-env', 'a', 'x'.repeat(63), 'x'.repeat(64), 'UP', '-a'), fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,10}$/), fc.string({ maxLength: 12 }).map(encodeURIComponent));
+  await fc.assert(
+    fc.asyncProperty(name, fc.oneof(environmentSpec.map((s) => JSON.stringify(s)), fc.string({ maxLength: 50 })), async (n, b) => check('PUT', `/environments/${n}`, { 'content-type': 'application/json', 'x-api-key': KEYS.alice }, b)),
+    { numRuns: 400 },
+  );
 });

@@ -31,11 +31,11 @@ test('it documents exactly the routes the API serves, with the job schemas as co
   const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)).sort();
   const served = API_ROUTES.map((r) => `${r.method} ${openApiPath(r.path)}`).sort();
   assert.deepEqual(documented, served);
-  for (const name of ['Job', 'JobRequest', 'SubmitResponse', 'JobList', 'OutputList', 'QueueStats', 'Health', 'Changes', 'UploadCreated', 'UploadReceived', 'Error']) assert.ok(doc.components.schemas[name], `component ${name}`);
+  for (const name of ['Job', 'JobRequest', 'SubmitResponse', 'JobList', 'OutputList', 'QueueStats', 'Health', 'Changes', 'UploadCreated', 'UploadReceived', 'Environment', 'EnvironmentList', 'EnvironmentSpec', 'Error']) assert.ok(doc.components.schemas[name], `component ${name}`);
   const request = doc.components.schemas.JobRequest as { additionalProperties?: unknown; required?: string[]; properties: Record<string, unknown> };
   assert.equal(request.additionalProperties, false, 'JobRequest is strict');
   assert.deepEqual(request.required, ['prompt']);
-  assert.deepEqual(Object.keys(request.properties).sort(), ['callback_url', 'max_total_tokens', 'metadata', 'output_schema', 'priority', 'prompt', 'session_id', 'timeout_ms', 'workspace']);
+  assert.deepEqual(Object.keys(request.properties).sort(), ['callback_url', 'environment', 'max_total_tokens', 'metadata', 'output_schema', 'priority', 'prompt', 'session_id', 'timeout_ms', 'workspace']);
 });
 
 test('the conformance check rejects a body that does not match and a status that is not documented', async () => {
