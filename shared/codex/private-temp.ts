@@ -9,6 +9,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /**
  * The mounts, as a POSIX shell script (`sh -c SCRIPT NAME ROOT N PARENT… ARGV…`), then exec of ARGV.
@@ -22,12 +23,19 @@ import path from 'node:path';
  */
 const SCRIPT = [
   'set -e',
-  'root=$1; n=$2; shift 2',
+  'root=$1; m=$2; shift 2',
+  // Read-only folders the job must still see under a temp parent (the app, when it is installed there):
+  // a handle on each is taken now, before the tmpfs hides its path (fds 3..8).
+  'fd=3',
+  'while [ "$m" -gt 0 ]; do eval "exec $fd<\\"\\$1\\""; eval "v$fd=\\$1"; fd=$((fd + 1)); shift; m=$((m - 1)); done',
+  'n=$1; shift',
   'start=$(pwd)',
   'cd "$root"',
   'while [ "$n" -gt 0 ]; do mount -t tmpfs -o mode=1777,nosuid,nodev codex-job-tmp "$1"; shift; n=$((n - 1)); done',
   'mkdir -p "$root"',
   'mount --no-canonicalize --bind . "$root"',
+  'i=3',
+  'while [ "$i" -lt "$fd" ]; do eval "p=\\$v$i"; mkdir -p "$p"; mount --no-canonicalize --bind "/proc/self/fd/$i" "$p"; mount -o remount,bind,ro "$p" 2>/dev/null || true; eval "exec $i<&-"; i=$((i + 1)); done',
   'cd "$start"',
   'exec unshare --user --map-root-user --mount -- "$@"',
 ].join('\n');
@@ -53,13 +61,29 @@ export function sharedTempParents(tmpdir = os.tmpdir()): string[] {
   return unique.filter((p) => !unique.some((q) => q !== p && within(q, p)));
 }
 
-/** The argv that runs `argv` with only `root` visible under the temp parents (inside a mount namespace). */
-export function privateTempCommand(root: string, parents: string[], argv: string[]): string[] {
-  return ['/bin/sh', '-c', SCRIPT, 'codex-jobs-private-tmp', real(root), String(parents.length), ...parents, ...argv];
+/** The most folders kept visible (read-only) under the temp parents: the shell's fds 3..8. */
+const MAX_VISIBLE = 6;
+
+/**
+ * The app's own folder (the one holding dist/ and node_modules/, so the codex binary too), when it is
+ * installed under a temp parent — a checkout under /tmp, as CI clones are. The job must still run
+ * codex, so it stays visible, read-only (as the rest of the host is). Never a folder that holds a
+ * temp parent's jobs: one that contains the OS temp dir is not kept.
+ */
+export function appFolderUnderTemp(parents: string[], appRoot = fileURLToPath(new URL('../../../', import.meta.url)), tmpdir = os.tmpdir()): string[] {
+  const app = real(appRoot).replace(/\/+$/, '') || '/';
+  if (within(app, real(tmpdir))) return [];
+  return parents.some((p) => within(p, app) && p !== app) ? [app] : [];
 }
 
-/** What `ls -A` of each temp parent must show inside the job's view: the first step towards its root, or nothing. */
-export function expectedTempListing(root: string, parents: string[]): string[][] {
-  const r = real(root);
-  return parents.map((p) => (within(p, r) && p !== r ? [path.relative(p, r).split(path.sep)[0]!] : []));
+/** The argv that runs `argv` with only `root` (and `visible`, read-only) under the temp parents (inside a mount namespace). */
+export function privateTempCommand(root: string, parents: string[], argv: string[], visible: string[] = []): string[] {
+  if (visible.length > MAX_VISIBLE) throw new Error(`at most ${MAX_VISIBLE} folders can stay visible under the temp parents`);
+  return ['/bin/sh', '-c', SCRIPT, 'codex-jobs-private-tmp', real(root), String(visible.length), ...visible.map(real), String(parents.length), ...parents, ...argv];
+}
+
+/** What `ls -A` of each temp parent must show inside the job's view: the first step towards its root (and each visible folder), or nothing. */
+export function expectedTempListing(root: string, parents: string[], visible: string[] = []): string[][] {
+  const shown = [root, ...visible].map(real);
+  return parents.map((p) => [...new Set(shown.filter((r) => within(p, r) && p !== r).map((r) => path.relative(p, r).split(path.sep)[0]!))].sort());
 }

@@ -14,7 +14,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { readFileSync, readlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expectedTempListing, privateTempCommand, sharedTempParents } from './private-temp.js';
+import { appFolderUnderTemp, expectedTempListing, privateTempCommand, sharedTempParents } from './private-temp.js';
 
 export type IsolationMode = 'pid-namespace' | 'process-group';
 
@@ -31,6 +31,8 @@ export interface ProcessIsolation {
   privateTemp: boolean;
   /** The temp parents covered in each job's namespace (empty unless privateTemp). */
   tempParents: string[];
+  /** Folders under those parents every job still sees, read-only: the app's own, when installed there. */
+  visibleUnderTemp?: string[];
 }
 
 /**
@@ -41,7 +43,7 @@ export interface ProcessIsolation {
 export function isolatedCommand(isolation: ProcessIsolation, root: string, argv: string[]): string[] {
   if (isolation.mode !== 'pid-namespace') return argv;
   if (!isolation.privateTemp) return [...isolation.prefix, ...argv];
-  return [...isolation.prefix, ...privateTempCommand(root, isolation.tempParents, argv)];
+  return [...isolation.prefix, ...privateTempCommand(root, isolation.tempParents, argv, isolation.visibleUnderTemp ?? [])];
 }
 
 /**
@@ -76,7 +78,7 @@ async function probePrivateTemp(candidate: ProcessIsolation): Promise<string | n
     const { failure, stdout } = await runCommand(isolatedCommand(candidate, root, ['/bin/sh', '-c', script, 'probe', ...candidate.tempParents]), root);
     if (failure !== null) return failure;
     const seen = stdout.split('\n').slice(0, candidate.tempParents.length).map((l) => l.split('/').filter(Boolean).sort().join(' '));
-    const expected = expectedTempListing(root, candidate.tempParents).map((e) => e.join(' '));
+    const expected = expectedTempListing(root, candidate.tempParents, candidate.visibleUnderTemp ?? []).map((e) => e.join(' '));
     const wrong = candidate.tempParents.findIndex((_, i) => seen[i] !== expected[i]);
     if (wrong >= 0) return `${candidate.tempParents[wrong]} showed [${seen[wrong]}], not only [${expected[wrong]}]`;
     const written = readFileSync(path.join(root, 'probe-file'), 'utf8');
@@ -98,16 +100,19 @@ export async function detectIsolation(): Promise<ProcessIsolation> {
     return { mode: 'process-group', prefix: [], privateTemp: false, tempParents: [], description: `process-group (fallback: ${prefix.join(' ')} does not work here: ${failure}; ${SHARED_TEMP}); sandboxed commands that leave the group are found by a /proc walk` };
   }
   let tempParents: string[];
+  let visibleUnderTemp: string[] = [];
   let why: string | null;
   try {
     tempParents = sharedTempParents();
-    why = await probePrivateTemp({ mode: 'pid-namespace', prefix, privateTemp: true, tempParents, description: '' });
+    visibleUnderTemp = appFolderUnderTemp(tempParents);
+    why = await probePrivateTemp({ mode: 'pid-namespace', prefix, privateTemp: true, tempParents, visibleUnderTemp, description: '' });
   } catch (err) {
     tempParents = [];
     why = (err as Error).message;
   }
   if (why === null) {
-    return { mode: 'pid-namespace', prefix, privateTemp: true, tempParents, description: `pid-namespace (${prefix.join(' ')} codex app-server): every process of a turn ends with its namespace; private temp area: a tmpfs over ${tempParents.join(', ')} with only the job's own folder bound back, so a job sees no other job's files` };
+    const app = visibleUnderTemp.length ? ` (and the app's own folder ${visibleUnderTemp.join(', ')}, read-only: it is installed there)` : '';
+    return { mode: 'pid-namespace', prefix, privateTemp: true, tempParents, visibleUnderTemp, description: `pid-namespace (${prefix.join(' ')} codex app-server): every process of a turn ends with its namespace; private temp area: a tmpfs over ${tempParents.join(', ')} with only the job's own folder bound back${app}, so a job sees no other job's files` };
   }
   return { mode: 'pid-namespace', prefix, privateTemp: false, tempParents: [], description: `pid-namespace (${prefix.join(' ')} codex app-server): every process of a turn ends with its namespace; no private temp area (${why}; ${SHARED_TEMP})` };
 }
