@@ -3,6 +3,7 @@ import { extendZodWithOpenApi, OpenAPIRegistry, OpenApiGeneratorV31, type RouteC
 import { z } from 'zod';
 import { jobDocumentSchema } from '../jobs/job-document.js';
 import { jobRequestSchema } from '../jobs/job-request.js';
+import { jobSummarySchema } from '../jobs/job-summary.js';
 import type { TimeoutLimits } from '../jobs/job-lane.js';
 import {
   errorEnvelopeSchema,
@@ -28,6 +29,7 @@ const named = (schema: z.ZodType) => schema.meta({});
 /** Component names of the schemas, so tests can find the schema a response should match. */
 export const SCHEMA_NAMES = {
   Job: jobDocumentSchema,
+  JobSummary: jobSummarySchema,
   SubmitResponse: submitResponseSchema,
   JobList: listResponseSchema,
   OutputList: outputsResponseSchema,
