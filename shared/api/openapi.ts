@@ -57,6 +57,7 @@ const sseMessageSchema = z.object({
 const outputPathParam = z
   .string()
   .max(1024)
+  // eslint-disable-next-line no-control-regex
   .regex(/^[^\x00-\x1f\x7f\\/.%][^\x00-\x1f\x7f\\/%]*(\/[^\x00-\x1f\x7f\\/.%][^\x00-\x1f\x7f\\/%]*)*$/)
   .describe('the file path relative to the workspace');
 
@@ -134,7 +135,7 @@ export function buildOpenApiDocument(options: { maxTimeoutMs: number | TimeoutLi
     path: '/jobs/{id}/events',
     operationId: 'streamJobEvents',
     summary: 'Stream the job events (Server-Sent Events)',
-    request: { params: jobId, query: eventsQuerySchema, headers: z.object({ 'last-event-id': z.string().optional() }) },
+    request: { params: jobId, query: eventsQuerySchema, headers: z.object({ 'last-event-id': z.string().regex(/^(-1|\d{1,10})$/).optional().describe('the last event seq seen (as `after`)') }) },
     responses: {
       200: {
         description: 'text/event-stream: `id: <seq>` + `data: <event JSON>` per event, comment heartbeats, then `event: end` when the job is terminal',
