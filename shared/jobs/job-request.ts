@@ -20,6 +20,7 @@ export const metadataSchema = z
   .record(
     z.string().min(1).max(64, 'metadata keys are at most 64 characters').regex(METADATA_KEY, 'metadata keys of the form __name__ are reserved by Firestore'),
     z.string().max(1024, 'metadata values are at most 1024 characters'),
+    { error: (issue) => (issue.code === 'invalid_key' ? 'metadata keys are 1 to 64 characters and not of the form __name__ (reserved by Firestore)' : undefined) },
   )
   .meta({ propertyNames: { pattern: METADATA_KEY.source }, maxProperties: 32 })
   .refine((m) => Object.keys(m).length <= 32, 'metadata holds at most 32 keys');
