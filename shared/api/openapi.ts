@@ -79,7 +79,7 @@ export function buildOpenApiDocument(options: { maxTimeoutMs: number | TimeoutLi
     Object.fromEntries(codes.map((c) => [API_ERROR_STATUS[c], json(refs.Error, `error: ${codes.filter((o) => API_ERROR_STATUS[o] === API_ERROR_STATUS[c]).join(' or ')}`)]));
   const common = errors('unauthorized', 'rate_limited', 'unavailable');
   const jobId = z.object({ id: z.string().describe('job_id') });
-  const idempotencyHeader = z.object({ 'idempotency-key': z.string().min(1).max(255).optional().describe('same key and body within 24 h → the same job (200); another body → 409') });
+  const idempotencyHeader = z.object({ 'idempotency-key': z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/).optional().describe('same key and body within 24 h → the same job (200); another body → 409') });
 
   // Links let a client (or a fuzzer's stateful phase) chain the calls on the job a response names.
   const toJob = (ops: Record<string, string>, from = '$response.body#/job_id') =>

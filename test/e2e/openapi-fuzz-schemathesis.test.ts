@@ -87,6 +87,12 @@ test('Schemathesis finds no difference between the API and its OpenAPI document 
       'parameters = { "query.wait" = 0 }',
       `checks.positive_data_acceptance.expected-statuses = ${accepted}`,
       '',
+      // A job that ended before its changes were recorded (one cancelled while queued) answers 404 on
+      // these two (README divergences), which this check reads as "a resource just made is missing".
+      '[[operations]]',
+      'include-name = ["GET /jobs/{id}/changes", "GET /jobs/{id}/changes.patch"]',
+      'checks.ensure_resource_availability.enabled = false',
+      '',
       '[[operations]]',
       'include-name = "PUT /uploads/{upload_id}"',
       `checks.positive_data_acceptance.expected-statuses = ${accepted}`,
