@@ -17,6 +17,7 @@ import type {
   JobDocument,
   JobEvent,
   JobListPage,
+  JobSummary,
   ListParams,
   OutputFile,
   SubmitResponse,
@@ -35,7 +36,7 @@ export interface DownloadOptions extends CallOptions {
 }
 
 /** The jobs of a listing: `for await (const job of jobs.list())` walks every page; `.pages()` yields pages. */
-export class JobList implements AsyncIterable<JobDocument> {
+export class JobList implements AsyncIterable<JobSummary> {
   constructor(
     private readonly http: HttpTransport,
     private readonly params: ListParams,
@@ -53,7 +54,7 @@ export class JobList implements AsyncIterable<JobDocument> {
     }
   }
 
-  async *[Symbol.asyncIterator](): AsyncGenerator<JobDocument> {
+  async *[Symbol.asyncIterator](): AsyncGenerator<JobSummary> {
     for await (const page of this.pages()) yield* page.jobs;
   }
 }

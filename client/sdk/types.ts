@@ -7,7 +7,7 @@ import type { listResponseSchema, outputFileSchema, queueStatsSchema, healthSche
 
 export type { JobDocument, JobEvent, JobRequestInput };
 export type { JobStatus } from '../../shared/jobs/job-status.js';
-export type { SubmitResponse, QueueStats, UploadCreated, UploadReceived } from '../../shared/jobs/api-responses.js';
+export type { SubmitResponse, QueueStats, UploadCreated, UploadReceived, JobSummary } from '../../shared/jobs/api-responses.js';
 export type JobListPage = z.infer<typeof listResponseSchema>;
 export type OutputFile = z.infer<typeof outputFileSchema>;
 export type Health = z.infer<typeof healthSchema>;

@@ -30,6 +30,14 @@ export const errorEnvelopeSchema = z.strictObject({
   }),
 });
 
+/**
+ * How the OpenAPI document shows a whole-number query parameter: an integer with its bounds (a query
+ * string is text, so the schema here parses digits; the document says what the parse accepts).
+ */
+function wholeNumberParam(minimum: number, maximum: number) {
+  return { type: 'integer', minimum, maximum, pattern: undefined } as Record<string, unknown>;
+}
+
 /** ?wait=N on POST /jobs: seconds, 0..60. */
 export const submitQuerySchema = z.strictObject({
   wait: z
@@ -37,7 +45,8 @@ export const submitQuerySchema = z.strictObject({
     .regex(/^\d{1,2}$/, 'wait must be a whole number of seconds from 0 to 60')
     .transform(Number)
     .pipe(z.number().int().min(0).max(60, 'wait is at most 60 seconds'))
-    .optional(),
+    .optional()
+    .meta(wholeNumberParam(0, 60)),
 });
 
 export const MAX_LIST_LIMIT = 100;
@@ -50,11 +59,17 @@ export const listQuerySchema = z.strictObject({
     .regex(/^\d{1,3}$/, `limit must be a whole number from 1 to ${MAX_LIST_LIMIT}`)
     .transform(Number)
     .pipe(z.number().int().min(1).max(MAX_LIST_LIMIT, `limit is at most ${MAX_LIST_LIMIT}`))
-    .default(20),
+    .default(20)
+    .meta({ ...wholeNumberParam(1, MAX_LIST_LIMIT), default: 20 }),
   cursor: z.string().max(2000).optional(),
 });
 export type ListQuery = z.output<typeof listQuerySchema>;
 
 export const eventsQuerySchema = z.strictObject({
-  after: z.string().regex(/^(-1|\d{1,10})$/, 'after must be an event seq (a whole number)').transform(Number).optional(),
+  after: z
+    .string()
+    .regex(/^(-1|\d{1,10})$/, 'after must be an event seq (a whole number)')
+    .transform(Number)
+    .optional()
+    .meta(wholeNumberParam(-1, 9_999_999_999)),
 });

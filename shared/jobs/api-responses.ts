@@ -2,8 +2,10 @@
 // each, used by the API, its OpenAPI document and the SDK. Only zod and the job schemas: the client
 // imports this file.
 import { z } from 'zod';
-import { jobEventSchema, jobSourceSchema, publicJobSchema } from './job-document.js';
+import { jobEventSchema, jobSourceSchema } from './job-document.js';
 import { PRIORITIES } from './job-request.js';
+import { jobSummarySchema } from './job-summary.js';
+export { jobSummarySchema, type JobSummary } from './job-summary.js';
 import { JOB_STATUSES, jobStatusSchema } from './job-status.js';
 
 export const submitResponseSchema = z.strictObject({
@@ -17,7 +19,7 @@ export const submitResponseSchema = z.strictObject({
 export type SubmitResponse = z.infer<typeof submitResponseSchema>;
 
 export const listResponseSchema = z.strictObject({
-  jobs: z.array(publicJobSchema),
+  jobs: z.array(jobSummarySchema).max(100),
   next_cursor: z.string().nullable(),
 });
 

@@ -15,8 +15,15 @@ export const DEFAULT_MAX_TIMEOUT_MS = 480_000;
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const MAX_PROMPT_CHARS = 100_000;
 
+/** Firestore reserves field names of the form __name__ (a write with one fails on every try). */
+const METADATA_KEY = /^(?!__[\s\S]*__$)[\s\S]{1,64}$/;
 export const metadataSchema = z
-  .record(z.string().min(1).max(64, 'metadata keys are at most 64 characters'), z.string().max(1024, 'metadata values are at most 1024 characters'))
+  .record(
+    z.string().min(1).max(64, 'metadata keys are at most 64 characters').regex(METADATA_KEY, 'metadata keys of the form __name__ are reserved by Firestore'),
+    z.string().max(1024, 'metadata values are at most 1024 characters'),
+    { error: (issue) => (issue.code === 'invalid_key' ? 'metadata keys are 1 to 64 characters and not of the form __name__ (reserved by Firestore)' : undefined) },
+  )
+  .meta({ propertyNames: { pattern: METADATA_KEY.source }, maxProperties: 32 })
   .refine((m) => Object.keys(m).length <= 32, 'metadata holds at most 32 keys');
 
 export const sessionIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'session_id must match [A-Za-z0-9_-]{1,128}');

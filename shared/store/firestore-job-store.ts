@@ -2,6 +2,7 @@
 import { FieldValue, Firestore, Timestamp, type DocumentData, type DocumentReference, type DocumentSnapshot, type Transaction } from '@google-cloud/firestore';
 import { jobDocumentSchema, newJobDocument, type CallbackRecord, type JobDocument, type JobEvent, type JobSpec, type ProgressStage } from '../jobs/job-document.js';
 import { assertTransition, isTerminal } from '../jobs/job-status.js';
+import { promptPreview } from '../jobs/job-summary.js';
 import { pushLaneOf } from '../jobs/job-lane.js';
 import type { Priority } from '../jobs/job-request.js';
 import { NotHolderError, type CancelOutcome, type ClaimOptions, type ClaimOutcome, type HolderFence, type JobStore, type TerminalPatch } from './job-store.js';
@@ -26,15 +27,23 @@ export function eventDocId(seq: number): string {
   return String(seq).padStart(10, '0');
 }
 
-/** expire_at is stored as a Timestamp so the TTL policy can act on it; callers see ISO strings. */
-function toFirestore(job: JobDocument): DocumentData {
-  return { ...job, expire_at: Timestamp.fromDate(new Date(job.expire_at)) };
+/**
+ * expire_at is stored as a Timestamp so the TTL policy can act on it; callers see ISO strings.
+ * prompt_preview is stored beside the prompt so GET /jobs can select it without reading the prompt.
+ */
+export function toFirestore(job: JobDocument): DocumentData {
+  return { ...job, prompt_preview: promptPreview(job.prompt), expire_at: Timestamp.fromDate(new Date(job.expire_at)) };
+}
+
+/** Defaults for documents written before a field existed, and expire_at back to an ISO string. */
+export function normalized(data: DocumentData): DocumentData {
+  const expire = data.expire_at instanceof Timestamp ? data.expire_at.toDate().toISOString() : data.expire_at;
+  // Documents written before lanes existed ran on the push lanes.
+  return { cancel_requested: false, lane: pushLaneOf(data.priority as Priority), ...data, expire_at: expire };
 }
 
 export function fromFirestore(data: DocumentData): JobDocument {
-  const expire = data.expire_at instanceof Timestamp ? data.expire_at.toDate().toISOString() : data.expire_at;
-  // Documents written before lanes existed ran on the push lanes.
-  return jobDocumentSchema.parse({ cancel_requested: false, lane: pushLaneOf(data.priority as Priority), ...data, expire_at: expire });
+  return jobDocumentSchema.parse(normalized(data));
 }
 
 /** An event as clients see it: {seq, type, at, data} (the TTL field stays in the database). */

@@ -6,7 +6,8 @@ import { gitRefProblem } from './git-ref-name.js';
 export const UPLOAD_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 
 export const gitWorkspaceSchema = z.strictObject({
-  url: z.string().min(1).max(2048),
+  /** Checked at submit like a callback_url (git-url-policy.ts): an absolute https URL of a public host. */
+  url: z.string().min(1).max(2048).meta({ format: 'uri', pattern: '^https://[^/?#@:]+[/:?#]?' }),
   /** A branch, tag or commit (a name git accepts: git-ref-name.ts); default: the remote HEAD. */
   ref: z
     .string()

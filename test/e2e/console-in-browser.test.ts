@@ -3,6 +3,7 @@
 // output, cancel, rerun, read the diff, filter and page the list, read the queue stats, and only
 // ever talk to 127.0.0.1 with no CSP violation and no serious axe-core finding.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -257,6 +258,41 @@ test('the list filters by status, priority and source and pages with the cursor'
   await listShows(20);
   await axe('job list');
   await screenshot('job-list.png');
+});
+
+test('a running job keeps its row link while its progress changes: a click on it opens the job', async () => {
+  // A processing job written straight to Firestore (no processor holds it), whose progress this test moves.
+  const store = new FirestoreJobStore(firestore, 1);
+  const spec = specFromRequest(JobRequestSchema.parse({ prompt: 'a long running job' }), { job_id: randomUUID(), owner: 'dev', source: 'http', source_ref: null, lane: 'normal' });
+  const queued = newJobDocument(spec, 1);
+  await store.create({ ...queued, status: 'processing', started_at: queued.created_at, attempts: 1 });
+  await go('#/jobs');
+  const row = page().locator(`tr[data-job-id="${spec.job_id}"][data-status="processing"]`);
+  await row.waitFor();
+  const link = await row.getByRole('link').elementHandle();
+  for (let step = 1; step <= 2; step++) {
+    await store.setProgress(spec.job_id, 'codex_running', `step ${step}`);
+    const { updated_at } = (await store.get(spec.job_id))!;
+    // The list has shown this change: the "Last change" cell holds the new time.
+    await page().locator(`tr[data-job-id="${spec.job_id}"] td:last-child time[datetime="${updated_at}"]`).waitFor();
+    assert.equal(await link!.evaluate((a) => a.isConnected), true, `the link is the same element after progress step ${step}`);
+  }
+  // Progress keeps changing while the click happens; the element under the pointer stays.
+  let moving = true;
+  const mover = (async () => {
+    for (let n = 0; moving; n++) {
+      await store.setProgress(spec.job_id, 'codex_running', `tick ${n}`);
+      await new Promise((r) => setTimeout(r, 100)); // the pace of a busy job's progress, not a wait
+    }
+  })();
+  try {
+    await link!.click({ timeout: 10_000 });
+    await page().waitForFunction((id) => location.hash === `#/jobs/${id}`, spec.job_id);
+  } finally {
+    moving = false;
+    await mover;
+  }
+  await store.finish(spec.job_id, 'cancelled', {});
 });
 
 test('queue stats show the counts the API returns, per status, priority and source', async () => {

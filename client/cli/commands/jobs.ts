@@ -1,6 +1,6 @@
 // get, list, watch, cancel.
 import type { Command } from 'commander';
-import type { JobDocument, ListParams } from '../../sdk/types.js';
+import type { JobDocument, JobSummary, ListParams } from '../../sdk/types.js';
 import type { Ctx } from '../context.js';
 import { UsageError } from '../exit-codes.js';
 import { color, formatDuration, table } from '../output.js';
@@ -62,7 +62,7 @@ export function registerJobs(program: Command, run: (fn: (ctx: Ctx) => Promise<n
           source: oneOf('--source', flags.source, ['http', 'storage', 'scheduler'] as const),
           limit: Math.min(100, want),
         };
-        const jobs: JobDocument[] = [];
+        const jobs: JobSummary[] = [];
         for await (const job of ctx.sdk().jobs.list(params)) {
           if (jobs.length >= want) break;
           if (ctx.out.mode === 'jsonl') ctx.out.json(job);
@@ -71,7 +71,7 @@ export function registerJobs(program: Command, run: (fn: (ctx: Ctx) => Promise<n
         if (ctx.out.mode === 'json') ctx.out.json(jobs);
         if (ctx.out.mode === 'human') {
           if (!jobs.length) ctx.out.note('no jobs');
-          const rows = jobs.map((j) => [j.job_id, color.status(j.status), j.priority, j.created_at.replace(/\.\d+Z$/, 'Z'), j.prompt.replace(/\s+/g, ' ').slice(0, 50)]);
+          const rows = jobs.map((j) => [j.job_id, color.status(j.status), j.priority, j.created_at.replace(/\.\d+Z$/, 'Z'), j.prompt_preview.replace(/\s+/g, ' ').slice(0, 50)]);
           for (const line of table([['JOB', 'STATUS', 'PRIORITY', 'CREATED', 'PROMPT'].map((h) => color.dim(h)), ...rows])) ctx.out.line(line);
         }
         return 0;

@@ -1,10 +1,11 @@
 // The job list: filters (status, priority, source) in the hash, cursor paging (GET /jobs), and a
-// live refresh every few seconds that updates rows in place, so focus and scroll stay put.
-import type { JobDocument } from '../../../shared/jobs/job-document.js';
+// live refresh every few seconds that updates rows cell by cell in place, so focus, scroll and the
+// row's link stay put.
+import type { JobSummary } from '../../../shared/jobs/job-summary.js';
 import type { z } from 'zod';
 import type { listResponseSchema } from '../../../shared/api/api-schemas.js';
 import { apiJson } from '../api-client.js';
-import { fill, h } from '../dom.js';
+import { fill, h, type Child } from '../dom.js';
 import { refreshTimes, timeAgo } from '../format.js';
 import { PRIORITY_LABELS, SOURCE_LABELS, STATUS_LABELS, statusBadge } from '../labels.js';
 import { jobHref, jobsHref } from '../router.js';
@@ -31,16 +32,32 @@ function prompt(text: string): string {
   return line.length > 90 ? line.slice(0, 89) + '…' : line;
 }
 
-function rowCells(job: JobDocument): HTMLElement[] {
+/** Each cell's content and the text it is keyed by: a cell is re-filled only when its key changes. */
+function cellsOf(job: JobSummary): [key: string, content: () => Child][] {
   return [
-    h('td', {}, h('a', { href: jobHref(job.job_id), class: 'mono' }, job.job_id.slice(0, 8)), h('span', { class: 'visually-hidden' }, ` (${job.job_id})`)),
-    h('td', {}, statusBadge(job.status), job.cancel_requested && job.status === 'processing' ? h('span', { class: 'muted' }, ' cancelling') : null),
-    h('td', {}, PRIORITY_LABELS[job.priority] ?? job.priority),
-    h('td', {}, SOURCE_LABELS[job.source] ?? job.source),
-    h('td', { class: 'prompt-cell' }, prompt(job.prompt)),
-    h('td', {}, timeAgo(job.created_at)),
-    h('td', {}, timeAgo(job.completed_at ?? job.updated_at)),
+    // The link depends on the job id alone: it stays the same element for the row's life, so a click
+    // on a running job is not lost to a refresh that replaced it under the pointer.
+    [job.job_id, () => [h('a', { href: jobHref(job.job_id), class: 'mono' }, job.job_id.slice(0, 8)), h('span', { class: 'visually-hidden' }, ` (${job.job_id})`)]],
+    [`${job.status}|${job.cancel_requested}`, () => [statusBadge(job.status), job.cancel_requested && job.status === 'processing' ? h('span', { class: 'muted' }, ' cancelling') : null]],
+    [job.priority, () => PRIORITY_LABELS[job.priority] ?? job.priority],
+    [job.source, () => SOURCE_LABELS[job.source] ?? job.source],
+    [job.prompt_preview, () => prompt(job.prompt_preview)],
+    [job.created_at, () => timeAgo(job.created_at)],
+    [job.completed_at ?? job.updated_at, () => timeAgo(job.completed_at ?? job.updated_at)],
   ];
+}
+
+/** Makes the row's cells once, then updates each in place. */
+function updateRow(tr: HTMLTableRowElement, job: JobSummary): void {
+  const cells = cellsOf(job);
+  if (tr.cells.length !== cells.length) tr.replaceChildren(...cells.map((_, i) => h('td', i === 4 ? { class: 'prompt-cell' } : {})));
+  cells.forEach(([key, content], i) => {
+    const td = tr.cells[i]!;
+    if (td.dataset.key === key) return;
+    td.dataset.key = key;
+    fill(td, content());
+  });
+  tr.dataset.status = job.status;
 }
 
 export function renderJobList(ctx: ViewContext, query: URLSearchParams): Dispose {
@@ -78,16 +95,11 @@ export function renderJobList(ctx: ViewContext, query: URLSearchParams): Dispose
     const ordered = list.jobs.map((job) => {
       seen.add(job.job_id);
       let tr = rows.get(job.job_id);
-      const key = `${job.status}|${job.updated_at}|${job.cancel_requested}`;
       if (!tr) {
         tr = h('tr', { 'data-job-id': job.job_id });
         rows.set(job.job_id, tr);
       }
-      if (tr.dataset.key !== key) {
-        tr.dataset.key = key;
-        tr.dataset.status = job.status;
-        fill(tr, rowCells(job));
-      }
+      updateRow(tr, job);
       return tr;
     });
     for (const id of [...rows.keys()]) if (!seen.has(id)) rows.delete(id);

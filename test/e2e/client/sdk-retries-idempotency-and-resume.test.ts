@@ -56,7 +56,7 @@ test('an answer lost after the API made the job: the retry with the same key ret
   proxy.plan = () => ({ kind: 'forward' });
   assert.equal(jobPosts().length, 2, 'the call was retried');
   const mine = [];
-  for await (const job of sdk.jobs.list({ limit: 100 })) if (job.prompt === prompt) mine.push(job.job_id);
+  for await (const job of sdk.jobs.list({ limit: 100 })) if (job.prompt_preview === prompt) mine.push(job.job_id);
   assert.deepEqual(mine, [queued.job_id], 'exactly one job');
 
   // A key given by the caller is used as it is; the same key with another body is a typed 409.

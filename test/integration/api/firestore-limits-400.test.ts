@@ -20,11 +20,13 @@ after(async () => {
 
 const nested = (levels: number): Record<string, unknown> => (levels === 1 ? { type: 'string' } : { items: nested(levels - 1) });
 
-test('a too-deep output_schema, an empty key and an oversized request are each a 400 naming the field, with no job and no message', async () => {
+test('a too-deep output_schema, an empty or reserved key (output_schema, metadata) and an oversized request are each a 400 naming the field, with no job and no message', async () => {
   const cases: [unknown, RegExp][] = [
     [{ prompt: 'deep', output_schema: nested(25) }, /^output_schema(\.items)+$/],
     [{ prompt: 'empty key', output_schema: { properties: { '': { type: 'string' } } } }, /^output_schema\.properties$/],
     [{ prompt: 'reserved', output_schema: { __key__: true } }, /^output_schema\.__key__$/],
+    // Found by Schemathesis: a reserved metadata key made every write of the job fail (a 503).
+    [{ prompt: 'reserved metadata key', metadata: { __main__: 'x' } }, /^metadata\.__main__$/],
     [{ prompt: 'big', output_schema: { enum: Array.from({ length: 700 }, (_, i) => `${i}`.padEnd(1000, 'x')) } }, /^output_schema$/],
   ];
   for (const [body, field] of cases) {

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { JobDocument } from '../../../shared/jobs/job-document.js';
 import { startApi, KEYS, type ApiServer } from './support/api-server.js';
-import { seedJobs, seededJob } from './support/job-fixtures.js';
+import { completedResult, seedJobs, seededJob } from './support/job-fixtures.js';
+import { JOBS_COLLECTION, toFirestore } from '../../../shared/store/firestore-job-store.js';
 import { assertResponsesMatchDocument } from './support/openapi-conformance.js';
 
 type Page = { jobs: JobDocument[]; next_cursor: string | null };
@@ -98,6 +99,42 @@ test('bad limits, filters, cursors and unknown parameters are 400 naming the par
     assert.equal(res.body.error.code, 'bad_request');
     assert.equal(res.body.error.details?.[0]?.field, field, query);
   }
+});
+
+test('a listed job is a summary: prompt_preview instead of the prompt, no output_schema, no result texts; GET /jobs/{id} has them', async () => {
+  const big = 'x'.repeat(100_000);
+  const prompt = `${'ab'.repeat(99)}🙂${big}`; // its 199th character is an emoji (two UTF-16 units): the preview counts characters
+  const created_at = '2031-01-01T00:00:00.000Z';
+  const full = { ...seededJob('bob', { created_at }), prompt, output_schema: { type: 'object', description: big } };
+  const done = {
+    ...full,
+    status: 'completed' as const,
+    result: { ...completedResult({ final_message: big, stdout: big, stderr: big }), structured_output: { big } },
+  };
+  // An old document, written before prompt_preview was stored: its preview is read from its prompt.
+  const old = { ...seededJob('bob', { created_at: '2031-01-01T00:00:01.000Z' }), prompt: `old ${big}` };
+  await seedJobs(api.env.firestore, [done]);
+  const { prompt_preview: _, ...oldData } = toFirestore(old);
+  await api.env.firestore.collection(JOBS_COLLECTION).doc(old.job_id).create(oldData);
+
+  const res = await api.call<{ jobs: Record<string, unknown>[] }>('GET', '/jobs?limit=2', { key: KEYS.bob });
+  assert.equal(res.status, 200);
+  assert.ok(res.text.length < 8_000, `the page is ${res.text.length} bytes`);
+  const [oldListed, listed] = res.body.jobs;
+  assert.equal(oldListed!.prompt_preview, `old ${big}`.slice(0, 200));
+  assert.equal(listed!.job_id, done.job_id);
+  assert.equal(listed!.prompt_preview, `${'ab'.repeat(99)}🙂`.padEnd(201, 'x'));
+  for (const field of ['prompt', 'output_schema']) assert.ok(!(field in listed!), field);
+  const result = listed!.result as Record<string, unknown>;
+  for (const field of ['final_message', 'stdout', 'stderr', 'structured_output']) assert.ok(!(field in result), `result.${field}`);
+  assert.equal(result.exit_code, 0);
+  assert.deepEqual(result.usage, done.result.usage);
+  assert.equal(listed!.status, 'completed');
+
+  const whole = await api.call<JobDocument>('GET', `/jobs/${done.job_id}`, { key: KEYS.bob });
+  assert.equal(whole.body.prompt, prompt);
+  assert.deepEqual(whole.body.output_schema, full.output_schema);
+  assert.equal(whole.body.result?.stdout, big);
 });
 
 test('every response in this file matches the OpenAPI document', async () => {

@@ -3,7 +3,7 @@
 import type { Firestore } from '@google-cloud/firestore';
 import { newJobDocument, type JobDocument, type JobEvent, type JobResult } from '../../../../shared/jobs/job-document.js';
 import type { JobStore } from '../../../../shared/store/job-store.js';
-import { JOBS_COLLECTION } from '../../../../shared/store/firestore-job-store.js';
+import { JOBS_COLLECTION, toFirestore } from '../../../../shared/store/firestore-job-store.js';
 import type { Priority } from '../../../../shared/jobs/job-request.js';
 import type { JobSource } from '../../../../shared/jobs/job-document.js';
 import { jobSpec } from '../../../support/job-spec.js';
@@ -12,12 +12,11 @@ export function seededJob(owner: string, fields: Partial<{ priority: Priority; s
   return newJobDocument(jobSpec({ owner, prompt: 'seeded', ...fields }), 30);
 }
 
-/** Writes documents in batches of 400 (the API reads them back through fromFirestore). */
+/** Writes documents as the store does (toFirestore), in batches of 400. */
 export async function seedJobs(db: Firestore, jobs: JobDocument[]): Promise<void> {
-  const { Timestamp } = await import('@google-cloud/firestore');
   for (let i = 0; i < jobs.length; i += 400) {
     const batch = db.batch();
-    for (const job of jobs.slice(i, i + 400)) batch.create(db.collection(JOBS_COLLECTION).doc(job.job_id), { ...job, expire_at: Timestamp.fromDate(new Date(job.expire_at)) });
+    for (const job of jobs.slice(i, i + 400)) batch.create(db.collection(JOBS_COLLECTION).doc(job.job_id), toFirestore(job));
     await batch.commit();
   }
 }
