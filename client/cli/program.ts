@@ -28,10 +28,14 @@ const GLOBAL_KEYS = ['url', 'key', 'profile', 'output', 'debug'] as const;
 
 /** The global flags given before the verb, then after it: the later one wins, as the last flag does. */
 function globalFlagValues(program: Command, verb: Command | undefined): Ctx['flags'] {
-  const before = program.opts<Record<string, unknown>>();
-  const after = verb?.opts<Record<string, unknown>>() ?? {};
+  // From the program down to the verb (`env list` has `env` between them): the later flag wins.
+  const chain: Command[] = [];
+  for (let c: Command | null | undefined = verb; c && c !== program; c = c.parent) chain.unshift(c);
   const flags: Record<string, unknown> = {};
-  for (const k of GLOBAL_KEYS) if ((after[k] ?? before[k]) !== undefined) flags[k] = after[k] ?? before[k];
+  for (const c of [program, ...chain]) {
+    const opts = c.opts<Record<string, unknown>>();
+    for (const k of GLOBAL_KEYS) if (opts[k] !== undefined) flags[k] = opts[k];
+  }
   return flags as Ctx['flags'];
 }
 
@@ -66,9 +70,12 @@ export function buildProgram(onResult: (code: number) => void, onError: (err: un
   registerServer(program, run);
   registerDoctor(program, run);
   registerEnv(program, run);
-  for (const cmd of program.commands) {
+  // Every verb, and every verb under a verb (`env list`), takes the global flags itself.
+  const withGlobals = (cmd: Command): void => {
     for (const flag of globalFlags()) cmd.addOption(flag.helpGroup('Global options:'));
     cmd.exitOverride();
-  }
+    for (const sub of cmd.commands) withGlobals(sub);
+  };
+  for (const cmd of program.commands) withGlobals(cmd);
   return program;
 }

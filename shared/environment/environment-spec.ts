@@ -33,7 +33,10 @@ export const networkPolicySchema = z.union([
 ]);
 export type NetworkPolicy = z.infer<typeof networkPolicySchema>;
 
-const envVarNameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'a variable name matches [A-Za-z_][A-Za-z0-9_]*');
+const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+const envVarNameSchema = z.string().regex(ENV_VAR_NAME, 'a variable name matches [A-Za-z_][A-Za-z0-9_]*');
+// The OpenAPI document says which names a map takes (a record's key rule is not carried over by itself).
+const namesMeta = (max: number) => ({ propertyNames: { pattern: ENV_VAR_NAME.source }, maxProperties: max });
 const cachePathSchema = z
   .string()
   .min(1)
@@ -52,10 +55,12 @@ export const environmentSpecSchema = z.strictObject({
   env: z
     .record(envVarNameSchema, z.string().max(32_768))
     .refine((m) => Object.keys(m).length <= MAX_ENV_VARS, `env holds at most ${MAX_ENV_VARS} variables`)
+    .meta(namesMeta(MAX_ENV_VARS))
     .default({}),
   secrets: z
     .record(envVarNameSchema, z.string().min(1).max(32_768))
     .refine((m) => Object.keys(m).length <= MAX_SECRETS, `secrets holds at most ${MAX_SECRETS} values`)
+    .meta(namesMeta(MAX_SECRETS))
     .default({}),
   network: z
     .strictObject({

@@ -76,6 +76,7 @@ test('every verb takes --url, --key and -o before or after it, with the same ans
   await check(['rerun', id], queued);
   await check(['list', '--limit', '2'], (a, b) => assert.deepEqual((a as Job[]).length, (b as Job[]).length));
   await check(['stats'], (a, b) => assert.deepEqual(Object.keys(a as object), Object.keys(b as object)));
+  await check(['env', 'list']); // a verb under a verb takes them too
   await check(['health'], (a, b) => assert.equal((a as { status: string }).status, (b as { status: string }).status));
   await check(['doctor'], (a, b) => {
     assert.equal((a as { ok: boolean }).ok, true);
