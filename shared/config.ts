@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { z } from 'zod';
 import { isReservedOwnerName } from './jobs/reserved-owners.js';
+import { DEFAULT_MODEL_PRICES_TABLE, modelPricesSchema } from './usage/model-prices.js';
 
 const intFrom = (min: number, max: number) =>
   z
@@ -83,6 +84,8 @@ export const envSchema = z.object({
   JOB_LEASE_MS: intFrom(1000, 3_600_000).default(60_000),
   CODEX_BIN: z.string().min(1).optional(),
   CODEX_MODEL: z.string().min(1).default('gpt-5-codex'),
+  /** (v4) `model=input:cached_input:output` USD per million tokens, `;`-separated (shared/usage/model-prices.ts). */
+  MODEL_PRICES: modelPricesSchema.default(DEFAULT_MODEL_PRICES_TABLE),
   CODEX_SANDBOX: z.enum(SANDBOX_MODES).default('workspace-write'),
   OPENAI_API_KEY: z.string().min(1).optional(),
   CODEX_PROVIDER_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),

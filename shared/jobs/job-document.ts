@@ -22,6 +22,8 @@ export const usageSchema = z.object({
   output_tokens: z.number().int(),
   reasoning_output_tokens: z.number().int(),
   total_tokens: z.number().int(),
+  /** (v4) USD at MODEL_PRICES, rounded to 1e-6; absent for an unpriced model (shared/usage/model-prices.ts). */
+  cost_usd: z.number().nonnegative().optional(),
 });
 export type Usage = z.infer<typeof usageSchema>;
 export const ZERO_USAGE: Usage = { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0, reasoning_output_tokens: 0, total_tokens: 0 };
