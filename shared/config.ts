@@ -6,6 +6,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { isReservedOwnerName } from './jobs/reserved-owners.js';
 import { DEFAULT_MODEL_PRICES_TABLE, modelPricesSchema } from './usage/model-prices.js';
+import { quotasSchema } from './usage/quotas.js';
 
 const intFrom = (min: number, max: number) =>
   z
@@ -86,6 +87,8 @@ export const envSchema = z.object({
   CODEX_MODEL: z.string().min(1).default('gpt-5-codex'),
   /** (v4) `model=input:cached_input:output` USD per million tokens, `;`-separated (shared/usage/model-prices.ts). */
   MODEL_PRICES: modelPricesSchema.default(DEFAULT_MODEL_PRICES_TABLE),
+  /** (v4) `name:key=value,...;...` per-key limits, `*` for every other key (shared/usage/quotas.ts). */
+  QUOTAS: quotasSchema.default(new Map()),
   CODEX_SANDBOX: z.enum(SANDBOX_MODES).default('workspace-write'),
   OPENAI_API_KEY: z.string().min(1).optional(),
   CODEX_PROVIDER_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),

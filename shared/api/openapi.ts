@@ -19,6 +19,8 @@ import {
 } from './api-schemas.js';
 import { changesSchema } from '../workspace/workspace-schemas.js';
 import { API_ERROR_STATUS, type ApiErrorCode } from './api-error.js';
+import { usageReportSchema } from '../usage/usage-report.js';
+import { usageQuerySchema } from './routes/usage.js';
 
 // registry.register names schemas through zod's .openapi(). zod 4 puts methods on each instance, so
 // schemas made before this call lack it: `named` re-creates them (.meta clones) after the extension.
@@ -32,6 +34,7 @@ export const SCHEMA_NAMES = {
   JobList: listResponseSchema,
   OutputList: outputsResponseSchema,
   QueueStats: queueStatsSchema,
+  Usage: usageReportSchema,
   Health: healthSchema,
   Changes: changesSchema,
   UploadCreated: uploadCreatedSchema,
@@ -134,6 +137,13 @@ export function buildOpenApiDocument(options: { maxTimeoutMs: number | TimeoutLi
     responses: { 200: json(refs.UploadReceived, 'stored'), ...errors('bad_request', 'not_found', 'conflict', 'payload_too_large'), ...common },
   });
   routes.push({ method: 'get', path: '/queue/stats', summary: 'Job counts per status, priority and source', responses: { 200: json(refs.QueueStats, 'the counts'), ...common } });
+  routes.push({
+    method: 'get',
+    path: '/usage',
+    summary: "Usage per UTC day (tokens, cost, run time) and quotas with what remains; admins may add owner= (or owner=*)",
+    request: { query: usageQuerySchema.in },
+    responses: { 200: json(refs.Usage, 'the usage'), ...errors('bad_request', 'forbidden'), ...common },
+  });
   routes.push({ method: 'get', path: '/openapi.json', summary: 'This document', responses: { 200: { description: 'the OpenAPI 3.1 document', content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } } }, ...common } });
   routes.push({ method: 'get', path: '/health', summary: 'Health of the API and its dependencies', security: [], responses: { 200: json(refs.Health, 'healthy'), 503: json(refs.Health, 'a dependency is down') } });
   // The web console (console/): public pages; the page asks for the key itself.

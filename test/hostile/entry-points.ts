@@ -18,6 +18,7 @@ import { jobRequestSchema } from '../../shared/jobs/job-request.js';
 import { BadDeliveryError, messageFromRequest } from '../../shared/pubsub/pubsub-message.js';
 import { assertCallbackAllowed, CallbackUrlError } from '../../shared/webhooks/address-policy.js';
 import { ApiError } from '../../shared/api/api-error.js';
+import { usageQuerySchema } from '../../shared/api/routes/usage.js';
 import { GIT_URL_ENTRY_POINT } from './git-url-entry-point.js';
 import { UNPACK_ENTRY_POINT } from './unpack-entry-point.js';
 import { UPLOAD_ENTRY_POINTS } from './upload-entry-points.js';
@@ -71,6 +72,7 @@ export const ENTRY_POINTS: EntryPoint[] = [
   { name: 'tar.gz archives (readTarGzArchive)', input: fc.oneof(bytes, bytes.map((b) => Buffer.concat([gzipHeader, b]))), run: (b) => readTarGzArchive(Readable.from([Buffer.from(b as Uint8Array)]), INTAKE_LIMITS), expected: (e) => e instanceof ArchiveError },
   { name: 'callback URLs (assertCallbackAllowed)', input: fc.oneof(fc.webUrl({ withQueryParameters: true, withFragments: true }), fc.string(), fc.ipV6().map((a) => `https://[${a}]/`), fc.ipV4Extended().map((a) => `https://${a}/`), fc.domain().map((d) => `https://${d}/`)), run: (u) => assertCallbackAllowed(u as string, { allowInsecure: false, allowlist: [] }, async () => ['93.184.216.34'], { timeoutMs: 1000 }), expected: (e) => e instanceof CallbackUrlError },
   { name: 'list cursors (decodeCursor)', input: fc.oneof(fc.string(), json.map((v) => Buffer.from(JSON.stringify(v)).toString('base64url'))), run: (c) => decodeCursor(c as string), expected: (e) => e instanceof ApiError && e.status < 500 },
+  { name: 'usage query (usageQuerySchema)', input: fc.oneof(json, fc.record({ from: fc.oneof(fc.string(), fc.date({ noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)), json), to: fc.oneof(fc.string(), fc.constantFrom('2026-02-30', '0000-00-00', '9999-12-31')), owner: fc.oneof(fc.string(), json) }, { requiredKeys: [] })), run: (q) => usageQuerySchema.safeParse(q), expected: () => false },
   UNPACK_ENTRY_POINT,
   // Served over HTTP against the emulators (run.ts starts them when they are not up).
   ...UPLOAD_ENTRY_POINTS,
