@@ -7,6 +7,7 @@ import { registerJobs } from './commands/jobs.js';
 import { registerOutputs } from './commands/outputs.js';
 import { registerServer } from './commands/server.js';
 import { registerSubmit } from './commands/submit.js';
+import { registerUsage } from './commands/usage.js';
 import { makeCtx, type Ctx } from './context.js';
 
 export type Runner = (fn: (ctx: Ctx) => Promise<number>) => Promise<void>;
@@ -41,6 +42,7 @@ export function buildProgram(onResult: (code: number) => void, onError: (err: un
   registerChanges(program, run);
   registerServer(program, run);
   registerDoctor(program, run);
+  registerUsage(program, run);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

@@ -5,6 +5,11 @@ import { after, before, test } from 'node:test';
 import { resultMessageSchema } from '../../../shared/jobs/result-message.js';
 import type { UsageReport } from '../../../shared/usage/usage-report.js';
 import { FirestoreUsageLedger } from '../../../shared/usage/usage-ledger.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { CodexJobs } from '../../../client/sdk/index.js';
+import { runCli } from '../../e2e/client/client-stack.js';
 import { startApi, KEYS, type ApiServer } from './support/api-server.js';
 import { assertResponsesMatchDocument, recordResponse } from './support/openapi-conformance.js';
 
@@ -65,6 +70,29 @@ test('bad dates and ranges are a 400 naming the field', async () => {
     const res = await api.call<{ error: { code: string; details?: { field: string }[] } }>('GET', `/usage?${q}`);
     assert.equal(res.status, 400, q);
     assert.equal(res.body.error.code, 'bad_request');
+  }
+});
+
+test('SDK usage.get and the CLI `codex-jobs usage` (a table, and -o json)', async () => {
+  const sdk = new CodexJobs({ url: api.url, apiKey: KEYS.alice });
+  const report = await sdk.usage.get({ from: '2026-01-15', to: '2026-01-15' });
+  assert.equal(report.days[0]!.total_tokens, 1000);
+  const home = await mkdtemp(path.join(os.tmpdir(), 'usage-cli-'));
+  try {
+    const env = { CODEX_JOBS_URL: api.url, CODEX_JOBS_API_KEY: KEYS.alice };
+    const json = await runCli(['-o', 'json', 'usage', '--from', '2026-01-14', '--to', '2026-01-16'], { home, env });
+    assert.equal(json.code, 0, json.stderr);
+    assert.deepEqual((JSON.parse(json.stdout) as UsageReport).days.map((d) => d.total_tokens), [0, 1000, 0]);
+    const human = await runCli(['usage', '--from', '2026-01-14', '--to', '2026-01-16'], { home, env });
+    assert.equal(human.code, 0, human.stderr);
+    assert.match(human.stdout, /usage of alice: 1 job\(s\), 1000 tokens, \$0\.004625/);
+    assert.match(human.stdout, /2026-01-15\s+1\s+600\s+100\s+400\s+1000\s+0\.004625\s+1\.5/);
+    assert.match(human.stdout, /tokens_per_day \d+\/1500, \d+ left/);
+    const bad = await runCli(['usage', '--from', 'yesterday'], { home, env });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--from takes a date YYYY-MM-DD/);
+  } finally {
+    await rm(home, { recursive: true, force: true });
   }
 });
 
