@@ -16,6 +16,7 @@ import { queueSubmittedJob, resendIfUnsent, SubmitUnavailable } from '../queue-s
 import { jsonBody } from '../request-body.js';
 import type { Route, RouteContext } from '../router.js';
 import { checkWorkspace } from '../workspace-check.js';
+import { checkSubmitQuota } from '../quota-check.js';
 
 export function jobLinks(baseUrl: string, jobId: string) {
   return { status_url: `${baseUrl}/jobs/${jobId}`, events_url: `${baseUrl}/jobs/${jobId}/events` };
@@ -47,6 +48,7 @@ async function submitJob(ctx: RouteContext): Promise<void> {
   // DNS only for an admitted request: a refused caller never makes the API resolve anything.
   if (request.callback_url) await checkCallbackUrl(deps, request.callback_url);
   if (request.workspace) await checkWorkspace(deps, caller.name, request.workspace);
+  await checkSubmitQuota(deps, caller.name);
 
   let jobId = newJobId();
   if (idempotencyKey) {
