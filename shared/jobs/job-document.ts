@@ -91,6 +91,8 @@ export const jobSpecSchema = z.object({
   session_id: sessionIdSchema.nullable(),
   output_schema: z.record(z.string(), z.unknown()).nullable(),
   max_total_tokens: z.number().int().positive().nullable(),
+  /** (v4) Set when the owner's token quota lowered max_total_tokens at start (shared/usage/token-cap.ts). */
+  max_total_tokens_capped: z.object({ remaining: z.number().int(), requested: z.number().int().nullable() }).optional(),
   /** What the files start from (absent or null: empty, or the session's). */
   workspace: workspaceSourceSchema.nullish(),
   source: jobSourceSchema,
