@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { isReservedOwnerName } from './jobs/reserved-owners.js';
 import { parsePrivateAllowEntry } from './environment/private-allowlist.js';
 import { decodeSecretsKey } from './environment/secret-box.js';
+import { DEFAULT_MODEL_PRICES_TABLE, modelPricesSchema } from './usage/model-prices.js';
+import { quotasSchema } from './usage/quotas.js';
 
 const intFrom = (min: number, max: number) =>
   z
@@ -96,6 +98,10 @@ export const envSchema = z.object({
   JOB_LEASE_MS: intFrom(1000, 3_600_000).default(60_000),
   CODEX_BIN: z.string().min(1).optional(),
   CODEX_MODEL: z.string().min(1).default('gpt-5-codex'),
+  /** (v4) `model=input:cached_input:output` USD per million tokens, `;`-separated (shared/usage/model-prices.ts). */
+  MODEL_PRICES: modelPricesSchema.default(DEFAULT_MODEL_PRICES_TABLE),
+  /** (v4) `name:key=value,...;...` per-key limits, `*` for every other key (shared/usage/quotas.ts). */
+  QUOTAS: quotasSchema.default(new Map()),
   CODEX_SANDBOX: z.enum(SANDBOX_MODES).default('workspace-write'),
   OPENAI_API_KEY: z.string().min(1).optional(),
   CODEX_PROVIDER_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),

@@ -10,6 +10,7 @@ import { registerJobs } from './commands/jobs.js';
 import { registerOutputs } from './commands/outputs.js';
 import { registerServer } from './commands/server.js';
 import { registerSubmit } from './commands/submit.js';
+import { registerUsage } from './commands/usage.js';
 import { makeCtx, type Ctx } from './context.js';
 
 export type Runner = (fn: (ctx: Ctx) => Promise<number>) => Promise<void>;
@@ -70,6 +71,7 @@ export function buildProgram(onResult: (code: number) => void, onError: (err: un
   registerServer(program, run);
   registerDoctor(program, run);
   registerEnv(program, run);
+  registerUsage(program, run);
   // Every verb, and every verb under a verb (`env list`), takes the global flags itself.
   const withGlobals = (cmd: Command): void => {
     for (const flag of globalFlags()) cmd.addOption(flag.helpGroup('Global options:'));

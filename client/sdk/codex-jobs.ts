@@ -4,7 +4,7 @@ import { EnvironmentsApi } from './environments-api.js';
 import { JobsApi } from './jobs-api.js';
 import { UploadsApi } from './uploads-api.js';
 import { verifyWebhook } from './webhook-verify.js';
-import type { CallOptions, Health, QueueStatsResponse } from './types.js';
+import type { CallOptions, Health, QueueStatsResponse, UsageParams, UsageReport } from './types.js';
 
 export const SDK_VERSION = '0.1.0';
 
@@ -24,6 +24,13 @@ export class CodexJobs {
   readonly uploads: UploadsApi;
   readonly environments: EnvironmentsApi;
   readonly webhooks = { verify: verifyWebhook };
+  /** GET /usage: the caller's (or, for an admin, an owner's or every owner's) usage per day and quotas. */
+  readonly usage = {
+    get: async (p: UsageParams = {}): Promise<UsageReport> => {
+      const { text, requestId } = await this.http.call({ path: '/usage', query: { from: p.from, to: p.to, owner: p.owner }, signal: p.signal });
+      return parseJson<UsageReport>(text, requestId, 'GET /usage');
+    },
+  };
   readonly url: string;
   private readonly http: HttpTransport;
 

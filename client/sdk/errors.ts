@@ -14,6 +14,7 @@ export type CodexJobsErrorCode =
   | 'conflict'
   | 'payload_too_large'
   | 'rate_limited'
+  | 'quota_exceeded'
   | 'unavailable'
   | 'internal'
   | 'network'

@@ -12,6 +12,17 @@ export type JobListPage = z.infer<typeof listResponseSchema>;
 export type OutputFile = z.infer<typeof outputFileSchema>;
 export type Health = z.infer<typeof healthSchema>;
 export type QueueStatsResponse = z.infer<typeof queueStatsSchema>;
+/** GET /usage: days, totals and quotas (shared/usage/usage-report.ts). */
+export type { UsageReport } from '../../shared/usage/usage-report.js';
+export interface UsageParams {
+  /** First UTC day, YYYY-MM-DD (default: 29 days before `to`). */
+  from?: string;
+  /** Last UTC day, included (default: today). */
+  to?: string;
+  /** Admins: a key name, or * for every owner. */
+  owner?: string;
+  signal?: AbortSignal;
+}
 /** result.changes of a finished job (see Workspaces); read from the schema once it has the field. */
 export type JobChanges = NonNullable<JobDocument['result']> extends { changes?: infer C } ? NonNullable<C> : Record<string, unknown>;
 /** JobRequest `workspace`; the fallback holds only until the schema has the field. */

@@ -16,6 +16,7 @@ import { jobOutputsRoutes } from './routes/job-outputs.js';
 import { listJobsRoutes } from './routes/list-jobs.js';
 import { openApiRoutes } from './routes/openapi.js';
 import { queueStatsRoutes } from './routes/queue-stats.js';
+import { usageRoutes } from './routes/usage.js';
 import { submitJobRoutes } from './routes/submit-job.js';
 import { jobChangesRoutes } from './routes/job-changes.js';
 import { rerunJobRoutes } from './routes/rerun-job.js';
@@ -28,6 +29,7 @@ export const API_ROUTES: Route[] = [
   ...submitJobRoutes,
   ...listJobsRoutes,
   ...queueStatsRoutes,
+  ...usageRoutes,
   ...cancelJobRoutes,
   ...jobEventsRoutes,
   ...jobOutputsRoutes,

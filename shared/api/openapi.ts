@@ -22,6 +22,8 @@ import { changesSchema } from '../workspace/workspace-schemas.js';
 import { environmentListSchema, environmentViewSchema } from '../environment/environment-schemas.js';
 import { environmentNameSchema, environmentSpecSchema } from '../environment/environment-spec.js';
 import { API_ERROR_STATUS, type ApiErrorCode } from './api-error.js';
+import { usageReportSchema } from '../usage/usage-report.js';
+import { usageQuerySchema } from './routes/usage.js';
 
 // registry.register names schemas through zod's .openapi(). zod 4 puts methods on each instance, so
 // schemas made before this call lack it: `named` re-creates them (.meta clones) after the extension.
@@ -36,6 +38,7 @@ export const SCHEMA_NAMES = {
   JobList: listResponseSchema,
   OutputList: outputsResponseSchema,
   QueueStats: queueStatsSchema,
+  Usage: usageReportSchema,
   Health: healthSchema,
   Changes: changesSchema,
   UploadCreated: uploadCreatedSchema,
@@ -222,6 +225,14 @@ export function buildOpenApiDocument(options: { maxTimeoutMs: number | TimeoutLi
   routes.push({ method: 'get', path: '/environments/{name}', operationId: 'getEnvironment', summary: 'Get one of your environments (secrets by name only)', request: { params: envName }, responses: { 200: json(refs.Environment, 'the environment'), ...errors('bad_request', 'not_found'), ...common } });
   routes.push({ method: 'delete', path: '/environments/{name}', operationId: 'deleteEnvironment', summary: 'Delete one of your environments (queued jobs keep their copy)', request: { params: envName }, responses: { 204: { description: 'deleted' }, ...errors('bad_request', 'not_found'), ...common } });
   routes.push({ method: 'get', path: '/queue/stats', operationId: 'getQueueStats', summary: 'Job counts per status, priority and source', responses: { 200: json(refs.QueueStats, 'the counts'), ...common } });
+  routes.push({
+    method: 'get',
+    path: '/usage',
+    operationId: 'getUsage',
+    summary: "Usage per UTC day (tokens, cost, run time) and quotas with what remains; admins may add owner= (or owner=*)",
+    request: { query: usageQuerySchema.in },
+    responses: { 200: json(refs.Usage, 'the usage'), ...errors('bad_request', 'forbidden'), ...common },
+  });
   routes.push({ method: 'get', path: '/openapi.json', operationId: 'getOpenApi', summary: 'This document', responses: { 200: { description: 'the OpenAPI 3.1 document', content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } } }, ...common } });
   routes.push({ method: 'get', path: '/health', operationId: 'getHealth', summary: 'Health of the API and its dependencies', security: [], responses: { 200: json(refs.Health, 'healthy'), 503: json(refs.Health, 'a dependency is down') } });
   // The web console (console/): public pages; the page asks for the key itself.

@@ -2,6 +2,8 @@
 // job_id, then the message for a queued job; a job born failed (a bad upload) gets its one result
 // message instead, so it reaches codex-results like every terminal job.
 import type { Config } from '../config.js';
+import type { Firestore } from '@google-cloud/firestore';
+import { intakeQuotaRefusal } from '../usage/intake-quota.js';
 import { failedJobDocument, newJobDocument, type JobDocument, type JobSpec } from '../jobs/job-document.js';
 import { messageFromJob } from '../jobs/job-message.js';
 import type { Logger } from '../logging.js';
@@ -14,6 +16,8 @@ export interface IntakeDeps {
   store: JobStore;
   queue: JobQueue;
   log: Logger;
+  /** Where the owners' usage is counted (QUOTAS); without it, intake jobs are not held to quotas. */
+  quotaDb?: Firestore;
 }
 
 export interface IntakeOutcome {
@@ -23,6 +27,8 @@ export interface IntakeOutcome {
 
 /** Creates the queued job (or finds the one a previous delivery made) and publishes it while queued. */
 export async function submitIntakeJob(deps: IntakeDeps, spec: JobSpec): Promise<IntakeOutcome> {
+  const refusal = await intakeQuotaRefusal(deps.quotaDb, deps.config.QUOTAS, deps.store, spec);
+  if (refusal) return recordRejectedJob(deps, spec, refusal);
   const { created, job } = await deps.store.create(newJobDocument(spec, deps.config.JOB_TTL_DAYS));
   // A redelivery after a failed publish must publish again; a duplicate message is harmless (the
   // processor's claim makes it a no-op).

@@ -11,9 +11,11 @@ import type { IntakeDeps } from './intake-jobs.js';
 import { handleScheduleMessage } from './schedule-message.js';
 
 export function schedulerDeps(config: Config): IntakeDeps {
+  const store = new FirestoreJobStore(firestoreClient(config));
   return {
     config,
-    store: new FirestoreJobStore(firestoreClient(config)),
+    store,
+    quotaDb: store.db,
     queue: new PubSubJobQueue(pubsubClient(config), config),
     log: createLogger(config.LOG_LEVEL, { component: 'scheduler' }),
   };

@@ -10,9 +10,11 @@ import { storageEventFromRequest } from './storage-event.js';
 import { handleStorageEvent, type StorageIntakeDeps } from './storage-intake.js';
 
 export function storageTriggerDeps(config: Config): StorageIntakeDeps {
+  const store = new FirestoreJobStore(firestoreClient(config));
   return {
     config,
-    store: new FirestoreJobStore(firestoreClient(config)),
+    store,
+    quotaDb: store.db,
     queue: new PubSubJobQueue(pubsubClient(config), config),
     storage: storageClient(config),
     log: createLogger(config.LOG_LEVEL, { component: 'storage-trigger' }),

@@ -24,6 +24,8 @@ export const usageSchema = z.object({
   output_tokens: z.number().int(),
   reasoning_output_tokens: z.number().int(),
   total_tokens: z.number().int(),
+  /** (v4) USD at MODEL_PRICES, rounded to 1e-6; absent for an unpriced model (shared/usage/model-prices.ts). */
+  cost_usd: z.number().nonnegative().optional(),
 });
 export type Usage = z.infer<typeof usageSchema>;
 export const ZERO_USAGE: Usage = { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0, reasoning_output_tokens: 0, total_tokens: 0 };
@@ -93,6 +95,8 @@ export const jobSpecSchema = z.object({
   session_id: sessionIdSchema.nullable(),
   output_schema: z.record(z.string(), z.unknown()).nullable(),
   max_total_tokens: z.number().int().positive().nullable(),
+  /** (v4) Set when the owner's token quota lowered max_total_tokens at start (shared/usage/token-cap.ts). */
+  max_total_tokens_capped: z.object({ remaining: z.number().int(), requested: z.number().int().nullable() }).optional(),
   /** What the files start from (absent or null: empty, or the session's). */
   workspace: workspaceSourceSchema.nullish(),
   /** (v4) The copy of the environment the job runs with (secrets by name only); null: none. */

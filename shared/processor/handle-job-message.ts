@@ -39,6 +39,7 @@ export async function handleJobMessage(deps: ProcessorDeps, message: PubSubMessa
     leaseMs: deps.config.JOB_LEASE_MS,
     maxAttempts: deps.config.MAX_ATTEMPTS,
     ttlDays: deps.config.JOB_TTL_DAYS,
+    quotas: deps.config.QUOTAS,
   });
   switch (claim.outcome) {
     case 'busy': {

@@ -23,6 +23,7 @@ import { collectOutputs } from './collect-outputs.js';
 import { progressWriter } from './progress-writer.js';
 import { sendRecordedResult } from './publish-result.js';
 import { restoreSession, saveSession, sessionOrder } from './session-store.js';
+import { withCost } from '../usage/model-prices.js';
 import { recordJobChanges, skippedEventData } from '../workspace/job-changes.js';
 import { prepareWorkspace } from '../workspace/prepare-workspace.js';
 
@@ -151,7 +152,7 @@ async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions
       execution_time_ms: Date.now() - started,
       output_files: created.map((f) => f.filename),
       created_files: created,
-      usage: outcome.usage,
+      usage: withCost(outcome.usage, config),
       thread_id: outcome.threadId,
       ...(truncated ? { outputs_truncated: true } : {}),
       changes: changes?.inDocument ?? null,

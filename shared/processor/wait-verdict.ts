@@ -17,6 +17,17 @@ import type { ProcessorDeps } from './run-claimed-job.js';
 export const WAIT_RETRY_AFTER_SECONDS = 10;
 
 export async function waitVerdict(deps: ProcessorDeps, job: JobDocument, wait: JobWait, log: Logger): Promise<PushOutcome> {
+  if (wait.reason === 'concurrent_jobs') {
+    // The owner's concurrent_jobs quota: kept for redelivery until one of its running jobs ends.
+    log.info('job waits: its owner already runs its concurrent_jobs quota; kept for redelivery', { job_id: job.job_id, limit: wait.limit, running: wait.running });
+    return {
+      ack: false,
+      status: 429,
+      reason: 'waiting',
+      message: `the owner already runs ${wait.running.length} job(s), its concurrent_jobs quota of ${wait.limit}; deliver again later`,
+      retryAfterSeconds: WAIT_RETRY_AFTER_SECONDS,
+    };
+  }
   const { earlier } = wait;
   // Only for a job whose document exists and is queued: an acked message must leave a job the sweeper can find.
   if (earlier.status === 'queued' && earlier.lane === job.lane && (await deps.store.requeueAt(job.job_id, new Date()))) {

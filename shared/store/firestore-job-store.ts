@@ -9,6 +9,8 @@ import { NotHolderError, type CancelOutcome, type ClaimOptions, type ClaimOutcom
 import { claimDecision } from './claim-rules.js';
 import { CoalescedCreates } from './coalesced-creates.js';
 import { earlierSessionJob } from './session-order.js';
+import { checkConcurrentJobs } from '../usage/concurrency-quota.js';
+import { tokenCapAtStart } from '../usage/token-cap.js';
 import { resultBudget, resultForDocument } from './document-limits.js';
 import { initialRequeueMarks } from './recovery-store.js';
 import { RESULT_DUE_AT, RESULT_SENT_AT, reservedUntil, resultMarkState, resultOwed } from './result-marks.js';
@@ -107,6 +109,18 @@ export class FirestoreJobStore implements JobStore {
       // Reads come before writes in a transaction: the session's order is read now, nothing written if it says wait.
       const earlier = await earlierSessionJob(this.db, tx, JOBS_COLLECTION, job, fromFirestore);
       if (earlier) return { outcome: 'waiting', job, wait: { reason: 'session_order', earlier } };
+      // The owner's concurrent_jobs quota (usage/concurrency-quota.ts): its slots are read now, taken with the claim.
+      const slot = options.quotas ? await checkConcurrentJobs(this.db, tx, options.quotas, job, JOBS_COLLECTION) : undefined;
+      if (slot?.wait) return { outcome: 'waiting', job, wait: slot.wait };
+      // max_total_tokens capped at what remains of the owner's token quotas (usage/token-cap.ts); none left: it ends.
+      const cap = options.quotas ? await tokenCapAtStart(this.db, options.quotas, job) : undefined;
+      if (cap?.exhausted) {
+        assertTransition(job.job_id, job.status, 'failed');
+        const error = { code: 'budget_exceeded' as const, message: `the owner's token quota has no tokens left (QUOTAS); the job was not started` };
+        const final: JobDocument = { ...job, status: 'failed', error, lease: null, completed_at: at, updated_at: at, progress: { stage: 'done', message: 'failed', updated_at: at } };
+        write(final, resultOwed(at));
+        return { outcome: 'ended', job: final };
+      }
       if (job.status === 'queued') assertTransition(job.job_id, 'queued', 'processing');
       // Stamped after the reads: a claim is never dated before the end of the earlier job it waited for.
       const claimedAt = new Date();
@@ -120,7 +134,9 @@ export class FirestoreJobStore implements JobStore {
         run_started_at: claimAt,
         updated_at: claimAt,
         progress: { stage: 'claimed', message: `claimed by ${options.holder} (attempt ${job.attempts + 1})`, updated_at: claimAt },
+        ...(cap?.capped_by_quota ? { max_total_tokens: cap.max_total_tokens, max_total_tokens_capped: cap.capped_by_quota } : {}),
       };
+      slot?.take();
       write(claimed);
       return { outcome: 'claimed', job: claimed };
     });

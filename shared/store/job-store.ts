@@ -1,5 +1,6 @@
 // The job store: every read and write of job state. Status moves go through the status machine
 // inside a transaction in the implementation (firestore-job-store.ts).
+import type { Quotas } from '../usage/quotas.js';
 import type { CallbackRecord, JobDocument, JobEvent, JobResult, JobSpec, ProgressStage } from '../jobs/job-document.js';
 import type { JobErrorInfo } from '../jobs/job-error.js';
 
@@ -21,13 +22,17 @@ export type ClaimOutcome =
  */
 export type JobWait =
   /** an earlier job of the owner's session is still queued or processing (session-order.ts) */
-  { reason: 'session_order'; earlier: JobDocument };
+  | { reason: 'session_order'; earlier: JobDocument }
+  /** the owner already runs its concurrent_jobs quota (usage/concurrency-quota.ts) */
+  | { reason: 'concurrent_jobs'; limit: number; running: string[] };
 
 export interface ClaimOptions {
   holder: string;
   leaseMs: number;
   maxAttempts: number;
   ttlDays: number;
+  /** QUOTAS: with a concurrent_jobs quota for the owner, a claim past it waits. */
+  quotas?: Quotas;
 }
 
 export type CancelOutcome =

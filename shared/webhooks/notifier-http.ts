@@ -8,6 +8,7 @@ import { createLogger } from '../logging.js';
 import { messageFromRequest } from '../pubsub/pubsub-message.js';
 import { pushHandler } from '../pubsub/push-handler.js';
 import { FirestoreJobStore } from '../store/firestore-job-store.js';
+import { FirestoreUsageLedger } from '../usage/usage-ledger.js';
 import { FirestoreDeliveryStore } from './delivery-store.js';
 import { notifyResult, type NotifierDeps } from './notify.js';
 
@@ -21,6 +22,7 @@ export function notifierDeps(config: Config): NotifierDeps {
     config,
     deliveries: new FirestoreDeliveryStore(firestore, config.JOB_TTL_DAYS),
     jobs: new FirestoreJobStore(firestore),
+    usage: new FirestoreUsageLedger(firestore, config.JOB_TTL_DAYS),
     pubsub: pubsubClient(config),
     log: createLogger(config.LOG_LEVEL, { component: 'notifier' }),
     instance: `${process.env.K_SERVICE ?? 'notifier'}@${os.hostname()}:${process.pid}`,

@@ -9,6 +9,7 @@ import { resultMessageSchema, type ResultMessage } from '../jobs/result-message.
 import type { Logger } from '../logging.js';
 import type { PubSubMessage } from '../pubsub/pubsub-message.js';
 import type { JobStore } from '../store/job-store.js';
+import type { FirestoreUsageLedger } from '../usage/usage-ledger.js';
 import { addressPolicyFromConfig } from './address-policy.js';
 import { deliverWebhook, type AttemptRecord } from './deliver.js';
 import { isFinal, type DeliveryRecord, type FirestoreDeliveryStore } from './delivery-store.js';
@@ -19,6 +20,8 @@ export interface NotifierDeps {
   config: Config;
   deliveries: FirestoreDeliveryStore;
   jobs: Pick<JobStore, 'setCallback'>;
+  /** Counts each terminal job's usage once on its owner's day (every terminal job passes here once or more). */
+  usage?: Pick<FirestoreUsageLedger, 'record'>;
   pubsub: PubSub;
   log: Logger;
   /** Identifies this instance in leases; each handled message adds its own suffix. */
@@ -77,6 +80,7 @@ export async function notifyResult(deps: NotifierDeps, message: PubSubMessage): 
     deps.log.error('codex-results message is not a result; acked without delivery', { job_id: message.attributes.job_id, message_id: message.messageId, error: err as Error });
     return 'invalid';
   }
+  if (deps.usage) await deps.usage.record(result); // before anything else: a job without a callback counts too
   const callbackUrl = result.callback_url;
   if (!callbackUrl) return 'no_callback';
 

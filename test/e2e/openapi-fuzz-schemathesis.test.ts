@@ -8,6 +8,7 @@
 // The API is the enqueue function's handler served by the Functions Framework (as deployed), in this
 // process, with a high rate limit, and callback/git hosts resolved to a documentation address (no
 // DNS leaves the machine). No processor runs: jobs stay queued.
+import { randomBytes } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,7 +30,8 @@ let dir: string;
 before(async () => {
   st = await ensureSchemathesis((line) => console.log(line));
   // Event streams of jobs that stay queued end after 1 s (as after SSE_MAX_STREAM_MS in production).
-  api = await startApi({ env: { RATE_LIMIT_PER_MINUTE: '1000000', SSE_MAX_STREAM_MS: '1000' } });
+  // A secrets key, as every deployment has: environments with secrets are then schema-valid and accepted.
+  api = await startApi({ env: { RATE_LIMIT_PER_MINUTE: '1000000', SSE_MAX_STREAM_MS: '1000', ENV_SECRETS_KEY: randomBytes(32).toString('base64') } });
   await Promise.all([api.env.config.UPLOADS_BUCKET, api.env.config.RESULTS_BUCKET].map((b) => api.env.storage.createBucket(b)));
   dir = mkdtempSync(path.join(os.tmpdir(), 'schemathesis-'));
 });

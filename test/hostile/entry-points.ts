@@ -21,6 +21,7 @@ import { ApiError } from '../../shared/api/api-error.js';
 import { environmentSpecSchema } from '../../shared/environment/environment-spec.js';
 import { parsePrivateAllowEntry } from '../../shared/environment/private-allowlist.js';
 import { decryptSecrets, SecretsError } from '../../shared/environment/secret-box.js';
+import { usageQuerySchema } from '../../shared/api/routes/usage.js';
 import { GIT_URL_ENTRY_POINT } from './git-url-entry-point.js';
 import { UNPACK_ENTRY_POINT } from './unpack-entry-point.js';
 import { UPLOAD_ENTRY_POINTS } from './upload-entry-points.js';
@@ -77,6 +78,7 @@ export const ENTRY_POINTS: EntryPoint[] = [
   { name: 'environment spec (environmentSpecSchema)', input: fc.oneof(json, fc.record({ setup: fc.oneof(fc.string(), json), cache: json, env: fc.oneof(fc.dictionary(fc.string(), fc.string()), json), secrets: fc.oneof(fc.dictionary(fc.string(), fc.string()), json), network: fc.oneof(fc.record({ setup: json, agent: fc.oneof(json, fc.record({ allow: fc.array(fc.oneof(fc.string(), fc.domain())), methods: json })) }, { requiredKeys: [] }), json) }, { requiredKeys: [] })), run: (b) => environmentSpecSchema.safeParse(b), expected: () => false },
   { name: 'NETWORK_PRIVATE_ALLOWLIST entries (parsePrivateAllowEntry)', input: fc.oneof(fc.string(), fc.ipV4Extended(), fc.ipV6(), fc.tuple(fc.oneof(fc.ipV4(), fc.ipV6()), fc.integer({ min: -1, max: 200 })).map(([a, n]) => `${a}/${n}`), fc.domain()), run: (e) => parsePrivateAllowEntry(e as string), expected: () => false },
   { name: 'sealed secrets (decryptSecrets)', input: fc.record({ v: fc.constant(1 as const), alg: fc.constant('A256GCM' as const), kid: fc.oneof(fc.constant('0b1e1c3f4d1ad9b6'), fc.stringMatching(/^[0-9a-f]{16}$/)), values: fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.tuple(fc.base64String(), fc.base64String(), fc.base64String()).map((p) => p.join('.')))) }), run: (s) => decryptSecrets(s as never, '0'.repeat(64)), expected: (e) => e instanceof SecretsError },
+  { name: 'usage query (usageQuerySchema)', input: fc.oneof(json, fc.record({ from: fc.oneof(fc.string(), fc.date({ noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)), json), to: fc.oneof(fc.string(), fc.constantFrom('2026-02-30', '0000-00-00', '9999-12-31')), owner: fc.oneof(fc.string(), json) }, { requiredKeys: [] })), run: (q) => usageQuerySchema.safeParse(q), expected: () => false },
   UNPACK_ENTRY_POINT,
   // Served over HTTP against the emulators (run.ts starts them when they are not up).
   ...UPLOAD_ENTRY_POINTS,

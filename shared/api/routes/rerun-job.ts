@@ -9,6 +9,7 @@ import { bodyHash, claimIdempotencyKey, parseIdempotencyKey, releaseIdempotencyK
 import type { Route, RouteContext } from '../router.js';
 import { visibleJob } from './get-job.js';
 import { queueSubmittedJob, SubmitUnavailable } from '../queue-submitted-job.js';
+import { checkSubmitQuota } from '../quota-check.js';
 import { answer } from './submit-job.js';
 import { laneFor, timeoutLimits } from '../../jobs/job-lane.js';
 
@@ -31,6 +32,7 @@ async function rerunJob(ctx: RouteContext): Promise<void> {
   }
   const idempotencyKey = parseIdempotencyKey(ctx.req.header('idempotency-key'));
   await ctx.admit();
+  await checkSubmitQuota(deps, original.owner);
   let jobId = newJobId();
   if (idempotencyKey) {
     const claim = await claimIdempotencyKey(deps.firestore, caller.name, idempotencyKey, bodyHash({ rerun_of: original.job_id }), jobId);

@@ -18,6 +18,7 @@ import type { Route, RouteContext } from '../router.js';
 import { checkWorkspace } from '../workspace-check.js';
 import { resolveJobEnvironment } from '../job-environment.js';
 import type { ResolvedEnvironment } from '../../jobs/job-document.js';
+import { checkSubmitQuota } from '../quota-check.js';
 
 export function jobLinks(baseUrl: string, jobId: string) {
   return { status_url: `${baseUrl}/jobs/${jobId}`, events_url: `${baseUrl}/jobs/${jobId}/events` };
@@ -50,6 +51,7 @@ async function submitJob(ctx: RouteContext): Promise<void> {
   if (request.callback_url) await checkCallbackUrl(deps, request.callback_url);
   if (request.workspace) await checkWorkspace(deps, caller.name, request.workspace);
   const environment = await resolveJobEnvironment(deps, caller.name, request);
+  await checkSubmitQuota(deps, caller.name);
 
   let jobId = newJobId();
   if (idempotencyKey) {

@@ -23,11 +23,11 @@ before(async () => {
 after(() => api.close());
 
 const segment = fc.oneof(
-  fc.constantFrom('jobs', 'enqueue', 'status', 'queue', 'stats', 'events', 'outputs', 'cancel', 'health', 'openapi.json', 'uploads', 'changes', 'changes.patch', 'rerun', 'environments', 'fuzz-env', '..', '.', '%2e%2e', '%', '%zz', '%C0%AF', '%00', '%E0%A4%A', '%2F'),
+  fc.constantFrom('jobs', 'enqueue', 'status', 'queue', 'stats', 'events', 'outputs', 'cancel', 'health', 'openapi.json', 'uploads', 'changes', 'changes.patch', 'rerun', 'usage', 'environments', 'fuzz-env', '..', '.', '%2e%2e', '%', '%zz', '%C0%AF', '%00', '%E0%A4%A', '%2F'),
   fc.webSegment(),
   fc.string({ maxLength: 12 }).map(encodeURIComponent),
 );
-const knownPaths = ['/jobs', '/enqueue', `/jobs/${'{id}'}`, `/status/{id}`, `/jobs/{id}/cancel`, `/jobs/{id}/events`, `/jobs/{id}/outputs`, `/jobs/{id}/outputs/a.txt`, '/queue/stats', '/health', '/openapi.json', '/uploads', '/uploads/{upload}', '/uploads/{id}', '/jobs/{id}/changes', '/jobs/{id}/changes.patch', '/jobs/{id}/rerun', '/environments', '/environments/fuzz-env', '/environments/{id}'];
+const knownPaths = ['/jobs', '/enqueue', `/jobs/${'{id}'}`, `/status/{id}`, `/jobs/{id}/cancel`, `/jobs/{id}/events`, `/jobs/{id}/outputs`, `/jobs/{id}/outputs/a.txt`, '/queue/stats', '/health', '/openapi.json', '/uploads', '/uploads/{upload}', '/uploads/{id}', '/jobs/{id}/changes', '/jobs/{id}/changes.patch', '/jobs/{id}/rerun', '/environments', '/environments/fuzz-env', '/environments/{id}', '/usage'];
 const path = fc.oneof(
   fc.constantFrom(...knownPaths).map((p) => p.replace('{id}', jobId).replace('{upload}', uploadId)),
   fc.array(segment, { minLength: 0, maxLength: 5 }).map((s) => '/' + s.join('/')),
@@ -37,7 +37,7 @@ const path = fc.oneof(
 const query = fc.oneof(
   fc.constant(''),
   fc.webQueryParameters().filter((q) => !/(^|&)wait=\d/.test(q)).map((q) => `?${q}`),
-  fc.constantFrom('?limit=0', '?limit=1000', '?limit=5&cursor=%%%', '?status=x', '?status=queued&status=failed', '?after=-5', '?after=1e3', '?wait=61', '?wait=', '?cursor=W1siIiwiIl1d'),
+  fc.constantFrom('?limit=0', '?limit=1000', '?limit=5&cursor=%%%', '?status=x', '?status=queued&status=failed', '?after=-5', '?after=1e3', '?wait=61', '?wait=', '?cursor=W1siIiwiIl1d', '?from=2026-02-30', '?from=2026-12-01&to=2026-01-01', '?from=1970-01-01', '?owner=*', '?owner=&from=x', '?to=9999-12-31'),
 );
 const jobRequest = fc.record(
   {

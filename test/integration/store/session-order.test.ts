@@ -31,7 +31,7 @@ describe('session order in the claim', () => {
     assert.equal((await store().claim(c, claimOptions('p1'))).outcome, 'waiting', 'processing earlier job: still waits');
     assert.ok(await store().finish(a.job_id, 'completed', { result: result() }, 'p3'));
     const behindQueued = await store().claim(c, claimOptions('p1'));
-    assert.ok(behindQueued.outcome === 'waiting' && behindQueued.wait.earlier.job_id === b.job_id && behindQueued.wait.earlier.status === 'queued', 'an earlier queued job on another lane holds it too');
+    assert.ok(behindQueued.outcome === 'waiting' && behindQueued.wait.reason === 'session_order' && behindQueued.wait.earlier.job_id === b.job_id && behindQueued.wait.earlier.status === 'queued', 'an earlier queued job on another lane holds it too');
     assert.equal((await store().claim(b, claimOptions('p2'))).outcome, 'claimed');
     assert.ok(await store().finish(b.job_id, 'failed', { error: { code: 'codex_error', message: 'x' } }, 'p2'));
     const last = await store().claim(c, claimOptions('p1'));
