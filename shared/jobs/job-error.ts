@@ -8,6 +8,7 @@ export const JOB_ERROR_CODES = [
   'max_attempts',
   'dead_lettered',
   'workspace_error',
+  'setup_failed',
   'internal',
   'bad_request',
 ] as const;
