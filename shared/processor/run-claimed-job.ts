@@ -23,6 +23,7 @@ import { recordJobChanges, skippedEventData } from '../workspace/job-changes.js'
 import { prepareWorkspace } from '../workspace/prepare-workspace.js';
 import { agentCodexSettings, defaultEnvironmentDeps, prepareJobEnvironment, stoppedBeforeTurn, type EnvironmentDeps, type PreparedEnvironment } from '../environment/job-environment.js';
 import { SecretRedactor } from '../environment/secret-redaction.js';
+import { redactingBlobs } from '../environment/redacting-blobs.js';
 
 export interface ProcessorDeps {
   config: Config;
@@ -166,7 +167,7 @@ async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions
     if (leaseLost) return events.discard();
     const v = verdict(job, outcome);
     stage('uploading', 'uploading created files');
-    const changes = await recordJobChanges(blobs, config.OUTPUTS_BUCKET, job.job_id, prepared, log);
+    const changes = await recordJobChanges(redactingBlobs(blobs, redactor), config.OUTPUTS_BUCKET, job.job_id, prepared, log);
     const { created, truncated, seen } = await collectOutputs(config, job.job_id, workspace.workspace, before, changes?.outputs);
     if (changes && truncated) for (const c of [changes.full, changes.inDocument]) c.truncated = true; // the output caps cut the outputs
     const exitCode = outcome.status === 'stopped' ? EXIT_CODES[outcome.stop ?? 'cancel'] : EXIT_CODES[v.status === 'completed' ? 'completed' : 'failed'];
@@ -187,8 +188,8 @@ async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions
     });
     events.push('finished', { status: v.status, ...(v.error ? { error: v.error } : {}) });
     await Promise.all([
-      uploadOutputs(blobs, config.OUTPUTS_BUCKET, job.job_id, workspace.workspace, created, seen, log),
-      blobs.writeJson(config.RESULTS_BUCKET, resultObjectName(job.job_id), { job_id: job.job_id, status: v.status, error: v.error, result: { ...result, changes: changes?.full ?? null } }),
+      uploadOutputs(redactingBlobs(blobs, redactor), config.OUTPUTS_BUCKET, job.job_id, workspace.workspace, created, seen, log),
+      redactingBlobs(blobs, redactor).writeJson(config.RESULTS_BUCKET, resultObjectName(job.job_id), { job_id: job.job_id, status: v.status, error: v.error, result: { ...result, changes: changes?.full ?? null } }),
       job.session_id && v.status === 'completed' && outcome.threadId ? saveSession(blobs, config.RESULTS_BUCKET, { owner: job.owner, session_id: job.session_id }, workspace, outcome.threadId) : undefined,
       events.flush(),
       progress.settled(),
