@@ -12,11 +12,12 @@ COPY . .
 RUN npm run build
 
 # Runtime stage: production dependencies only (they include @openai/codex and its codex binary),
-# git for workspaces from git, and the build output.
+# git for workspaces from git, iproute2 (`ip link set lo up` in an environment's network namespace,
+# shared/environment/netns-entry.ts), and the build output.
 FROM node:22-bookworm-slim
 ENV NODE_ENV=production
 RUN apt-get update \
-  && apt-get install -y --no-install-recommends git ca-certificates \
+  && apt-get install -y --no-install-recommends git ca-certificates iproute2 \
   && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./

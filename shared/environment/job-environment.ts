@@ -23,15 +23,18 @@ export interface EnvironmentDeps extends Omit<EnvironmentRunOptions, 'outputsBuc
 }
 
 /**
- * Until the job document carries its environment (branch env-api: `environment` + sealed secrets), an
- * inline spec on the document is read as is. The lead swaps this for the decrypting reader at merge.
+ * The job document's environment: an inline spec as given, or the job's copy (branch env-api: the spec
+ * with `name` and the secrets' names, their sealed values beside it in `environment_secrets`). Sealed
+ * secrets are not opened here: the lead wires `decryptSecrets(job.environment_secrets, ENV_SECRETS_KEY)`
+ * into `of` at merge, with NETWORK_PRIVATE_ALLOWLIST and ENV_CACHE_MAX_BYTES from the config.
  */
 export function defaultEnvironmentDeps(): EnvironmentDeps {
   return {
     of(job) {
       const raw = (job as { environment?: unknown }).environment;
-      if (raw === undefined || raw === null) return null;
-      const spec = environmentSpecSchema.parse(raw);
+      if (raw === undefined || raw === null || typeof raw !== 'object') return null;
+      const { name: _name, secrets, ...rest } = raw as Record<string, unknown>;
+      const spec = environmentSpecSchema.parse({ ...rest, secrets: Array.isArray(secrets) ? {} : secrets });
       return { spec, secrets: spec.secrets };
     },
     privateAllowlist: [],

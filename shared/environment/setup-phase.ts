@@ -68,7 +68,8 @@ export function setupLogObjectName(jobId: string): string {
 }
 
 let codexVersion: Promise<string> | undefined;
-function codexVersionOf(bin: string): Promise<string> {
+/** `codex --version`, asked once per process (part of the cache key). */
+export function codexVersionOf(bin: string): Promise<string> {
   codexVersion ??= new Promise((resolve) => execFile(bin, ['--version'], { timeout: 10_000 }, (err, stdout) => resolve(err ? 'unknown' : stdout.trim())));
   return codexVersion;
 }
