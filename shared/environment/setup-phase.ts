@@ -5,11 +5,13 @@
 // timeout, lease loss) is reported like a stopped turn.
 import { execFile } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
+import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { once } from 'node:events';
 import type { BlobStore } from '../blobs/blob-store.js';
 import type { TurnStop } from '../codex/run-turn.js';
 import { JobFailure } from '../jobs/job-error.js';
+import { trackingRepo } from '../workspace/base-commit.js';
 import { cacheKey, cacheObjectName, restoreCache, saveCache } from './dependency-cache.js';
 import { startEgressProxy } from './egress-proxy.js';
 import { phasePolicy, type EnvironmentSpec } from './environment-spec.js';
@@ -74,9 +76,17 @@ export function codexVersionOf(bin: string): Promise<string> {
   return codexVersion;
 }
 
+/** The cache paths are the environment's, not the job's changes: the patch and change list leave them out. */
+async function excludeFromChanges(dirs: SetupPhaseRequest['dirs'], paths: readonly string[]): Promise<void> {
+  const info = path.join(trackingRepo(dirs.root, dirs.workspace).gitDir, 'info');
+  await mkdir(info, { recursive: true });
+  await appendFile(path.join(info, 'exclude'), paths.map((p) => `/${p.replace(/\/+$/, '')}\n`).join(''));
+}
+
 export async function runSetupPhase(req: SetupPhaseRequest): Promise<SetupPhaseOutcome> {
   const { spec, options, blobs, emit, redactor } = req;
   const started = Date.now();
+  if (spec.cache) await excludeFromChanges(req.dirs, spec.cache.paths);
   const cacheObject = spec.cache ? cacheObjectName(req.owner, await cacheKey(spec, req.dirs.workspace, await codexVersionOf(req.codexBin))) : null;
   const hit = cacheObject ? await restoreCache(blobs, options.resultsBucket, cacheObject, req.dirs.workspace, spec.cache!.paths) : false;
   const script = hit ? (spec.maintenance ?? '') : spec.setup;
