@@ -1,6 +1,10 @@
 // A failing setup ends the job `setup_failed` with its exit code and last lines, and no turn runs;
-// a setup that outlives the job's timeout_ms is stopped like a turn, with nothing it started left.
+// a setup that outlives the job's timeout_ms is stopped like a turn, with nothing it started left;
+// setup runs in the job's private temp view (it sees no other job's folder).
 import assert from 'node:assert/strict';
+import { unlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { processesMatching } from '../../support/process-table.js';
 import { envHarness, setupEvents, type EnvHarness } from './env-harness.js';
@@ -46,4 +50,23 @@ test('setup counts toward timeout_ms: a setup that runs past it ends the job tim
   assert.ok(!events.some((e) => e.type === 'command'), 'no turn ran');
   assert.ok(seenRunning, 'the sleepers ran while setup did');
   assert.deepEqual(processesMatching(marker), [], 'nothing setup started is left');
+});
+
+test('setup runs in the private temp view of its job: the temp area holds only its own job folder', async () => {
+  const tmp = os.tmpdir();
+  const decoy = path.join(tmp, `codex-job-another-${Date.now()}`);
+  await writeFile(decoy, 'not yours\n');
+  try {
+    const { job, events } = await env.run({ prompt: '[[final:done]]', timeout_ms: 60_000 }, { setup: `echo "listing:$(ls -A ${JSON.stringify(tmp)} | tr '\\n' ' ')"\necho "tmpdir:$TMPDIR"` });
+    assert.equal(job.status, 'completed', JSON.stringify(job.error));
+    const lines = setupEvents(events).map((s) => String(s.line ?? ''));
+    const listing = lines.find((l) => l.startsWith('listing:'))!.slice('listing:'.length).trim().split(' ').filter(Boolean);
+    const jobTmp = lines.find((l) => l.startsWith('tmpdir:'))!.slice('tmpdir:'.length);
+    assert.ok(!listing.includes(path.basename(decoy)), `setup saw a file of the shared temp dir: ${listing.join(' ')}`);
+    // `codex sandbox` makes its own codex-daemon-UID folder at start, in the job's private tmpfs.
+    const seen = listing.filter((e) => !/^codex-daemon-\d+$/.test(e));
+    assert.deepEqual(seen, [path.relative(tmp, jobTmp).split(path.sep)[0]], 'only the way to its own job folder');
+  } finally {
+    await unlink(decoy);
+  }
 });
