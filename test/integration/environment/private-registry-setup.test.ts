@@ -76,6 +76,8 @@ test('setup installs from the private registry with the secret; the agent runs t
   assert.match(setupLog, /added 1 package/);
   const resultJson = await download(config.RESULTS_BUCKET, `jobs/${first.job.job_id}/result.json`);
   assert.equal((JSON.parse(resultJson) as { result: { setup: { cache: string } } }).result.setup.cache, 'saved');
+  assert.equal(first.job.result?.setup?.cache, 'saved', 'result.setup is kept on the job document too');
+  assert.equal(first.job.result?.setup?.exit_code, 0);
   const copied = await download(config.OUTPUTS_BUCKET, `jobs/${first.job.job_id}/outputs/copied-npmrc.txt`);
   assert.match(copied, /_authToken=\*\*\*/);
   const patch = await download(config.OUTPUTS_BUCKET, `jobs/${first.job.job_id}/changes.patch`);
@@ -91,6 +93,7 @@ test('setup installs from the private registry with the secret; the agent runs t
   assert.equal(second.job.status, 'completed', JSON.stringify(second.job.error));
   const setup2 = setupEvents(second.events);
   assert.equal(setup2[0]!.cache, 'hit');
+  assert.deepEqual([second.job.result?.setup?.cache, second.job.result?.setup?.exit_code], ['hit', null], 'a hit without maintenance runs no script');
   assert.ok(!setup2.some((s) => s.stage === 'output'), 'setup did not run');
   assert.match(String(commandEvents(second.events)[0]!.data.output), /project tests passed/);
 
