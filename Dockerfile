@@ -22,11 +22,13 @@ COPY . .
 RUN npm run build
 
 # Runtime stage: production dependencies only (they include @openai/codex with its codex binary and
-# bubblewrap, and the Functions Framework), git for workspaces from git, and the build output.
+# bubblewrap, and the Functions Framework), git for workspaces from git, iproute2 (`ip link set lo up`
+# in an environment's network namespace, shared/environment/netns-entry.ts), python3 with venv (so an
+# environment's setup can make a Python project's virtualenv: docs/ENVIRONMENTS.md), and the build output.
 FROM --platform=linux/amd64 node:22-bookworm-slim
 ENV NODE_ENV=production
 RUN apt-get update \
-  && apt-get install -y --no-install-recommends git ca-certificates \
+  && apt-get install -y --no-install-recommends git ca-certificates iproute2 python3 python3-venv \
   && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./

@@ -43,6 +43,8 @@ locals {
       }
       secrets = {
         API_KEYS = var.api_keys_secret
+        # Seals an environment's secrets at PUT /environments and at submit (an inline environment).
+        ENV_SECRETS_KEY = var.env_secrets_key_secret
       }
     }
 
@@ -201,12 +203,18 @@ locals {
     OUTPUT_MAX_FILES      = local.from_variables.OUTPUT_MAX_FILES
     OUTPUT_MAX_BYTES      = local.from_variables.OUTPUT_MAX_BYTES
     PROCESSOR_CONCURRENCY = local.from_variables.PROCESSOR_CONCURRENCY
+    # Environments: the setup phase's cache and network policy (as on the worker).
+    ENV_CACHE_MAX_BYTES       = local.from_variables.ENV_CACHE_MAX_BYTES
+    ENV_CACHE_TTL_DAYS        = local.from_variables.ENV_CACHE_TTL_DAYS
+    NETWORK_PRIVATE_ALLOWLIST = local.from_variables.NETWORK_PRIVATE_ALLOWLIST
   }
   # A secret id of null is not wired (git_credentials_secret is optional): secrets.tf and the
   # secret_environment_variables below skip it.
   processor_secrets = {
     OPENAI_API_KEY  = var.openai_api_key_secret
     GIT_CREDENTIALS = var.git_credentials_secret
+    # Opens a job's environment secrets for its setup phase.
+    ENV_SECRETS_KEY = var.env_secrets_key_secret
   }
 
   # Functions fed by push subscriptions (everything but the public API).

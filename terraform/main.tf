@@ -89,5 +89,10 @@ locals {
     PROCESSOR_CONCURRENCY   = tostring(var.processor_concurrency)
     SWEEP_BATCH             = tostring(var.sweep_batch)
     WEBHOOK_RESEND_AFTER_MS = tostring(var.webhook_resend_after_seconds * 1000)
+    # Environments (v4): the dependency cache's cap and age (the env-cache/ lifecycle rule, storage.tf),
+    # and the private hosts a job's network policy may reach.
+    ENV_CACHE_MAX_BYTES       = tostring(var.env_cache_max_bytes)
+    ENV_CACHE_TTL_DAYS        = tostring(var.env_cache_ttl_days)
+    NETWORK_PRIVATE_ALLOWLIST = join(",", var.network_private_allowlist)
   }
 }

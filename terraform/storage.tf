@@ -47,6 +47,21 @@ resource "google_storage_bucket" "data" {
     }
   }
 
+  # Environments' dependency caches (env-cache/{sha256(owner)}/{key}.tar.gz) expire after
+  # env_cache_ttl_days; a later job with the same key then runs setup again and saves a new one.
+  dynamic "lifecycle_rule" {
+    for_each = each.key == "results" ? [1] : []
+    content {
+      condition {
+        age            = var.env_cache_ttl_days
+        matches_prefix = ["env-cache/"]
+      }
+      action {
+        type = "Delete"
+      }
+    }
+  }
+
   # Replaced versions (outputs only) go after a week.
   dynamic "lifecycle_rule" {
     for_each = each.value.versioning ? [1] : []

@@ -57,6 +57,12 @@ variable "webhook_secret_secret" {
   default     = "codex-jobs-webhook-secret"
 }
 
+variable "env_secrets_key_secret" {
+  description = "Secret Manager secret (id) holding ENV_SECRETS_KEY: 32-byte keys (64 hex digits or base64), comma-separated while rotating; the first seals environment secrets, every one opens them."
+  type        = string
+  default     = "codex-jobs-env-secrets-key"
+}
+
 variable "openai_api_key_secret" {
   description = "Secret Manager secret (id) holding OPENAI_API_KEY for the processors."
   type        = string
@@ -122,4 +128,32 @@ variable "enable_example_schedules" {
   description = "Also make the Cloud Scheduler jobs of schedules.json entries named example-… (each run is a Codex job that spends model tokens). Off by default."
   type        = bool
   default     = false
+}
+
+variable "env_cache_max_bytes" {
+  description = "An environment's dependency cache larger than this (bytes, compressed) is not saved (ENV_CACHE_MAX_BYTES)."
+  type        = number
+  default     = 2147483648
+
+  validation {
+    condition     = var.env_cache_max_bytes >= 0 && var.env_cache_max_bytes <= 1125899906842624 && floor(var.env_cache_max_bytes) == var.env_cache_max_bytes
+    error_message = "env_cache_max_bytes must be a whole number of bytes between 0 and 1125899906842624 (2^50)."
+  }
+}
+
+variable "env_cache_ttl_days" {
+  description = "Dependency caches (gs://RESULTS_BUCKET/env-cache/) are deleted this many days after they were saved (ENV_CACHE_TTL_DAYS, a lifecycle rule)."
+  type        = number
+  default     = 7
+
+  validation {
+    condition     = var.env_cache_ttl_days >= 1 && var.env_cache_ttl_days <= 3650 && floor(var.env_cache_ttl_days) == var.env_cache_ttl_days
+    error_message = "env_cache_ttl_days must be a whole number between 1 and 3650."
+  }
+}
+
+variable "network_private_allowlist" {
+  description = "Private hosts, IP addresses or CIDR ranges a job's network policy may reach (a private registry); never a metadata address (NETWORK_PRIVATE_ALLOWLIST)."
+  type        = list(string)
+  default     = []
 }

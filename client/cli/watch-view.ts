@@ -1,5 +1,6 @@
-// What `watch` and `submit --follow` show while a job runs: the stage and elapsed time, each command
-// with its exit code, the last agent message and a token meter against max_total_tokens. On a TTY it
+// What `watch` and `submit --follow` show while a job runs: the stage and elapsed time, the setup
+// phase of a job with an environment (its live output, then how it ended), each command with its exit
+// code, the last agent message and a token meter against max_total_tokens. On a TTY it
 // is redrawn in place (plain ANSI: cursor up, clear below); piped, it prints one plain line per change.
 import type { JobDocument, JobEvent } from '../sdk/types.js';
 import { color, formatDuration } from './output.js';
@@ -11,12 +12,15 @@ interface CommandLine {
 }
 
 const SHOWN_COMMANDS = 8;
+/** Setup output lines shown while setup runs (the whole log is setup.log in the outputs bucket). */
+const SHOWN_SETUP_LINES = 6;
 const METER_WIDTH = 24;
 
 export class WatchView {
   private stage: string;
   private status: string;
   private readonly commands: CommandLine[] = [];
+  private setup: { running: boolean; summary: string; lines: string[] } | null = null;
   private lastMessage = '';
   private tokens = 0;
   private drawnLines = 0;
@@ -69,6 +73,12 @@ export class WatchView {
         if (!this.live) this.plain(`$ ${line.command}  → ${exitText(line)}`);
         break;
       }
+      case 'setup':
+        this.onSetup(d);
+        break;
+      case 'network':
+        if (!this.live) this.plain(`network ${String(d.phase)} ${d.allowed === true ? 'allowed' : 'refused'} ${typeof d.method === 'string' ? `${d.method} ` : ''}${String(d.host)}:${String(d.port)}${typeof d.reason === 'string' ? ` (${d.reason})` : ''}`);
+        break;
       case 'agent_message':
         this.lastMessage = typeof d.text === 'string' ? d.text : '';
         if (!this.live) this.plain(`agent: ${oneLine(this.lastMessage)}`);
@@ -87,6 +97,26 @@ export class WatchView {
         break;
     }
     if (this.live) this.draw();
+  }
+
+  /** `setup` {stage: started|output|finished, line?, exit_code?, duration_ms?, cache?, stopped?}. */
+  private onSetup(d: Record<string, unknown>): void {
+    this.setup ??= { running: true, summary: 'running', lines: [] };
+    if (d.stage === 'started') {
+      this.setup.running = true;
+      this.setup.summary = `running${typeof d.script === 'string' ? ` ${d.script}` : ''} (cache ${String(d.cache)})`;
+      if (!this.live) this.plain(`setup started (cache ${String(d.cache)})`);
+    } else if (d.stage === 'output') {
+      const line = typeof d.line === 'string' ? d.line : '';
+      this.setup.lines.push(line);
+      if (this.setup.lines.length > SHOWN_SETUP_LINES) this.setup.lines.shift();
+      if (!this.live) this.plain(`setup │ ${line}`);
+    } else if (d.stage === 'finished') {
+      this.setup.running = false;
+      const ended = typeof d.stopped === 'string' ? `stopped (${d.stopped})` : typeof d.exit_code === 'number' ? `exit ${d.exit_code}` : 'nothing to run';
+      this.setup.summary = `${ended} · cache ${String(d.cache)}${typeof d.duration_ms === 'number' ? ` · ${formatDuration(d.duration_ms)}` : ''}`;
+      if (!this.live) this.plain(`setup finished: ${this.setup.summary}`);
+    }
   }
 
   private meterText(): string {
@@ -109,6 +139,11 @@ export class WatchView {
     const width = Math.max(40, (this.stream.columns || 100) - 1);
     const cut = (s: string) => (s.length > width ? s.slice(0, width - 1) + '…' : s);
     const out = [`${color.bold(`job ${this.job.job_id}`)}  ${color.status(this.status)}  stage ${this.stage}  elapsed ${this.elapsed()}`];
+    if (this.setup) {
+      out.push(cut(`setup   ${this.setup.summary}`));
+      // Its live output while it runs; once the turn starts, the commands take the space.
+      if (this.setup.running || !this.commands.length) for (const l of this.setup.lines) out.push(color.dim(cut(`  │ ${oneLine(l)}`)));
+    }
     const shown = this.commands.slice(-SHOWN_COMMANDS);
     if (this.commands.length > shown.length) out.push(color.dim(`  … ${this.commands.length - shown.length} earlier command(s)`));
     for (const c of shown) out.push(cut(`  $ ${c.command}`.padEnd(Math.min(60, width - 12))) + `  ${exitText(c)}`);

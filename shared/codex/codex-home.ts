@@ -23,7 +23,13 @@ export function providerFromConfig(config: Pick<Config, 'CODEX_PROVIDER_BASE_URL
 
 const toml = (value: string) => JSON.stringify(value); // a JSON string is a valid TOML basic string
 
-export function configToml(provider: ModelProvider, sandbox: Config['CODEX_SANDBOX']): string {
+/** What a job's environment adds: variables for the agent's commands, and network access through its egress gate. */
+export interface AgentSettings {
+  networkAccess: boolean;
+  set: Record<string, string>;
+}
+
+export function configToml(provider: ModelProvider, sandbox: Config['CODEX_SANDBOX'], agent: AgentSettings = { networkAccess: false, set: {} }): string {
   const local = /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?\//.test(provider.baseUrl + '/');
   return [
     `model = ${toml(provider.model)}`,
@@ -39,10 +45,14 @@ export function configToml(provider: ModelProvider, sandbox: Config['CODEX_SANDB
     // /tmp and $TMPDIR stay read-only for the agent: its scratch space is the workspace.
     'exclude_slash_tmp = true',
     'exclude_tmpdir_env_var = true',
+    // Only with an environment whose agent policy is not "off": the app-server then runs in a network
+    // namespace whose one way out is the job's egress proxy (environment/agent-network.ts).
+    ...(agent.networkAccess ? ['network_access = true'] : []),
     '[shell_environment_policy]',
     // Commands see only core variables (PATH, HOME, …), never anything named like a secret.
     'inherit = "core"',
     'exclude = ["*KEY*", "*SECRET*", "*TOKEN*", "GOOGLE_*", "API_KEYS"]',
+    ...(Object.keys(agent.set).length ? ['[shell_environment_policy.set]', ...Object.entries(agent.set).map(([k, v]) => `${k} = ${toml(v)}`)] : []),
     '[model_providers.jobs]',
     'name = "codex-jobs provider"',
     `base_url = ${toml(provider.baseUrl)}`,
@@ -54,8 +64,8 @@ export function configToml(provider: ModelProvider, sandbox: Config['CODEX_SANDB
   ].join('\n');
 }
 
-export async function writeCodexHome(codexHome: string, provider: ModelProvider, sandbox: Config['CODEX_SANDBOX']): Promise<void> {
-  await writeFile(path.join(codexHome, 'config.toml'), configToml(provider, sandbox), { mode: 0o600 });
+export async function writeCodexHome(codexHome: string, provider: ModelProvider, sandbox: Config['CODEX_SANDBOX'], agent?: AgentSettings): Promise<void> {
+  await writeFile(path.join(codexHome, 'config.toml'), configToml(provider, sandbox, agent), { mode: 0o600 });
 }
 
 /** Variables the Codex child may inherit; everything else of the function (keys, secrets, GOOGLE_*) is dropped. */

@@ -3,7 +3,7 @@
 import type { Usage } from '../jobs/job-document.js';
 import { ZERO_USAGE } from '../jobs/job-document.js';
 import { AppServerClient, AppServerError, type Notification } from './app-server-client.js';
-import { processIsolation } from './process-isolation.js';
+import { processIsolation, type ProcessIsolation } from './process-isolation.js';
 
 /** lease: the run lost its lease (it stops itself; another holder owns the job now). */
 export type TurnStop = 'cancel' | 'timeout' | 'budget' | 'lease';
@@ -26,6 +26,8 @@ export interface TurnRequest {
   resumeThreadId?: string | null;
   /** Aborting it cancels the turn (turn/interrupt, then background terminals cleaned). */
   signal?: AbortSignal;
+  /** How the app-server is contained; default: the host's (process-isolation.ts). An environment's agent network passes its gate. */
+  isolation?: ProcessIsolation;
   onEvent?: (type: string, data: Record<string, unknown>) => void;
 }
 
@@ -94,7 +96,7 @@ export function eventFromItem(item: Record<string, unknown>): { type: string; da
 export async function runTurn(req: TurnRequest): Promise<TurnOutcome> {
   const started = Date.now();
   const emit = req.onEvent ?? (() => undefined);
-  const server = new AppServerClient({ bin: req.bin, root: req.jobRoot, cwd: req.workspace, env: req.env, isolation: await processIsolation() });
+  const server = new AppServerClient({ bin: req.bin, root: req.jobRoot, cwd: req.workspace, env: req.env, isolation: req.isolation ?? (await processIsolation()) });
   let threadId: string | null = null;
   let turnId: string | null = null;
   let usage: Usage = { ...ZERO_USAGE };

@@ -20,6 +20,7 @@ export class EventSink {
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
   private discarded = false;
+  private redact: (data: Record<string, unknown>) => Record<string, unknown> = (d) => d;
 
   constructor(
     private readonly store: JobStore,
@@ -31,9 +32,14 @@ export class EventSink {
     private readonly fence?: HolderFence,
   ) {}
 
+  /** Every event pushed from now on passes through this first (an environment's secrets become ***). */
+  redactWith(redact: (data: Record<string, unknown>) => Record<string, unknown>): void {
+    this.redact = redact;
+  }
+
   push(type: string, data: Record<string, unknown>): void {
     if (this.discarded) return;
-    this.buffer.push({ seq: this.nextSeq++, type, at: new Date().toISOString(), data: boundedEventData(data) });
+    this.buffer.push({ seq: this.nextSeq++, type, at: new Date().toISOString(), data: boundedEventData(this.redact(data)) });
     if (this.buffer.length >= this.maxBatch) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), this.flushMs);
   }

@@ -26,6 +26,9 @@ import { restoreSession, saveSession, sessionOrder } from './session-store.js';
 import { withCost } from '../usage/model-prices.js';
 import { recordJobChanges, skippedEventData } from '../workspace/job-changes.js';
 import { prepareWorkspace } from '../workspace/prepare-workspace.js';
+import { agentCodexSettings, defaultEnvironmentDeps, prepareJobEnvironment, stoppedBeforeTurn, type EnvironmentDeps, type PreparedEnvironment } from '../environment/job-environment.js';
+import { SecretRedactor } from '../environment/secret-redaction.js';
+import { redactingWriter } from '../environment/redacting-writer.js';
 
 export interface ProcessorDeps {
   config: Config;
@@ -35,6 +38,8 @@ export interface ProcessorDeps {
   log: Logger;
   holder: string;
   runTurn?: (req: TurnRequest) => Promise<TurnOutcome>;
+  /** (v4) Where a job's environment comes from, and the settings its run reads (default: from config). */
+  environment?: EnvironmentDeps;
   /** Releases the clients (tests and tools; a function instance keeps them for its life). */
   close?: () => Promise<void>;
 }
@@ -101,11 +106,19 @@ async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions
     events.push('progress', { stage: name, message });
   };
   let outcome: TurnOutcome | undefined;
+  let environment: PreparedEnvironment | null = null;
   let terminalWriteTried = false;
   try {
     events.push('claimed', { holder, attempt: job.attempts });
     if (!probe.ok) throw new JobFailure('internal', probe.message);
-    await writeCodexHome(workspace.codexHome, providerFromConfig(config), config.CODEX_SANDBOX);
+    const envDeps = deps.environment ?? defaultEnvironmentDeps(config);
+    const envInput = envDeps.of(job);
+    // Secrets become *** in everything the run records from here on (events, result, objects).
+    const redactor = new SecretRedactor(envInput?.secrets ?? {});
+    events.redactWith((data) => redactor.value(data));
+    // Every object of this run carries its attempt: a later attempt's object is never replaced.
+    const objects = redactingWriter(new AttemptWriter(blobs, guard, attemptOrder(job.attempts)), redactor);
+    await writeCodexHome(workspace.codexHome, providerFromConfig(config), config.CODEX_SANDBOX, agentCodexSettings(envInput));
     const prepared = await prepareWorkspace({
       config,
       blobs,
@@ -116,18 +129,21 @@ async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions
     });
     if (prepared.skipped.length) events.push('workspace_skipped', skippedEventData(prepared.skipped));
     const resumeThreadId = prepared.resumeThreadId;
-    const before = await snapshotWorkspace(workspace.workspace);
     stage('workspace_ready', resumeThreadId ? 'workspace restored from the session' : 'workspace ready');
+    const remaining = () => Math.max(0, job.timeout_ms - (Date.now() - started));
+    environment = envInput && (await prepareJobEnvironment({ job, env: envInput, deps: envDeps, config, dirs: workspace, blobs, objects, guard, emit: (type, data) => events.push(type, data), timeoutMs: remaining(), signal: cancel.signal }));
+    const before = await snapshotWorkspace(workspace.workspace); // after setup: what it installed is not an output
     stage('codex_running', 'codex is working');
-    outcome = await (deps.runTurn ?? realRunTurn)({
+    outcome = environment?.stop ? stoppedBeforeTurn(environment.stop) : await (deps.runTurn ?? realRunTurn)({
       bin: config.CODEX_BIN,
       jobRoot: workspace.root,
       workspace: workspace.workspace,
-      env: scrubbedEnv(process.env, workspace, config.OPENAI_API_KEY),
+      env: { ...scrubbedEnv(process.env, workspace, config.OPENAI_API_KEY), ...environment?.agent?.serverEnv },
+      ...(environment?.agent ? { isolation: environment.agent.isolation } : {}),
       prompt: job.prompt,
       model: config.CODEX_MODEL,
       sandbox: config.CODEX_SANDBOX,
-      timeoutMs: Math.max(0, job.timeout_ms - (Date.now() - started)),
+      timeoutMs: remaining(),
       outputSchema: job.output_schema,
       maxTotalTokens: job.max_total_tokens,
       resumeThreadId,
@@ -138,12 +154,10 @@ async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions
     await guard.check(); // the turn may have outlived the lease (a frozen or partitioned run)
     const v = verdict(job, outcome);
     stage('uploading', 'uploading created files');
-    // Every object of this run carries its attempt: a later attempt's object is never replaced.
-    const objects = new AttemptWriter(blobs, guard, attemptOrder(job.attempts));
     const changes = await recordJobChanges(objects, config.OUTPUTS_BUCKET, job.job_id, prepared, log);
     const { created, truncated, seen } = await collectOutputs(config, job.job_id, workspace.workspace, before, changes?.outputs);
     if (changes && truncated) for (const c of [changes.full, changes.inDocument]) c.truncated = true; // the output caps cut the outputs
-    const result: JobResult = {
+    const result: JobResult = redactor.value({
       exit_code: exitCodeOf(outcome, v),
       final_message: outcome.finalMessage,
       ...(v.structured === undefined ? {} : { structured_output: v.structured }),
@@ -156,7 +170,8 @@ async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions
       thread_id: outcome.threadId,
       ...(truncated ? { outputs_truncated: true } : {}),
       changes: changes?.inDocument ?? null,
-    };
+      ...(environment ? { setup: environment.setup } : {}),
+    });
     events.push('finished', { status: v.status, ...(v.error ? { error: v.error } : {}) });
     const sessionObjects = new AttemptWriter(blobs, guard, sessionOrder(job, job.attempts));
     await Promise.all([
@@ -193,6 +208,7 @@ async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions
     unwatch();
     options.relinquish?.removeEventListener('abort', giveBack);
     await outcome?.closed; // never remove a workspace under a live process
+    await environment?.close();
     await workspace.remove().catch((err: Error) => log.error('could not remove the workspace', { error: err, path: workspace.root }));
   }
 }

@@ -1,7 +1,8 @@
 // SSRF rules for callback URLs, applied at enqueue and again at delivery. The URL must be https
 // (http only with ALLOW_INSECURE_CALLBACKS) and every address its host resolves to must be public
 // unicast, unless the host, the address or a CIDR around it is in CALLBACK_ALLOWLIST. The checked
-// addresses are returned so the delivery connects to exactly those (no DNS rebinding).
+// addresses are returned so the delivery connects to exactly those (no DNS rebinding). The address
+// rules are exported: the jobs' egress policy (shared/environment/network-policy.ts) applies the same ones.
 import { lookup } from 'node:dns/promises';
 import ipaddr from 'ipaddr.js';
 import type { Config } from '../config.js';
@@ -28,12 +29,12 @@ export function addressPolicyFromConfig(config: Pick<Config, 'ALLOW_INSECURE_CAL
   return { allowInsecure: config.ALLOW_INSECURE_CALLBACKS, allowlist: config.CALLBACK_ALLOWLIST };
 }
 
-type Address = ipaddr.IPv4 | ipaddr.IPv6;
+export type Address = ipaddr.IPv4 | ipaddr.IPv6;
 
 const MAX_URL_LENGTH = 2048;
 
 /** Names that reach the machine itself or the cloud metadata server, whatever DNS says. */
-function internalNameReason(host: string): string | undefined {
+export function internalNameReason(host: string): string | undefined {
   if (host === 'localhost' || host.endsWith('.localhost')) return 'is a loopback name';
   if (host === 'metadata.google.internal' || host === 'metadata' || host === 'metadata.goog') return 'is the cloud metadata server';
   if (host.endsWith('.internal') || host.endsWith('.local') || host.endsWith('.home.arpa')) return 'is a private-use name';
@@ -73,7 +74,7 @@ const rangeReasons: Record<string, string> = {
 const IPV4_COMPATIBLE = ipaddr.parseCIDR('::/96');
 const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR('2000::/3');
 
-function addressReason(address: Address): string | undefined {
+export function addressReason(address: Address): string | undefined {
   const range = address.range();
   if (range !== 'unicast') return rangeReasons[range] ?? `a special-purpose address (${range})`;
   if (address.kind() === 'ipv6') {
@@ -93,7 +94,7 @@ function normalise(address: Address): Address {
     : address;
 }
 
-function parseAddress(text: string): Address | undefined {
+export function parseAddress(text: string): Address | undefined {
   const bare = text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text;
   if (ipaddr.IPv6.isValid(bare)) return normalise(ipaddr.IPv6.parse(bare));
   // Strict dotted-quad only: the URL parser already turned decimal/octal/hex spellings into one.
@@ -101,13 +102,13 @@ function parseAddress(text: string): Address | undefined {
   return undefined;
 }
 
-interface Allowlist {
+export interface Allowlist {
   hosts: Set<string>;
   suffixes: string[];
   ranges: Array<[Address, number]>;
 }
 
-function compileAllowlist(entries: string[]): Allowlist {
+export function compileAllowlist(entries: string[]): Allowlist {
   const list: Allowlist = { hosts: new Set(), suffixes: [], ranges: [] };
   for (const raw of entries) {
     const entry = raw.trim().toLowerCase().replace(/\.$/, '');
@@ -130,11 +131,11 @@ function compileAllowlist(entries: string[]): Allowlist {
   return list;
 }
 
-function hostAllowed(list: Allowlist, host: string): boolean {
+export function hostAllowed(list: Allowlist, host: string): boolean {
   return list.hosts.has(host) || list.suffixes.some((suffix) => host.endsWith(suffix));
 }
 
-function addressAllowed(list: Allowlist, address: Address): boolean {
+export function addressAllowed(list: Allowlist, address: Address): boolean {
   return list.ranges.some(([net, bits]) => net.kind() === address.kind() && address.match(net, bits));
 }
 
@@ -148,7 +149,7 @@ const MAX_CONCURRENT_LOOKUPS = 2;
 let lookupsRunning = 0;
 const lookupQueue: Array<() => void> = [];
 
-async function systemResolve(host: string): Promise<string[]> {
+export async function systemResolve(host: string): Promise<string[]> {
   if (lookupsRunning >= MAX_CONCURRENT_LOOKUPS) await new Promise<void>((resolve) => lookupQueue.push(resolve));
   lookupsRunning++;
   try {
@@ -161,7 +162,7 @@ async function systemResolve(host: string): Promise<string[]> {
 }
 
 /** The resolver's answer, or a timeout error (code ETIMEOUT) after `timeoutMs`. */
-function withDeadline<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+export function withDeadline<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(Object.assign(new Error(`lookup timed out after ${timeoutMs} ms`), { code: 'ETIMEOUT' })), timeoutMs);

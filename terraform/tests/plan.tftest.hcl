@@ -270,3 +270,49 @@ run "sweeper_every_minute" {
     error_message = "the dead-letter subscription back to the processor has no dead-letter topic and keeps a message at most a day"
   }
 }
+
+# Environments (v4): ENV_SECRETS_KEY is a secret of the API (seals) and of what runs jobs (opens), like
+# WEBHOOK_SECRET is the notifier's; the cache and private-host settings reach the processors and the
+# worker; caches under env-cache/ of the results bucket expire after env_cache_ttl_days.
+run "environment_settings" {
+  command = plan
+  variables {
+    env_cache_max_bytes       = 1073741824
+    env_cache_ttl_days        = 3
+    network_private_allowlist = ["registry.internal.example", "10.1.0.0/16"]
+  }
+
+  assert {
+    condition     = join(",", sort([for key in keys(google_secret_manager_secret_iam_member.accessor) : key if endswith(key, " ENV_SECRETS_KEY")])) == "enqueue ENV_SECRETS_KEY,processor ENV_SECRETS_KEY,processor-priority ENV_SECRETS_KEY,worker ENV_SECRETS_KEY"
+    error_message = "exactly enqueue, the processors and the worker may read the ENV_SECRETS_KEY secret"
+  }
+
+  assert {
+    condition = alltrue([for name in ["processor", "processor-priority"] : contains(
+      [for e in google_cloud_run_v2_service.codex[name].template[0].containers[0].env : "${e.name}=${e.value_source[0].secret_key_ref[0].secret}" if length(e.value_source) > 0],
+      "ENV_SECRETS_KEY=codex-jobs-env-secrets-key"
+    )]) && contains([for v in google_cloudfunctions2_function.fn["enqueue"].service_config[0].secret_environment_variables : "${v.key}=${v.secret}"], "ENV_SECRETS_KEY=codex-jobs-env-secrets-key")
+    error_message = "ENV_SECRETS_KEY is a secret environment variable of enqueue and the processors"
+  }
+
+  assert {
+    condition     = contains([for e in google_cloud_run_v2_worker_pool.worker.template[0].containers[0].env : "${e.name}=${e.value_source[0].secret_key_ref[0].secret}" if length(e.value_source) > 0], "ENV_SECRETS_KEY=codex-jobs-env-secrets-key")
+    error_message = "the worker gets ENV_SECRETS_KEY from Secret Manager"
+  }
+
+  assert {
+    condition = alltrue([for name in ["processor", "processor-priority"] : (
+      { for e in google_cloud_run_v2_service.codex[name].template[0].containers[0].env : e.name => e.value if contains(["ENV_CACHE_MAX_BYTES", "ENV_CACHE_TTL_DAYS", "NETWORK_PRIVATE_ALLOWLIST"], e.name) } ==
+      { ENV_CACHE_MAX_BYTES = "1073741824", ENV_CACHE_TTL_DAYS = "3", NETWORK_PRIVATE_ALLOWLIST = "registry.internal.example,10.1.0.0/16" }
+      )]) && (
+      { for e in google_cloud_run_v2_worker_pool.worker.template[0].containers[0].env : e.name => e.value if contains(["ENV_CACHE_MAX_BYTES", "ENV_CACHE_TTL_DAYS", "NETWORK_PRIVATE_ALLOWLIST"], e.name) } ==
+      { ENV_CACHE_MAX_BYTES = "1073741824", ENV_CACHE_TTL_DAYS = "3", NETWORK_PRIVATE_ALLOWLIST = "registry.internal.example,10.1.0.0/16" }
+    )
+    error_message = "the cache and private-host settings reach the processors and the worker"
+  }
+
+  assert {
+    condition     = length([for r in google_storage_bucket.data["results"].lifecycle_rule : r if try(one(r.condition).age == 3 && contains(one(r.condition).matches_prefix, "env-cache/"), false)]) == 1 && length([for r in google_storage_bucket.data["outputs"].lifecycle_rule : r if try(contains(one(r.condition).matches_prefix, "env-cache/"), false)]) == 0
+    error_message = "the results bucket (only) deletes env-cache/ objects after env_cache_ttl_days"
+  }
+}

@@ -1,9 +1,12 @@
 // The console's Environments view in a real browser against the local stack: linked from the nav,
 // it lists the caller's environments (name, setup's first line, secret names, each phase's network
 // policy with the defaults), never a secret's value, nor another owner's environment; no CSP
-// violation, no serious axe-core finding, and nothing but 127.0.0.1 reached. A job page names its environment.
+// violation, no serious axe-core finding, and nothing but 127.0.0.1 reached. A job page names its environment
+// and shows its setup output and network decisions in the timeline.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { Firestore } from '@google-cloud/firestore';
+import { FirestoreJobStore } from '../../shared/store/firestore-job-store.js';
 import { startStack, type Stack } from '../../dev/stack.js';
 import { openBrowser, seriousAxeViolations, type BrowserSession } from '../support/browser.js';
 import { requireEmulators } from '../support/test-env.js';
@@ -63,13 +66,30 @@ test('the nav opens Environments: names, setup first line, secret names and netw
   assert.deepEqual(await seriousAxeViolations(page), []);
 });
 
-test('a job page names the environment the job runs with and links to the list', async () => {
+test('a job page names the environment the job runs with, shows setup output and network events, and links to the list', async () => {
   const res = await fetch(`${stack.apiUrl}/jobs`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'k'.repeat(24) }, body: JSON.stringify({ prompt: 'with env', environment: 'node-app' }) });
   const { job_id } = (await res.json()) as { job_id: string };
+  // The events a processor records for the setup phase (no processor runs in this stack).
+  const firestore = new Firestore({ projectId: stack.config.GOOGLE_CLOUD_PROJECT });
+  const at = new Date().toISOString();
+  await new FirestoreJobStore(firestore).appendEvents(job_id, [
+    { seq: 1, at, type: 'setup', data: { stage: 'started', cache: 'miss' } },
+    { seq: 2, at, type: 'setup', data: { stage: 'output', line: 'added 3 packages in 2s' } },
+    { seq: 3, at, type: 'network', data: { phase: 'setup', host: 'registry.npmjs.org', port: 443, method: 'CONNECT', allowed: true } },
+    { seq: 4, at, type: 'setup', data: { stage: 'finished', exit_code: 0, duration_ms: 2100, cache: 'saved' } },
+    { seq: 5, at, type: 'network', data: { phase: 'agent', host: 'example.com', port: 443, allowed: false, reason: 'the agent policy is off' } },
+  ]);
+  await firestore.terminate();
   const page = browser.page;
   await page.evaluate((h) => (location.hash = h), `#/jobs/${job_id}`);
   const link = page.locator('a[data-environment="node-app"]');
   await link.waitFor();
+  await page.locator('li.event-network').nth(1).waitFor();
+  assert.equal(await page.locator('li.event-setup .setup-line').textContent(), 'added 3 packages in 2s');
+  assert.match((await page.locator('li.event-setup').last().textContent())!, /finished.*exit 0.*cache saved/);
+  const refused = page.locator('li.event-network:has([data-allowed="false"])');
+  assert.match((await refused.textContent())!, /agent.*refused.*example\.com:443.*the agent policy is off/);
+  assert.match((await page.locator('li.event-network:has([data-allowed="true"])').textContent())!, /setup.*allowed.*CONNECT registry\.npmjs\.org:443/);
   assert.match((await link.locator('xpath=..').textContent())!, /node-app · secrets NPM_TOKEN/);
   await link.click();
   await page.getByRole('heading', { name: 'Environments' }).waitFor();

@@ -2,7 +2,7 @@
 // submit a job (document + message), deliver its message as Pub/Sub would, and watch the results.
 import { randomUUID } from 'node:crypto';
 import { startScriptedModel, type ModelReply, type ModelRequest, type ScriptedModel } from '../../dev/scripted-model.js';
-import { newJobDocument, specFromRequest, type JobDocument } from '../../shared/jobs/job-document.js';
+import { newJobDocument, specFromRequest, type JobDocument, type ResolvedEnvironment } from '../../shared/jobs/job-document.js';
 import { newJobId } from '../../shared/jobs/job-id.js';
 import { messageFromJob } from '../../shared/jobs/job-message.js';
 import { jobRequestSchema, type JobRequestInput } from '../../shared/jobs/job-request.js';
@@ -20,7 +20,7 @@ export interface ProcessorHarness {
   deps: ProcessorDeps;
   results: Awaited<ReturnType<typeof collectTopic>>;
   /** Builds a queued job; writes its document unless `writeDocument` is false. */
-  submit(request: JobRequestInput, options?: { writeDocument?: boolean; owner?: string; createdAt?: string }): Promise<{ job: JobDocument; message: PubSubMessage }>;
+  submit(request: JobRequestInput, options?: { writeDocument?: boolean; owner?: string; createdAt?: string; environment?: ResolvedEnvironment | null }): Promise<{ job: JobDocument; message: PubSubMessage }>;
   deliver(message: PubSubMessage, deps?: ProcessorDeps): Promise<DeliveryVerdict>;
   /** A second processor instance (another lease holder) on the same emulators. */
   otherProcessor(): ProcessorDeps;
@@ -50,7 +50,7 @@ export async function processorHarness(overrides: Record<string, string> = {}, r
     results,
     async submit(request, options = {}) {
       const parsed = jobRequestSchema(timeoutLimits(env.config)).parse(request);
-      const job = newJobDocument(specFromRequest(parsed, { job_id: newJobId(), owner: options.owner ?? 'alice', source: 'http', source_ref: null, lane: laneFor(parsed, env.config), ...(options.createdAt ? { created_at: options.createdAt } : {}) }), env.config.JOB_TTL_DAYS);
+      const job = newJobDocument(specFromRequest(parsed, { job_id: newJobId(), owner: options.owner ?? 'alice', source: 'http', source_ref: null, lane: laneFor(parsed, env.config), ...(options.createdAt ? { created_at: options.createdAt } : {}), ...(options.environment !== undefined ? { environment: options.environment } : {}) }), env.config.JOB_TTL_DAYS);
       if (options.writeDocument !== false) await deps.store.create(job);
       return { job, message: pushMessage(job) };
     },

@@ -1,5 +1,6 @@
 // The event timeline of a job (GET /jobs/{id}/events): commands with their exit codes and output,
-// agent messages, token usage, progress stages, and the rest as compact JSON.
+// agent messages, token usage, progress stages, the setup phase (its stages and output lines), network
+// decisions (a host reached or refused), and the rest as compact JSON.
 import type { JobEvent } from '../../../shared/jobs/job-document.js';
 import { h, type Child } from '../dom.js';
 import { count, duration, timeAgo } from '../format.js';
@@ -19,11 +20,41 @@ function commandBody(d: Record<string, unknown>): Child[] {
   ];
 }
 
+/** `setup` {stage: started|output|finished, line?, exit_code?, duration_ms?, cache?, stopped?}. */
+function setupBody(d: Record<string, unknown>): Child[] {
+  const kind = h('span', { class: 'event-kind' }, 'Setup');
+  switch (d.stage) {
+    case 'output':
+      return [h('div', { class: 'event-head' }, kind, h('code', { class: 'setup-line' }, str(d.line)))];
+    case 'started':
+      return [h('div', { class: 'event-head' }, kind, h('span', { class: 'badge' }, 'started'), h('span', {}, `cache ${str(d.cache)}${d.script ? ` · running ${str(d.script)}` : ''}`))];
+    default: {
+      const exit = num(d.exit_code);
+      return [h('div', { class: 'event-head' }, kind, h('span', { class: 'badge' }, 'finished'),
+        d.stopped ? h('span', { class: 'badge exit-fail' }, `stopped (${str(d.stopped)})`) : exit === undefined ? null : h('span', { class: `badge ${exit === 0 ? 'exit-ok' : 'exit-fail'}` }, `exit ${exit}`),
+        h('span', { class: 'muted' }, `cache ${str(d.cache)}${num(d.duration_ms) !== undefined ? ` · ${duration(num(d.duration_ms)!)}` : ''}`))];
+    }
+  }
+}
+
+/** `network` {phase, host, port, method?, allowed, reason?}: one per host and decision. */
+function networkBody(d: Record<string, unknown>): Child[] {
+  const allowed = d.allowed === true;
+  return [h('div', { class: 'event-head' }, h('span', { class: 'event-kind' }, 'Network'), h('span', { class: 'badge' }, str(d.phase)),
+    h('span', { class: `badge ${allowed ? 'exit-ok' : 'exit-fail'}`, 'data-allowed': String(allowed) }, allowed ? 'allowed' : 'refused'),
+    h('code', { class: 'network-host' }, `${d.method ? `${str(d.method)} ` : ''}${str(d.host)}:${str(d.port)}`),
+    d.reason ? h('span', { class: 'muted' }, str(d.reason)) : null)];
+}
+
 function body(e: JobEvent): Child[] {
   const d = e.data;
   switch (e.type) {
     case 'command':
       return commandBody(d);
+    case 'setup':
+      return setupBody(d);
+    case 'network':
+      return networkBody(d);
     case 'agent_message':
       return [h('div', { class: 'event-head' }, h('span', { class: 'event-kind' }, 'Agent message')), h('p', { class: 'message' }, str(d.text))];
     case 'token_usage':

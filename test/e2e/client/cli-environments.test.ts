@@ -1,6 +1,7 @@
 // The environments from the terminal and the SDK, against the local stack: `env put NAME -f env.yaml`
 // (YAML or JSON; --secret from the shell), `env list`, `env get`, `env rm`, `submit --env NAME`; and
-// client.environments.* with jobs.create({environment}). A secret's value is never printed.
+// client.environments.* with jobs.create({environment}); `watch` shows the setup phase (its output,
+// then the turn). A secret's value is never printed.
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -103,4 +104,26 @@ test('SDK: environments.put/get/list/delete and jobs.create({environment}) by na
   await sdk.environments.delete('sdk-env');
   await assert.rejects(sdk.environments.get('sdk-env'), (err: unknown) => err instanceof CodexJobsError && err.code === 'not_found' && err.status === 404);
   await assert.rejects(sdk.jobs.create({ prompt: 'x', environment: 'sdk-env' }), (err: unknown) => err instanceof CodexJobsError && err.details?.[0]?.field === 'environment');
+});
+
+test('watch shows the setup phase: its output lines as they come, how it ended, then the turn', async () => {
+  const yaml = path.join(dir, 'watch.yaml');
+  writeFileSync(yaml, ['setup: |', '  echo preparing-deps', '  echo deps-ready', 'network:', '  setup: "off"', ''].join('\n'));
+  assert.equal((await runCli([...authed(), 'env', 'put', 'watch-env', '-f', yaml], { home: home.home })).code, 0);
+  const submitted = await runCli([...authed(), 'submit', '--env', 'watch-env', '--timeout-ms', '120000', 'go [[cmd:echo the-turn]] [[final:done]]'], { home: home.home });
+  assert.equal(submitted.code, 0, submitted.stderr);
+  const watched = await runCli([...authed(), 'watch', submitted.stdout.trim()], { home: home.home });
+  assert.equal(watched.code, 0, watched.stdout + watched.stderr);
+  const out = watched.stderr;
+  const at = (re: RegExp) => {
+    const i = out.search(re);
+    assert.ok(i >= 0, `${re} not in:\n${out}`);
+    return i;
+  };
+  const started = at(/setup started \(cache none\)/);
+  const first = at(/setup │ preparing-deps/);
+  const second = at(/setup │ deps-ready/);
+  const finished = at(/setup finished: exit 0 · cache none/);
+  const turn = at(/\$ .*echo the-turn.*exit 0/);
+  assert.ok(started < first && first < second && second < finished && finished < turn, out);
 });

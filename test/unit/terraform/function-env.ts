@@ -10,6 +10,8 @@ const processorReads: readonly EnvName[] = [
   'MAX_ATTEMPTS', 'JOB_LEASE_MS', 'JOB_TTL_DAYS', 'OUTPUTS_BUCKET', 'RESULTS_BUCKET', 'RESULTS_TOPIC', 'LOG_LEVEL',
   'UPLOADS_BUCKET', 'WORKSPACE_MAX_BYTES', 'WORKSPACE_MAX_FILES', 'GIT_CREDENTIALS', 'GIT_ALLOWLIST', 'ALLOW_INSECURE_GIT',
   'OUTPUT_MAX_FILES', 'OUTPUT_MAX_BYTES', 'PROCESSOR_CONCURRENCY',
+  // Environments: secrets opened for setup, the cache cap (and its lifecycle age), the private hosts a policy may reach.
+  'ENV_SECRETS_KEY', 'ENV_CACHE_MAX_BYTES', 'ENV_CACHE_TTL_DAYS', 'NETWORK_PRIVATE_ALLOWLIST',
 ];
 
 /** The producers route a job to its lane (shared/jobs/job-lane.ts) and check timeout_ms against it. */
@@ -21,6 +23,8 @@ export const FUNCTION_ENV: Record<FunctionSpec['name'], readonly EnvName[]> = {
     'ALLOW_INSECURE_CALLBACKS', 'JOBS_TOPIC', 'PRIORITY_JOBS_TOPIC', 'RESULTS_TOPIC', 'UPLOADS_BUCKET', 'OUTPUTS_BUCKET',
     'RESULTS_BUCKET', 'JOB_TTL_DAYS', 'LOG_LEVEL', 'K_REVISION',
     'GIT_ALLOWLIST', 'ALLOW_INSECURE_GIT',
+    // Seals environment secrets (PUT /environments, an inline environment at submit).
+    'ENV_SECRETS_KEY',
   ],
   processor: processorReads,
   'processor-priority': processorReads,
@@ -46,7 +50,7 @@ export const FUNCTION_ENV: Record<FunctionSpec['name'], readonly EnvName[]> = {
 };
 
 /** Values that must come from Secret Manager, never from a plain environment variable. */
-export const SECRET_ENV: readonly EnvName[] = ['API_KEYS', 'WEBHOOK_SECRET', 'OPENAI_API_KEY', 'GIT_CREDENTIALS'];
+export const SECRET_ENV: readonly EnvName[] = ['API_KEYS', 'WEBHOOK_SECRET', 'OPENAI_API_KEY', 'GIT_CREDENTIALS', 'ENV_SECRETS_KEY'];
 
 /** Secret Manager ids that may be left unset (null): the secret is then wired nowhere and the code's default applies. */
 export const OPTIONAL_SECRET_ENV: readonly EnvName[] = ['GIT_CREDENTIALS'];

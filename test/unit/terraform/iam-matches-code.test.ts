@@ -24,11 +24,11 @@ interface Uses {
 }
 
 /** What the processors' job code (the long-lane worker's too) calls. */
-const RUNS_JOBS: Uses = { firestore: true, publishes: ['results'], views: [], buckets: { uploads: 'read', outputs: 'write', results: 'write' }, signs: false, secrets: ['GIT_CREDENTIALS', 'OPENAI_API_KEY'] };
+const RUNS_JOBS: Uses = { firestore: true, publishes: ['results'], views: [], buckets: { uploads: 'read', outputs: 'write', results: 'write' }, signs: false, secrets: ['ENV_SECRETS_KEY', 'GIT_CREDENTIALS', 'OPENAI_API_KEY'] };
 
 /** What each function's code calls (and the worker's: functions/worker/index.ts). */
 const USES: Record<string, Uses> = {
-  enqueue: { firestore: true, publishes: ['jobs', 'priority_jobs', 'long', 'results'], views: ['jobs'], buckets: { uploads: 'write', outputs: 'read', results: 'read' }, signs: true, secrets: ['API_KEYS'] },
+  enqueue: { firestore: true, publishes: ['jobs', 'priority_jobs', 'long', 'results'], views: ['jobs'], buckets: { uploads: 'write', outputs: 'read', results: 'read' }, signs: true, secrets: ['API_KEYS', 'ENV_SECRETS_KEY'] },
   processor: RUNS_JOBS,
   'processor-priority': RUNS_JOBS,
   'storage-trigger': { firestore: true, publishes: ['jobs', 'priority_jobs', 'long', 'results'], views: [], buckets: { uploads: 'read' }, signs: false, secrets: [] },

@@ -47,9 +47,9 @@ describe('terraform settings from variables', () => {
     settings = Object.entries(tf.locals.from_variables as Record<string, string>).map(([env, expr]) => setting(env, expr));
   });
 
-  it('sets the workspace, git, output, long-lane, processor, sweep and webhook resend settings', () => {
+  it('sets the workspace, git, output, long-lane, processor, sweep, webhook resend and environment settings', () => {
     assert.deepEqual(settings.map((s) => s.env).sort(), [
-      'ALLOW_INSECURE_GIT', 'GIT_ALLOWLIST', 'MAX_LONG_JOB_TIMEOUT_MS', 'OUTPUT_MAX_BYTES', 'OUTPUT_MAX_FILES',
+      'ALLOW_INSECURE_GIT', 'ENV_CACHE_MAX_BYTES', 'ENV_CACHE_TTL_DAYS', 'GIT_ALLOWLIST', 'MAX_LONG_JOB_TIMEOUT_MS', 'NETWORK_PRIVATE_ALLOWLIST', 'OUTPUT_MAX_BYTES', 'OUTPUT_MAX_FILES',
       'PROCESSOR_CONCURRENCY', 'SWEEP_BATCH', 'WEBHOOK_RESEND_AFTER_MS', 'WORKSPACE_MAX_BYTES', 'WORKSPACE_MAX_FILES',
     ]);
   });

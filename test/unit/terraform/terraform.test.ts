@@ -55,6 +55,8 @@ describe('terraform/ matches the code', () => {
       'api_keys_secret', 'environment', 'git_credentials_secret', 'job_timeout_seconds', 'max_concurrent_jobs', 'max_priority_jobs',
       'openai_api_key_secret', 'processor_concurrency', 'project_id', 'region', 'sweep_batch', 'webhook_resend_after_seconds', 'webhook_secret_secret',
       'enable_example_schedules',
+      // Environments: the key that seals their secrets, the dependency cache, the private hosts a policy may reach.
+      'env_secrets_key_secret', 'env_cache_max_bytes', 'env_cache_ttl_days', 'network_private_allowlist',
       // The image and the long-lane worker (worker-variables.tf).
       'image', 'long_job_timeout_seconds', 'worker_concurrency', 'worker_instances',
       // Memory of what runs Codex (sizing-variables.tf).
@@ -223,6 +225,14 @@ describe('terraform/ matches the code', () => {
     assert.equal(nested(bucket, 'versioning').enabled, '${each.value.versioning}');
     assert.equal(nested(nested(bucket, 'lifecycle_rule'), 'condition').age, '${each.value.delete_after_days}');
     assert.match(JSON.stringify(bucket), /matches_prefix[^\]]*inputs\//, 'workspace uploads under inputs/ expire after 7 days');
+    const rules = (bucket.dynamic as Record<string, Block[]>).lifecycle_rule ?? [];
+    const cacheRule = rules.find((r) => JSON.stringify(r).includes('env-cache/'));
+    assert.ok(cacheRule, 'a lifecycle rule deletes env-cache/ objects');
+    assert.equal(cacheRule.for_each, '${each.key == "results" ? [1] : []}', 'on the results bucket only');
+    const cacheCondition = nested(nested(cacheRule, 'content'), 'condition');
+    assert.equal(cacheCondition.age, '${var.env_cache_ttl_days}');
+    assert.deepEqual(cacheCondition.matches_prefix, ['env-cache/']);
+    assert.equal(tf.variables.env_cache_ttl_days!.default, 7);
     const notification = resource(tf, 'google_storage_notification', 'uploads');
     assert.equal(notification.bucket, '${google_storage_bucket.data["uploads"].name}');
     assert.equal(notification.topic, '${google_pubsub_topic.all[local.topics.storage_events].id}');
