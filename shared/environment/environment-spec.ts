@@ -13,13 +13,16 @@ export const MAX_SECRETS = 32;
 export const COMMON_DEPENDENCIES = '@common-dependencies';
 
 // A host name, a `*.` wildcard of one, or the preset. IPs are allowed as hosts (NETWORK_PRIVATE_ALLOWLIST still decides private ones).
+const ALLOW_ENTRY = /^(@common-dependencies|(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*|[0-9a-fA-F:.]+)$/;
 const allowEntrySchema = z
   .string()
   .min(1)
   .max(253)
-  .refine((s) => s === COMMON_DEPENDENCIES || /^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(s) || /^[0-9a-fA-F:.]+$/.test(s), {
+  .refine((s) => ALLOW_ENTRY.test(s), {
     error: `an allow entry is a host name, a *. wildcard (*.example.com) or ${COMMON_DEPENDENCIES}`,
-  });
+  })
+  // The OpenAPI document states the same rule (a refine is not carried over by itself).
+  .meta({ pattern: ALLOW_ENTRY.source });
 
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'CONNECT'] as const;
 

@@ -14,7 +14,8 @@ export const MAX_USAGE_DAYS = 366;
 const date = z
   .string()
   .regex(DATE_PATTERN, 'expected a date YYYY-MM-DD')
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a calendar date');
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a calendar date')
+  .meta({ format: 'date' });
 
 export const usageQuerySchema = z
   .strictObject({

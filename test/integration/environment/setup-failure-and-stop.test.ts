@@ -1,6 +1,7 @@
 // A failing setup ends the job `setup_failed` with its exit code and last lines, and no turn runs;
 // a setup that outlives the job's timeout_ms is stopped like a turn, with nothing it started left;
 // setup runs in the job's private temp view (it sees no other job's folder).
+import { appFolderUnderTemp } from '../../../shared/codex/private-temp.js';
 import assert from 'node:assert/strict';
 import { unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -64,7 +65,9 @@ test('setup runs in the private temp view of its job: the temp area holds only i
     const jobTmp = lines.find((l) => l.startsWith('tmpdir:'))!.slice('tmpdir:'.length);
     assert.ok(!listing.includes(path.basename(decoy)), `setup saw a file of the shared temp dir: ${listing.join(' ')}`);
     // `codex sandbox` makes its own codex-daemon-UID folder at start, in the job's private tmpfs.
-    const seen = listing.filter((e) => !/^codex-daemon-\d+$/.test(e));
+    // The app's own folder stays visible when it is installed under the temp dir (a CI clone): private-temp.ts.
+    const app = new Set(appFolderUnderTemp([tmp]).map((a) => path.relative(tmp, a).split(path.sep)[0]));
+    const seen = listing.filter((e) => !/^codex-daemon-\d+$/.test(e) && !app.has(e));
     assert.deepEqual(seen, [path.relative(tmp, jobTmp).split(path.sep)[0]], 'only the way to its own job folder');
   } finally {
     await unlink(decoy);
