@@ -40,6 +40,8 @@ locals {
         LONG_JOBS_TOPIC         = local.long_jobs_topic_env
         GIT_ALLOWLIST           = local.from_variables.GIT_ALLOWLIST
         ALLOW_INSECURE_GIT      = local.from_variables.ALLOW_INSECURE_GIT
+        # Submit refuses past a quota; GET /usage shows each quota with what remains.
+        QUOTAS = local.from_variables.QUOTAS
       }
       secrets = {
         API_KEYS = var.api_keys_secret
@@ -104,6 +106,8 @@ locals {
         LONG_JOBS_TOPIC         = local.long_jobs_topic_env
         WORKSPACE_MAX_BYTES     = local.from_variables.WORKSPACE_MAX_BYTES
         WORKSPACE_MAX_FILES     = local.from_variables.WORKSPACE_MAX_FILES
+        # A dropped job is held to its owner's quotas as a submitted one is.
+        QUOTAS = local.from_variables.QUOTAS
       }
       secrets = {}
     }
@@ -129,6 +133,8 @@ locals {
         LOG_LEVEL               = local.settings.LOG_LEVEL
         MAX_LONG_JOB_TIMEOUT_MS = local.from_variables.MAX_LONG_JOB_TIMEOUT_MS
         LONG_JOBS_TOPIC         = local.long_jobs_topic_env
+        # A scheduled job is held to its owner's quotas as a submitted one is.
+        QUOTAS = local.from_variables.QUOTAS
       }
       secrets = {}
     }
@@ -207,6 +213,9 @@ locals {
     ENV_CACHE_MAX_BYTES       = local.from_variables.ENV_CACHE_MAX_BYTES
     ENV_CACHE_TTL_DAYS        = local.from_variables.ENV_CACHE_TTL_DAYS
     NETWORK_PRIVATE_ALLOWLIST = local.from_variables.NETWORK_PRIVATE_ALLOWLIST
+    # The claim applies concurrent_jobs and caps max_total_tokens at the quota left; the result's cost_usd.
+    QUOTAS       = local.from_variables.QUOTAS
+    MODEL_PRICES = local.from_variables.MODEL_PRICES
   }
   # A secret id of null is not wired (git_credentials_secret is optional): secrets.tf and the
   # secret_environment_variables below skip it.

@@ -94,5 +94,8 @@ locals {
     ENV_CACHE_MAX_BYTES       = tostring(var.env_cache_max_bytes)
     ENV_CACHE_TTL_DAYS        = tostring(var.env_cache_ttl_days)
     NETWORK_PRIVATE_ALLOWLIST = join(",", var.network_private_allowlist)
+    # Usage (issue 25): quotas at submit, intake and claim; prices for each job's cost_usd.
+    QUOTAS       = var.quotas
+    MODEL_PRICES = var.model_prices
   }
 }

@@ -157,3 +157,15 @@ variable "network_private_allowlist" {
   type        = list(string)
   default     = []
 }
+
+variable "quotas" {
+  description = "Per-key limits, `name:key=value,...;name2:...` (`*` = every key without its own entry; keys tokens_per_day, tokens_per_month, jobs_per_day, concurrent_jobs); empty = no quotas (QUOTAS, docs/QUOTAS.md)."
+  type        = string
+  default     = ""
+}
+
+variable "model_prices" {
+  description = "What a model's tokens cost, `model=input:cached_input:output` in USD per million tokens, `;`-separated; empty = the code's built-in table (MODEL_PRICES, docs/QUOTAS.md)."
+  type        = string
+  default     = ""
+}

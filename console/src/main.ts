@@ -10,6 +10,7 @@ import { renderNewJob } from './views/new-job.js';
 import { renderQueueStats } from './views/queue-stats.js';
 import { renderSignIn } from './views/sign-in.js';
 import { renderEnvironments } from './views/environments.js';
+import { renderUsage } from './views/usage.js';
 
 const main = document.getElementById('main')!;
 const nav = document.getElementById('nav')!;
@@ -46,7 +47,7 @@ function renderNav(route: string | undefined): void {
   const link = (href: string, label: string, name: string) => h('a', { href, ...(route === name ? { 'aria-current': 'page' } : {}) }, label);
   fill(
     nav,
-    h('ul', {}, h('li', {}, link('#/jobs', 'Jobs', 'jobs')), h('li', {}, link('#/new', 'New job', 'new')), h('li', {}, link('#/stats', 'Queue stats', 'stats')), h('li', {}, link('#/environments', 'Environments', 'environments'))),
+    h('ul', {}, h('li', {}, link('#/jobs', 'Jobs', 'jobs')), h('li', {}, link('#/new', 'New job', 'new')), h('li', {}, link('#/stats', 'Queue stats', 'stats')), h('li', {}, link('#/environments', 'Environments', 'environments')), h('li', {}, link('#/usage', 'Usage', 'usage'))),
     h('button', { type: 'button', id: 'sign-out', onclick: () => (signOut(), ctx.announce('Signed out.')) }, 'Sign out'),
   );
 }
@@ -78,6 +79,9 @@ function render(reason?: string): void {
       break;
     case 'environments':
       dispose = renderEnvironments(ctx);
+      break;
+    case 'usage':
+      dispose = renderUsage(ctx);
       break;
   }
   firstRender = false;

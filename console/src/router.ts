@@ -1,4 +1,4 @@
-// Hash routes (#/jobs, #/jobs/ID, #/new, #/stats, #/environments): the page is one document served at /console,
+// Hash routes (#/jobs, #/jobs/ID, #/new, #/stats, #/environments, #/usage): the page is one document served at /console,
 // so navigation never reloads it and works under any path prefix. Filters ride in the hash's
 // query; the API key never does.
 export type Route =
@@ -6,7 +6,8 @@ export type Route =
   | { view: 'job'; jobId: string }
   | { view: 'new' }
   | { view: 'stats' }
-  | { view: 'environments' };
+  | { view: 'environments' }
+  | { view: 'usage' };
 
 export function parseRoute(hash: string): Route {
   const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
@@ -15,6 +16,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'new') return { view: 'new' };
   if (parts[0] === 'stats') return { view: 'stats' };
   if (parts[0] === 'environments') return { view: 'environments' };
+  if (parts[0] === 'usage') return { view: 'usage' };
   return { view: 'jobs', query: new URLSearchParams(query) };
 }
 

@@ -316,3 +316,34 @@ run "environment_settings" {
     error_message = "the results bucket (only) deletes env-cache/ objects after env_cache_ttl_days"
   }
 }
+
+# Usage (issue 25): QUOTAS reaches every function that applies a quota (submit and GET /usage, intake,
+# the claim), MODEL_PRICES what prices a job (the processors and the worker); the usage collections expire.
+run "usage_settings" {
+  command = plan
+  variables {
+    quotas       = "*:tokens_per_day=1000;ci-bot:concurrent_jobs=2"
+    model_prices = "gpt-5-codex=1.25:0.125:10"
+  }
+
+  assert {
+    condition     = alltrue([for name in ["enqueue", "storage-trigger", "scheduler"] : google_cloudfunctions2_function.fn[name].service_config[0].environment_variables["QUOTAS"] == "*:tokens_per_day=1000;ci-bot:concurrent_jobs=2"]) && !contains(keys(google_cloudfunctions2_function.fn["notifier"].service_config[0].environment_variables), "QUOTAS") && alltrue([for name in ["enqueue", "storage-trigger", "scheduler", "notifier", "sweeper"] : !contains(keys(google_cloudfunctions2_function.fn[name].service_config[0].environment_variables), "MODEL_PRICES")])
+    error_message = "QUOTAS reaches enqueue and the intake functions; MODEL_PRICES none of the Cloud Functions"
+  }
+
+  assert {
+    condition = alltrue([for name in ["processor", "processor-priority"] : (
+      { for e in google_cloud_run_v2_service.codex[name].template[0].containers[0].env : e.name => e.value if contains(["QUOTAS", "MODEL_PRICES"], e.name) } ==
+      { QUOTAS = "*:tokens_per_day=1000;ci-bot:concurrent_jobs=2", MODEL_PRICES = "gpt-5-codex=1.25:0.125:10" }
+      )]) && (
+      { for e in google_cloud_run_v2_worker_pool.worker.template[0].containers[0].env : e.name => e.value if contains(["QUOTAS", "MODEL_PRICES"], e.name) } ==
+      { QUOTAS = "*:tokens_per_day=1000;ci-bot:concurrent_jobs=2", MODEL_PRICES = "gpt-5-codex=1.25:0.125:10" }
+    )
+    error_message = "QUOTAS and MODEL_PRICES reach the processors and the worker"
+  }
+
+  assert {
+    condition     = alltrue([for key in ["usage/expire_at", "usage_records/expire_at"] : length(google_firestore_field.override[key].ttl_config) == 1])
+    error_message = "usage days and usage_records markers have a TTL policy on expire_at"
+  }
+}

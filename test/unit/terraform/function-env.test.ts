@@ -55,4 +55,14 @@ describe('terraform/ function environments match the code', () => {
     assert.match(String(tf.locals.identity_secrets), /for fn, spec in local\.functions : fn => spec\.secrets[\s\S]*worker = local\.worker_secrets/);
     assert.match(String(tf.locals.secret_bindings), /for fn, secrets in local\.identity_secrets : \{ for env_name, secret in secrets : "\$\{fn\} \$\{env_name\}" => \{ fn = fn, secret = secret \} if secret != null \}/);
   });
+
+  it('gives QUOTAS to every function that applies a quota (submit, intake, claim) and MODEL_PRICES to those that price a job', () => {
+    const gets = (env: string) => Object.entries(functions).filter(([, fn]) => env in fn.env).map(([name]) => name).sort();
+    assert.deepEqual(gets('QUOTAS'), ['enqueue', 'processor', 'processor-priority', 'scheduler', 'storage-trigger']);
+    assert.deepEqual(gets('MODEL_PRICES'), ['processor', 'processor-priority']);
+    // The long lane's worker runs the same claim and pricing (worker_env is processor_env less PROCESSOR_CONCURRENCY).
+    assert.equal((tf.locals.processor_env as Record<string, string>).QUOTAS, '${local.from_variables.QUOTAS}');
+    assert.equal((tf.locals.processor_env as Record<string, string>).MODEL_PRICES, '${local.from_variables.MODEL_PRICES}');
+    assert.match(String(tf.locals.worker_env), /local\.processor_env : name => value if name != "PROCESSOR_CONCURRENCY"/);
+  });
 });

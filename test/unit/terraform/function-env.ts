@@ -12,6 +12,8 @@ const processorReads: readonly EnvName[] = [
   'OUTPUT_MAX_FILES', 'OUTPUT_MAX_BYTES', 'PROCESSOR_CONCURRENCY',
   // Environments: secrets opened for setup, the cache cap (and its lifecycle age), the private hosts a policy may reach.
   'ENV_SECRETS_KEY', 'ENV_CACHE_MAX_BYTES', 'ENV_CACHE_TTL_DAYS', 'NETWORK_PRIVATE_ALLOWLIST',
+  // Usage: the claim applies concurrent_jobs and the token quota left (QUOTAS); the result's cost (MODEL_PRICES).
+  'QUOTAS', 'MODEL_PRICES',
 ];
 
 /** The producers route a job to its lane (shared/jobs/job-lane.ts) and check timeout_ms against it. */
@@ -25,6 +27,8 @@ export const FUNCTION_ENV: Record<FunctionSpec['name'], readonly EnvName[]> = {
     'GIT_ALLOWLIST', 'ALLOW_INSECURE_GIT',
     // Seals environment secrets (PUT /environments, an inline environment at submit).
     'ENV_SECRETS_KEY',
+    // Quotas at submit (429 quota_exceeded) and in GET /usage.
+    'QUOTAS',
   ],
   processor: processorReads,
   'processor-priority': processorReads,
@@ -32,10 +36,14 @@ export const FUNCTION_ENV: Record<FunctionSpec['name'], readonly EnvName[]> = {
     'GOOGLE_CLOUD_PROJECT', 'UPLOADS_BUCKET', 'JOBS_TOPIC', 'PRIORITY_JOBS_TOPIC', 'RESULTS_TOPIC', 'STORAGE_EVENTS_TOPIC',
     ...laneReads, 'CALLBACK_ALLOWLIST', 'ALLOW_INSECURE_CALLBACKS', 'JOB_TTL_DAYS', 'LOG_LEVEL',
     'WORKSPACE_MAX_BYTES', 'WORKSPACE_MAX_FILES',
+    // Intake jobs are held to quotas (shared/intake/intake-jobs.ts).
+    'QUOTAS',
   ],
   scheduler: [
     'GOOGLE_CLOUD_PROJECT', 'JOBS_TOPIC', 'PRIORITY_JOBS_TOPIC', 'RESULTS_TOPIC', 'SCHEDULES_TOPIC', ...laneReads,
     'CALLBACK_ALLOWLIST', 'ALLOW_INSECURE_CALLBACKS', 'JOB_TTL_DAYS', 'LOG_LEVEL',
+    // Intake jobs are held to quotas (shared/intake/intake-jobs.ts).
+    'QUOTAS',
   ],
   notifier: [
     'GOOGLE_CLOUD_PROJECT', 'WEBHOOK_SECRET', 'WEBHOOK_RETRY_DELAYS', 'WEBHOOK_TIMEOUT_MS', 'CALLBACK_ALLOWLIST',

@@ -16,7 +16,7 @@ interface Setting {
   render: (value: unknown) => string;
 }
 
-/** Reads `${tostring(var.x)}`, `${tostring(var.x * 1000)}`, `${join(",", var.x)}` and `${var.x ? "1" : "0"}`. */
+/** Reads `${tostring(var.x)}`, `${tostring(var.x * 1000)}`, `${join(",", var.x)}`, `${var.x ? "1" : "0"}` and `${var.x}` (a string). */
 function setting(env: string, expression: string): Setting {
   const variable = /var\.([a-z_]+)/.exec(expression)?.[1];
   assert.ok(variable, `from_variables.${env}: no variable in ${expression}`);
@@ -25,6 +25,7 @@ function setting(env: string, expression: string): Setting {
   if (expression.startsWith('${tostring(')) render = (v) => String(Number(v) * (scale ? Number(scale[1]) : 1));
   else if (expression.startsWith('${join(",", ')) render = (v) => (v as string[]).join(',');
   else if (/\? "1" : "0"\}$/.test(expression)) render = (v) => (v ? '1' : '0');
+  else if (/^\$\{var\.[a-z_]+\}$/.test(expression)) render = (v) => String(v);
   else throw new Error(`from_variables.${env}: unexpected expression ${expression}`);
   return { env: env as EnvName, variable, render };
 }
@@ -47,11 +48,21 @@ describe('terraform settings from variables', () => {
     settings = Object.entries(tf.locals.from_variables as Record<string, string>).map(([env, expr]) => setting(env, expr));
   });
 
-  it('sets the workspace, git, output, long-lane, processor, sweep, webhook resend and environment settings', () => {
+  it('sets the workspace, git, output, long-lane, processor, sweep, webhook resend, environment and usage settings', () => {
     assert.deepEqual(settings.map((s) => s.env).sort(), [
-      'ALLOW_INSECURE_GIT', 'ENV_CACHE_MAX_BYTES', 'ENV_CACHE_TTL_DAYS', 'GIT_ALLOWLIST', 'MAX_LONG_JOB_TIMEOUT_MS', 'NETWORK_PRIVATE_ALLOWLIST', 'OUTPUT_MAX_BYTES', 'OUTPUT_MAX_FILES',
-      'PROCESSOR_CONCURRENCY', 'SWEEP_BATCH', 'WEBHOOK_RESEND_AFTER_MS', 'WORKSPACE_MAX_BYTES', 'WORKSPACE_MAX_FILES',
+      'ALLOW_INSECURE_GIT', 'ENV_CACHE_MAX_BYTES', 'ENV_CACHE_TTL_DAYS', 'GIT_ALLOWLIST', 'MAX_LONG_JOB_TIMEOUT_MS', 'MODEL_PRICES', 'NETWORK_PRIVATE_ALLOWLIST', 'OUTPUT_MAX_BYTES', 'OUTPUT_MAX_FILES',
+      'PROCESSOR_CONCURRENCY', 'QUOTAS', 'SWEEP_BATCH', 'WEBHOOK_RESEND_AFTER_MS', 'WORKSPACE_MAX_BYTES', 'WORKSPACE_MAX_FILES',
     ]);
+  });
+
+  it('passes quotas and model_prices through as written, strings that default to empty', () => {
+    for (const [variable, env] of [['quotas', 'QUOTAS'], ['model_prices', 'MODEL_PRICES']] as const) {
+      assert.equal(tf.variables[variable]!.type, '${string}');
+      assert.equal(tf.variables[variable]!.default, '');
+      assert.equal((tf.locals.from_variables as Record<string, string>)[env], `\${var.${variable}}`);
+    }
+    // A value terraform passes on is what the config parses.
+    assert.deepEqual(parseConfig({ QUOTAS: '*:tokens_per_day=1000;ci:concurrent_jobs=2' }).QUOTAS.get('ci'), { concurrent_jobs: 2 });
   });
 
   it("defaults each variable to the code's default", () => {

@@ -63,6 +63,8 @@ describe('terraform/ matches the code', () => {
       'dependency_cache_bytes', 'processor_memory_gib', 'worker_memory_gib',
       // Workspaces and outputs (workspace-variables.tf).
       'allow_insecure_git', 'git_allowlist', 'output_max_bytes', 'output_max_files', 'workspace_max_bytes', 'workspace_max_files',
+      // Usage (issue 25): QUOTAS and MODEL_PRICES.
+      'quotas', 'model_prices',
     ].sort());
   });
 

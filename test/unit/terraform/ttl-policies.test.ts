@@ -14,6 +14,9 @@ const WRITERS: Record<string, string> = {
   rate_limits: 'shared/api/rate-limit.ts',
   idempotency: 'shared/api/idempotency.ts',
   webhook_deliveries: 'shared/webhooks/delivery-store.ts',
+  // Day counters (400 days) and the counted-once markers (JOB_TTL_DAYS): issue 25.
+  usage: 'shared/usage/usage-ledger.ts',
+  usage_records: 'shared/usage/usage-ledger.ts',
 };
 
 test('each collection that carries expire_at has a TTL policy', async () => {
@@ -32,4 +35,13 @@ test('each collection that carries expire_at has a TTL policy', async () => {
 test('webhook_deliveries records are written with an expire_at Timestamp', () => {
   const source = readFileSync(path.join(repoRoot, WRITERS.webhook_deliveries!), 'utf8');
   assert.match(source, /expire_at: Timestamp\.from/);
+});
+
+test('usage days and usage_records markers are written with an expire_at Timestamp', () => {
+  const ledger = readFileSync(path.join(repoRoot, WRITERS.usage!), 'utf8');
+  // The marker's (JOB_TTL_DAYS, as long as the job) and the day's (USAGE_DAY_TTL_DAYS after its date).
+  assert.match(ledger, /expire_at: Timestamp\.fromMillis\(now \+ this\.recordTtlDays \* 86_400_000\)/);
+  assert.match(ledger, /expire_at: Timestamp\.fromMillis\(Date\.parse\(`\$\{date\}T00:00:00Z`\) \+ USAGE_DAY_TTL_DAYS \* 86_400_000\)/);
+  // The submit-time count creates the day too, so it must carry the same expiry.
+  assert.match(readFileSync(path.join(repoRoot, 'shared/usage/submit-quota.ts'), 'utf8'), /expire_at: Timestamp\.fromMillis\(Date\.parse\(`\$\{date\}T00:00:00Z`\) \+ USAGE_DAY_TTL_DAYS/);
 });
