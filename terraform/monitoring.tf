@@ -67,6 +67,8 @@ resource "time_sleep" "log_metrics_visible" {
     failed_jobs        = google_logging_metric.failed_jobs.id
     dead_lettered_jobs = google_logging_metric.dead_lettered_jobs.id
     sandbox_refusals   = google_logging_metric.sandbox_refusals.id
+    # log-metrics.tf's, of which alerts.tf's failure ratio reads finished_jobs.
+    finished_jobs = google_logging_metric.codex["finished_jobs"].id
   }
 }
 
@@ -74,6 +76,8 @@ resource "google_monitoring_alert_policy" "jobs" {
   display_name = "codex-jobs (${var.environment}): failed jobs, dead letters, sandbox refusals"
   combiner     = "OR"
   user_labels  = local.labels
+  # alerts.tf: where every codex-jobs policy notifies.
+  notification_channels = var.alert_notification_channels
 
   conditions {
     display_name = "More than ${local.failed_jobs_alert_threshold} failed jobs in 15 minutes"

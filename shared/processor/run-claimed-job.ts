@@ -29,6 +29,7 @@ import { prepareWorkspace } from '../workspace/prepare-workspace.js';
 import { agentCodexSettings, defaultEnvironmentDeps, prepareJobEnvironment, stoppedBeforeTurn, type EnvironmentDeps, type PreparedEnvironment } from '../environment/job-environment.js';
 import { SecretRedactor } from '../environment/secret-redaction.js';
 import { redactingWriter } from '../environment/redacting-writer.js';
+import { jobFinishedFields, jobFinishedMessage } from '../telemetry/job-finished-log.js';
 
 export interface ProcessorDeps {
   config: Config;
@@ -221,7 +222,7 @@ async function finish(deps: ProcessorDeps, job: JobDocument, status: TerminalSta
     deps.log.warn('job was no longer ours when it ended; result not recorded', { job_id: job.job_id });
     return null;
   }
-  deps.log.info(`job ${status}`, { job_id: job.job_id, status, error_code: done.error?.code, execution_time_ms: done.result?.execution_time_ms });
+  deps.log.info(jobFinishedMessage(done), jobFinishedFields(done)); // the log-based metrics' line (monitoring.tf)
   // Recorded: from here a failure can only leave the result unsent (never a second outcome).
   await sendRecordedResult(deps.store, deps.queue, done, deps.log);
   return done;

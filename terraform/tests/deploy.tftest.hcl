@@ -100,8 +100,8 @@ run "alert_waits_for_its_metrics" {
   command = plan
 
   assert {
-    condition     = time_sleep.log_metrics_visible.create_duration == "600s" && length(time_sleep.log_metrics_visible.triggers) == 3
-    error_message = "the alert policy waits ten minutes after its three log-based metrics are made"
+    condition     = time_sleep.log_metrics_visible.create_duration == "600s" && length(time_sleep.log_metrics_visible.triggers) == 4
+    error_message = "the alert policy waits ten minutes after the log-based metrics they read are made"
   }
 
   assert {

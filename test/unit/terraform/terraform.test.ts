@@ -65,6 +65,8 @@ describe('terraform/ matches the code', () => {
       'allow_insecure_git', 'git_allowlist', 'output_max_bytes', 'output_max_files', 'workspace_max_bytes', 'workspace_max_files',
       // Usage (issue 25): QUOTAS and MODEL_PRICES.
       'quotas', 'model_prices',
+      // Alerts (issue 26, monitoring-variables.tf): thresholds and where they notify.
+      'alert_notification_channels', 'alert_oldest_unacked_age_seconds', 'alert_dead_letter_messages', 'alert_failure_ratio', 'alert_failure_ratio_window_seconds',
     ].sort());
   });
 
@@ -297,7 +299,7 @@ describe('terraform/ matches the code', () => {
     assert.match(String(failed.filter), /jsonPayload\.message=\\?"job failed\\?"/);
     assert.match(String(dead.filter), /jsonPayload\.message=\\?"job message dead-lettered\\?"/);
     const processor = (file: string) => readFileSync(path.join(repoRoot, 'shared/processor', file), 'utf8');
-    assert.match(processor('run-claimed-job.ts'), /`job \$\{status\}`, \{[^}]*\bstatus\b/, 'run-claimed-job.ts logs `job ${status}` with a status field');
+    assert.match(processor('run-claimed-job.ts'), /deps\.log\.info\(jobFinishedMessage\(done\), jobFinishedFields\(done\)\)/, 'run-claimed-job.ts logs `job ${status}` with job-finished-log.ts fields (log-metrics-match-the-logs.test.ts checks them)');
     assert.ok(processor('dead-letter.ts').includes("'job message dead-lettered'"), "dead-letter.ts logs 'job message dead-lettered'");
     const policy = JSON.stringify(resource(tf, 'google_monitoring_alert_policy', 'jobs'));
     assert.ok(policy.includes('google_logging_metric.failed_jobs.name') && policy.includes('google_logging_metric.dead_lettered_jobs.name'));
