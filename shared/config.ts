@@ -127,6 +127,9 @@ export const envSchema = z.object({
   WORKER_GRACE_MS: intFrom(0, 90_000_000).default(25_000),
   /** A small HTTP health port for the worker (Cloud Run worker pools and Kubernetes probes); unset = none. */
   WORKER_HEALTH_PORT: intFrom(1, 65_535).optional(),
+  // (v4) Observability, issue 26: the worker's Prometheus endpoint (shared/telemetry/worker-metrics.ts).
+  /** The worker serves Prometheus GET /metrics on this port (GKE scraping); unset = no metrics server. */
+  METRICS_PORT: intFrom(1, 65_535).optional(),
   /** Workspaces (issue 12): limits of an unpacked input, counted on bytes written and entries. */
   WORKSPACE_MAX_BYTES: intFrom(1, 64 * 1024 * 1024 * 1024).default(268_435_456),
   WORKSPACE_MAX_FILES: intFrom(1, 10_000_000).default(20_000),

@@ -8,6 +8,7 @@ import { runClaimedJob, type ProcessorDeps, type RunOptions } from './run-claime
 import { failDeadLettered } from './dead-letter.js';
 import { waitVerdict } from './wait-verdict.js';
 import type { PushOutcome } from '../pubsub/push-handler.js';
+import { observedRun } from '../telemetry/job-run-observer.js';
 
 export type DeliveryVerdict = PushOutcome;
 
@@ -59,7 +60,7 @@ export async function handleJobMessage(deps: ProcessorDeps, message: PubSubMessa
     case 'waiting':
       return waitVerdict(deps, claim.job, claim.wait, log);
     case 'claimed': {
-      const done = await runClaimedJob(deps, claim.job, options);
+      const done = await observedRun(deps.observer, claim.job, options, () => runClaimedJob(deps, claim.job, options));
       // null: the run lost its lease and stopped itself. The message stays, for whoever holds the job now.
       if (!done) return { ack: false, reason: 'lease-lost', message: 'this run lost the job’s lease and stopped; deliver again' };
       return { ack: true, reason: 'ran' };

@@ -30,6 +30,7 @@ import { agentCodexSettings, defaultEnvironmentDeps, prepareJobEnvironment, stop
 import { SecretRedactor } from '../environment/secret-redaction.js';
 import { redactingWriter } from '../environment/redacting-writer.js';
 import { jobFinishedFields, jobFinishedMessage } from '../telemetry/job-finished-log.js';
+import type { JobRunObserver } from '../telemetry/job-run-observer.js';
 
 export interface ProcessorDeps {
   config: Config;
@@ -41,6 +42,8 @@ export interface ProcessorDeps {
   runTurn?: (req: TurnRequest) => Promise<TurnOutcome>;
   /** (v4) Where a job's environment comes from, and the settings its run reads (default: from config). */
   environment?: EnvironmentDeps;
+  /** (v4) Told when a claimed run starts and how it ends (the worker's Prometheus metrics). */
+  observer?: JobRunObserver;
   /** Releases the clients (tests and tools; a function instance keeps them for its life). */
   close?: () => Promise<void>;
 }

@@ -8,6 +8,7 @@ import { Duration, SubscriptionCloseBehaviors, type Message, type PubSub, type S
 import type { PubSubMessage } from '../pubsub/pubsub-message.js';
 import { handleJobMessage, type DeliveryVerdict } from '../processor/handle-job-message.js';
 import type { ProcessorDeps } from '../processor/run-claimed-job.js';
+import type { JobRunObserver } from '../telemetry/job-run-observer.js';
 
 export interface PullWorkerOptions {
   deps: ProcessorDeps;
@@ -17,6 +18,8 @@ export interface PullWorkerOptions {
   graceMs: number;
   /** The longest a message may stay leased: the longest job plus its bookkeeping. */
   maxLeaseMs: number;
+  /** (v4) The observer of one message's run, given when the message arrived (the worker's Prometheus metrics). */
+  observerFor?: (receivedAtMs: number) => JobRunObserver;
   /** Called once per message handled (the per-job log line has the same fields). */
   onHandled?: (record: HandledMessage) => void;
 }
@@ -92,7 +95,7 @@ export function startPullWorker(pubsub: PubSub, options: PullWorkerOptions): Pul
     let outcome: MessageOutcome = 'nacked';
     let reason = 'error';
     try {
-      const verdict = await handleJobMessage({ ...deps, log: jobLog }, toPubSubMessage(message), { relinquish: giveBack.signal });
+      const verdict = await handleJobMessage({ ...deps, log: jobLog, observer: options.observerFor?.(message.received) }, toPubSubMessage(message), { relinquish: giveBack.signal });
       reason = verdict.reason;
       outcome = giveBack.signal.aborted ? 'given_back' : settle(verdict);
     } catch (err) {

@@ -9,6 +9,7 @@ import { createLogger } from '../logging.js';
 import { processorDeps, reportSandbox } from '../processor/processor-http.js';
 import type { ProcessorDeps } from '../processor/run-claimed-job.js';
 import { startHealthServer } from './health-server.js';
+import { startWorkerMetrics } from '../telemetry/worker-metrics.js';
 import { startPullWorker, type PullWorker } from './pull-worker.js';
 
 /** A leased message outlives its job by the lease (a last renewal) and the time outputs take. */
@@ -34,6 +35,7 @@ export async function runWorkerProcess(config: Config): Promise<PullWorker> {
   // The rejection (logged first as `the processor refuses to start: …`) ends dist/functions/worker.js.
   // It also refuses WORKER_CONCURRENCY > 1 where jobs cannot be isolated from each other.
   await reportSandbox(deps, { name: 'WORKER_CONCURRENCY', value: config.WORKER_CONCURRENCY });
+  const metrics = config.METRICS_PORT ? await startWorkerMetrics(config.METRICS_PORT, deps.log) : undefined;
   const pubsub = pubsubClient(config);
   const worker = startPullWorker(pubsub, {
     deps,
@@ -41,9 +43,10 @@ export async function runWorkerProcess(config: Config): Promise<PullWorker> {
     concurrency: config.WORKER_CONCURRENCY,
     graceMs: config.WORKER_GRACE_MS,
     maxLeaseMs: config.MAX_LONG_JOB_TIMEOUT_MS + config.JOB_LEASE_MS + LEASE_MARGIN_MS,
+    ...(metrics ? { observerFor: metrics.observerFor } : {}),
   });
   const health = config.WORKER_HEALTH_PORT ? await startHealthServer(config.WORKER_HEALTH_PORT, worker, config.WORKER_CONCURRENCY) : undefined;
-  deps.log.info('worker pulling', { subscription: config.LONG_JOBS_SUBSCRIPTION, concurrency: config.WORKER_CONCURRENCY, grace_ms: config.WORKER_GRACE_MS, holder: deps.holder });
+  deps.log.info('worker pulling', { subscription: config.LONG_JOBS_SUBSCRIPTION, concurrency: config.WORKER_CONCURRENCY, grace_ms: config.WORKER_GRACE_MS, holder: deps.holder, ...(metrics ? { metrics: metrics.address } : {}) });
   const shutdown = (signal: string) => {
     if (worker.draining()) return;
     deps.log.info(`${signal}: draining`, { running: worker.running() });
@@ -51,6 +54,7 @@ export async function runWorkerProcess(config: Config): Promise<PullWorker> {
       .drain()
       .then(async () => {
         health?.close();
+        await metrics?.close();
         await Promise.allSettled([pubsub.close(), deps.close?.()]);
       })
       // Exit once stdout has flushed: a pipe write still queued at process.exit would be lost.

@@ -44,6 +44,29 @@ describe('deploy/k8s runs the worker where its sandbox works, and never cuts a j
     assert.deepEqual(container.volumeMounts, [{ name: 'tmp', mountPath: '/tmp' }]);
   });
 
+  it('serves Prometheus /metrics on METRICS_PORT and tells every kind of Prometheus to scrape it', () => {
+    const config = parseConfig({ GOOGLE_CLOUD_PROJECT: 'example-project', ...env });
+    const port = (container.ports as Doc[]).find((p) => p.name === 'metrics')!;
+    assert.equal(port.containerPort, config.METRICS_PORT, 'the container port is the one the worker listens on');
+    assert.notEqual(config.METRICS_PORT, config.WORKER_HEALTH_PORT);
+    const annotations = deployment.spec.template.metadata.annotations as Record<string, string>;
+    assert.deepEqual([annotations['prometheus.io/scrape'], annotations['prometheus.io/port'], annotations['prometheus.io/path']], ['true', String(config.METRICS_PORT), '/metrics']);
+    const labels = deployment.spec.template.metadata.labels as Record<string, string>;
+    const selects = (selector: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
+    const [service, monitor] = docs('metrics-servicemonitor.yaml');
+    assert.equal(service!.kind, 'Service');
+    assert.ok(selects(service!.spec.selector), 'the Service selects the worker pods');
+    assert.deepEqual(service!.spec.ports, [{ name: 'metrics', port: config.METRICS_PORT, targetPort: 'metrics' }]);
+    assert.equal(monitor!.kind, 'ServiceMonitor');
+    assert.deepEqual(monitor!.spec.selector.matchLabels, Object.fromEntries(Object.entries(service!.metadata.labels as Record<string, string>).filter(([k]) => k in monitor!.spec.selector.matchLabels)));
+    assert.deepEqual(monitor!.spec.endpoints.map((e: Doc) => [e.port, e.path]), [['metrics', '/metrics']]);
+    const [gmp] = docs('metrics-podmonitoring.yaml');
+    assert.equal(gmp!.kind, 'PodMonitoring');
+    assert.ok(selects(gmp!.spec.selector.matchLabels), 'the PodMonitoring selects the worker pods');
+    assert.deepEqual(gmp!.spec.endpoints.map((e: Doc) => [e.port, e.path]), [['metrics', '/metrics']]);
+    for (const d of [service!, monitor!, gmp!]) assert.equal(d.metadata.namespace, deployment.metadata.namespace);
+  });
+
   it('gives the gcp-pubsub scaler the subscription as a full resource name, and no key it does not have', () => {
     const scaled = docs('scaledobject.yaml').find((d) => d.kind === 'ScaledObject')!;
     const trigger = (scaled.spec.triggers as Doc[])[0]!;
