@@ -29,6 +29,9 @@ const list = z.string().transform((v) =>
     .filter(Boolean),
 );
 
+/** OTLP over HTTP only (traces): the exporters this build ships. */
+const otlpProtocol = z.enum(['http/protobuf', 'http/json'], { error: 'expected http/protobuf or http/json (OTLP over gRPC is not supported here)' });
+
 /** A push request lives at most 600 s (the ack deadline): a push-lane job gets 540 s of it at most. */
 export const PUSH_LANE_MAX_JOB_TIMEOUT_MS = 540_000;
 
@@ -160,6 +163,20 @@ export const envSchema = z.object({
   ENV_CACHE_TTL_DAYS: intFrom(1, 3650).default(7),
   /** Private hosts, addresses or CIDR ranges a job's network policy may reach; never a metadata address. */
   NETWORK_PRIVATE_ALLOWLIST: list.pipe(z.array(privateAllowEntry)).default([]),
+  // Traces (v4, shared/telemetry/tracing.ts): OTLP where an endpoint is set, Cloud Trace in GCP, nowhere
+  // otherwise. The OTLP exporter reads the other standard OTEL_EXPORTER_OTLP_* variables (headers, timeout) itself.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  OTEL_EXPORTER_OTLP_PROTOCOL: otlpProtocol.optional(),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: otlpProtocol.optional(),
+  /** `otlp`, `google_cloud_trace` (GKE: GCP without Cloud Run's variables) or `none`; unset: by the rule above. */
+  OTEL_TRACES_EXPORTER: z.enum(['otlp', 'google_cloud_trace', 'none']).optional(),
+  OTEL_SDK_DISABLED: flag.default(false),
+  /** Set by Cloud Run (services and worker pools); with no emulator host set, they mean "in GCP" (Cloud Trace). */
+  K_SERVICE: z.string().optional(),
+  CLOUD_RUN_WORKER_POOL: z.string().optional(),
+  PUBSUB_EMULATOR_HOST: z.string().optional(),
+  FIRESTORE_EMULATOR_HOST: z.string().optional(),
 });
 
 /** Variables whose empty value means "off" rather than "use the default". */

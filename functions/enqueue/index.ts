@@ -4,6 +4,8 @@ import { createApiHandler } from '../../shared/api/api-app.js';
 import { apiDeps } from '../../shared/api/api-runtime.js';
 import { installFrameworkErrorEnvelope } from '../../shared/api/framework-error-envelope.js';
 import { loadConfig } from '../../shared/config.js';
+import { startTracing } from '../../shared/telemetry/tracing.js';
 
 installFrameworkErrorEnvelope();
+await startTracing('enqueue', loadConfig()); // off: returns at once, loading nothing
 functions.http('enqueue', createApiHandler(apiDeps(loadConfig())));

@@ -7,6 +7,8 @@
 //   job is ended `failed` (internal) before any processor can run it — unless one already does, in
 //   which case the publish did go out and the answer is 202.
 import type { JobDocument } from '../jobs/job-document.js';
+import { noteJob } from '../telemetry/spans.js';
+import { withJobTrace } from '../telemetry/trace-context.js';
 import { messageFromJob } from '../jobs/job-message.js';
 import type { Logger } from '../logging.js';
 import { publishResultOnce } from '../processor/publish-result.js';
@@ -27,8 +29,10 @@ export interface SubmitContext {
   log: Logger;
 }
 
-export async function queueSubmittedJob(ctx: SubmitContext, job: JobDocument, idempotent: boolean): Promise<void> {
+export async function queueSubmittedJob(ctx: SubmitContext, submitted: JobDocument, idempotent: boolean): Promise<void> {
   const { store, queue, recovery } = ctx.deps;
+  const job = withJobTrace(submitted); // the submit span's trace (telemetry/trace-context.ts)
+  noteJob(job);
   try {
     await store.create(job);
   } catch (err) {

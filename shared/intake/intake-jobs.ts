@@ -10,6 +10,7 @@ import type { Logger } from '../logging.js';
 import { publishResultOnce } from '../processor/publish-result.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { JobStore } from '../store/job-store.js';
+import { inIntakeSpan } from '../telemetry/intake-span.js';
 
 export interface IntakeDeps {
   config: Config;
@@ -26,7 +27,11 @@ export interface IntakeOutcome {
 }
 
 /** Creates the queued job (or finds the one a previous delivery made) and publishes it while queued. */
-export async function submitIntakeJob(deps: IntakeDeps, spec: JobSpec): Promise<IntakeOutcome> {
+export async function submitIntakeJob(deps: IntakeDeps, untraced: JobSpec): Promise<IntakeOutcome> {
+  return inIntakeSpan(untraced, (spec) => submitTraced(deps, spec));
+}
+
+async function submitTraced(deps: IntakeDeps, spec: JobSpec): Promise<IntakeOutcome> {
   const refusal = await intakeQuotaRefusal(deps.quotaDb, deps.config.QUOTAS, deps.store, spec);
   if (refusal) return recordRejectedJob(deps, spec, refusal);
   const { created, job } = await deps.store.create(newJobDocument(spec, deps.config.JOB_TTL_DAYS));
@@ -38,7 +43,11 @@ export async function submitIntakeJob(deps: IntakeDeps, spec: JobSpec): Promise<
 }
 
 /** Records a job that cannot run (bad file, bad schedule payload) as failed with bad_request. */
-export async function recordRejectedJob(deps: IntakeDeps, spec: JobSpec, message: string): Promise<IntakeOutcome> {
+export async function recordRejectedJob(deps: IntakeDeps, untraced: JobSpec, message: string): Promise<IntakeOutcome> {
+  return inIntakeSpan(untraced, (spec) => rejectTraced(deps, spec, message));
+}
+
+async function rejectTraced(deps: IntakeDeps, spec: JobSpec, message: string): Promise<IntakeOutcome> {
   const { created, job } = await deps.store.create(failedJobDocument(spec, { code: 'bad_request', message }, deps.config.JOB_TTL_DAYS));
   if (job.status === 'failed' || job.status === 'completed' || job.status === 'cancelled') await publishResultOnce(deps.store, deps.queue, job);
   deps.log.warn('job rejected as bad_request', { job_id: job.job_id, source: spec.source, source_ref: spec.source_ref, reason: message });

@@ -108,6 +108,10 @@ export const jobSpecSchema = z.object({
   created_at: isoTime,
   /** The lane that runs the job (job-lane.ts laneFor); absent on specs made before lanes, which ran on the push lanes. */
   lane: laneSchema.optional(),
+  /** (v4) The job's trace (32 hex), set by its producer; absent on jobs made before traces (shared/telemetry/trace-context.ts). */
+  trace_id: z.string().regex(/^[0-9a-f]{32}$/).optional(),
+  /** (v4) W3C traceparent of the span that made the job: a republished message carries it, so every attempt joins the trace. */
+  trace_parent: z.string().max(128).optional(),
 });
 export type JobSpec = z.infer<typeof jobSpecSchema>;
 

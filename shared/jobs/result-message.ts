@@ -23,6 +23,8 @@ export const resultMessageSchema = z.object({
   callback_url: z.string().nullable().optional(),
   owner: z.string().optional(),
   metadata: z.record(z.string(), z.string()).optional(),
+  /** (v4) The job's trace parent (not in the webhook body): the notifier's spans join the job's trace with it when the message lacks a traceparent attribute. */
+  trace_parent: z.string().max(128).optional(),
 });
 export type ResultMessage = z.infer<typeof resultMessageSchema>;
 
@@ -49,5 +51,6 @@ export function resultMessageFromJob(job: JobDocument): ResultMessage {
     callback_url: job.callback_url,
     owner: job.owner,
     metadata: job.metadata,
+    ...(job.trace_parent ? { trace_parent: job.trace_parent } : {}),
   };
 }

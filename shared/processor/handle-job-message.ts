@@ -1,7 +1,10 @@
 // The processor's entry: one Pub/Sub delivery of a job message. Validates it, claims the job in a
 // transaction and runs it. Deliveries are at least once: a duplicate never runs the job twice; one
 // under a live lease is kept (asked for again later) so the job survives its holder's death.
-import { jobMessageSchema } from '../jobs/job-message.js';
+import { jobMessageSchema, type JobMessage } from '../jobs/job-message.js';
+import type { Logger } from '../logging.js';
+import type { JobStages } from '../telemetry/job-stages.js';
+import { inJobProcessSpan } from '../telemetry/job-process-span.js';
 import { DEAD_LETTER_ATTRIBUTE, messageJson, type PubSubMessage } from '../pubsub/pubsub-message.js';
 import { publishResultOnce } from './publish-result.js';
 import { runClaimedJob, type ProcessorDeps, type RunOptions } from './run-claimed-job.js';
@@ -32,16 +35,22 @@ export async function handleJobMessage(deps: ProcessorDeps, message: PubSubMessa
     return { ack: true, reason: 'bad schema' };
   }
   const spec = parsed.data;
+  // One span per delivery (job.process), in the job's trace carried on the message (trace-context.ts).
+  return inJobProcessSpan(deps.config.GOOGLE_CLOUD_PROJECT, message, spec, log, (stages, traced) => handleJob({ ...deps, log: traced }, message, spec, traced, { stages, ...options }));
+}
+
+async function handleJob(deps: ProcessorDeps, message: PubSubMessage, spec: JobMessage, log: Logger, options: RunOptions & { stages: JobStages }): Promise<DeliveryVerdict> {
   if (message.attributes[DEAD_LETTER_ATTRIBUTE] !== undefined) {
     return { ack: true, reason: await failDeadLettered(deps, spec, Number(message.attributes[DEAD_LETTER_ATTRIBUTE])) };
   }
-  const claim = await deps.store.claim(spec, {
+  const claim = await options.stages.run('job.claim', () => deps.store.claim(spec, {
     holder: deps.holder,
     leaseMs: deps.config.JOB_LEASE_MS,
     maxAttempts: deps.config.MAX_ATTEMPTS,
     ttlDays: deps.config.JOB_TTL_DAYS,
     quotas: deps.config.QUOTAS,
-  });
+  }));
+  options.stages.set({ attempt: claim.job.attempts });
   switch (claim.outcome) {
     case 'busy': {
       // Not acked: if the holder dies, this message is what takes the job over. Pub/Sub redelivers it

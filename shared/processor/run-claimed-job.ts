@@ -31,6 +31,7 @@ import { SecretRedactor } from '../environment/secret-redaction.js';
 import { redactingWriter } from '../environment/redacting-writer.js';
 import { jobFinishedFields, jobFinishedMessage } from '../telemetry/job-finished-log.js';
 import type { JobRunObserver } from '../telemetry/job-run-observer.js';
+import { finishStages, JobStages } from '../telemetry/job-stages.js';
 
 export interface ProcessorDeps {
   config: Config;
@@ -55,6 +56,8 @@ export function resultObjectName(jobId: string): string {
 /** `relinquish`: aborting it gives the job back unfinished (no terminal write), as a worker does at shutdown. */
 export interface RunOptions {
   relinquish?: AbortSignal;
+  /** The attempt's stage timings and spans (telemetry/job-stages.ts), begun by the claim. */
+  stages?: JobStages;
 }
 
 export async function runClaimedJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions = {}): Promise<JobDocument | null> {
@@ -91,12 +94,15 @@ async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions
   });
   const progress = progressWriter(store, job.job_id, log, guard.fence);
   const started = Date.now();
+  const stages = options.stages ?? new JobStages({ job_id: job.job_id, lane: job.lane, attempt: job.attempts });
+  stages.begin('job.workspace');
   // Independent set-up steps run side by side: they are on every job's critical path.
   let setup;
   try {
     setup = await Promise.all([createJobWorkspace(job.job_id), sandboxProbeOnce(config.CODEX_BIN, config.CODEX_SANDBOX)]);
   } catch (err) {
     // Nothing ran yet: let the delivery be retried (the lease then expires or is taken over).
+    stages.end(err);
     stopLease();
     unwatch();
     options.relinquish?.removeEventListener('abort', giveBack);
@@ -135,9 +141,11 @@ async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions
     const resumeThreadId = prepared.resumeThreadId;
     stage('workspace_ready', resumeThreadId ? 'workspace restored from the session' : 'workspace ready');
     const remaining = () => Math.max(0, job.timeout_ms - (Date.now() - started));
+    if (envInput) stages.begin('job.setup');
     environment = envInput && (await prepareJobEnvironment({ job, env: envInput, deps: envDeps, config, dirs: workspace, blobs, objects, guard, emit: (type, data) => events.push(type, data), timeoutMs: remaining(), signal: cancel.signal }));
     const before = await snapshotWorkspace(workspace.workspace); // after setup: what it installed is not an output
     stage('codex_running', 'codex is working');
+    stages.begin('job.turn');
     outcome = environment?.stop ? stoppedBeforeTurn(environment.stop) : await (deps.runTurn ?? realRunTurn)({
       bin: config.CODEX_BIN,
       jobRoot: workspace.root,
@@ -158,6 +166,7 @@ async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions
     await guard.check(); // the turn may have outlived the lease (a frozen or partitioned run)
     const v = verdict(job, outcome);
     stage('uploading', 'uploading created files');
+    stages.begin('job.outputs');
     const changes = await recordJobChanges(objects, config.OUTPUTS_BUCKET, job.job_id, prepared, log);
     const { created, truncated, seen } = await collectOutputs(config, job.job_id, workspace.workspace, before, changes?.outputs);
     if (changes && truncated) for (const c of [changes.full, changes.inDocument]) c.truncated = true; // the output caps cut the outputs
@@ -176,18 +185,16 @@ async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions
       changes: changes?.inDocument ?? null,
       ...(environment ? { setup: environment.setup } : {}),
     });
-    events.push('finished', { status: v.status, ...(v.error ? { error: v.error } : {}) });
     const sessionObjects = new AttemptWriter(blobs, guard, sessionOrder(job, job.attempts));
     await Promise.all([
       uploadOutputs(objects, config.OUTPUTS_BUCKET, job.job_id, workspace.workspace, created, seen, log),
       objects.writeJson(config.RESULTS_BUCKET, resultObjectName(job.job_id), { job_id: job.job_id, attempt: job.attempts, status: v.status, error: v.error, result: { ...result, changes: changes?.full ?? null } }),
       job.session_id && v.status === 'completed' && outcome.threadId ? saveSession(sessionObjects, config.RESULTS_BUCKET, { owner: job.owner, session_id: job.session_id }, workspace, outcome.threadId) : undefined,
-      events.flush(),
       progress.settled(),
       outcome.closed,
     ]);
     terminalWriteTried = true;
-    return await finish(deps, job, v.status, { result, error: v.error });
+    return await finishStages(stages, events, { status: v.status, ...(v.error ? { error: v.error } : {}) }, () => finish(deps, job, v.status, { result, error: v.error }));
   } catch (err) {
     if (guard.lost || err instanceof LeaseLostError) return events.discard();
     // A terminal write that failed may still have committed: never add a second, contradicting outcome.
@@ -198,16 +205,15 @@ async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions
     if (cancelRequested) {
       // Cancelled before the turn (a clone or setup stopped by the abort): the job is cancelled, not failed.
       log.info('the run stopped at a cancel request', { error: err as Error });
-      events.push('finished', { status: 'cancelled' });
-      await Promise.all([events.flush(), progress.settled()]);
-      return await finish(deps, job, 'cancelled', { error: null });
+      await progress.settled();
+      return await finishStages(stages, events, { status: 'cancelled' }, () => finish(deps, job, 'cancelled', { error: null }), err);
     }
     const failure = err instanceof JobFailure ? err : new JobFailure('internal', (err as Error).message);
     log.error('job failed', { error_code: failure.code, error: failure });
-    events.push('finished', { status: 'failed', error: { code: failure.code, message: failure.message } });
-    await Promise.all([events.flush(), progress.settled()]);
-    return await finish(deps, job, 'failed', { error: { code: failure.code, message: failure.message } });
+    await progress.settled();
+    return await finishStages(stages, events, { status: 'failed', error: { code: failure.code, message: failure.message } }, () => finish(deps, job, 'failed', { error: { code: failure.code, message: failure.message } }), err);
   } finally {
+    stages.end(); // a run that lost its lease records nothing, but its span ends
     stopLease();
     unwatch();
     options.relinquish?.removeEventListener('abort', giveBack);

@@ -5,6 +5,7 @@
 import type { Request, Response } from '@google-cloud/functions-framework';
 import { traceFromHeader, type LogFields, type Logger } from '../logging.js';
 import { BadDeliveryError, type HttpDelivery } from './pubsub-message.js';
+import { flushTraces } from '../telemetry/tracing.js';
 
 /**
  * ack: done with the message (whatever happened to the job); retry: come back later, answered 503, or
@@ -41,7 +42,8 @@ export function pushHandler<D>(options: PushHandlerOptions<D>) {
       return;
     }
     try {
-      const outcome = await options.handle(delivery, log);
+      // Spans go out before the answer: after it, a Cloud Run instance may get no CPU to send them.
+      const outcome = await options.handle(delivery, log).finally(flushTraces);
       if (outcome.ack) {
         res.status(204).set('x-verdict', outcome.reason).end();
         return;

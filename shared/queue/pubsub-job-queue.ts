@@ -6,6 +6,7 @@ import { laneFor, laneTopic, type LaneConfig } from '../jobs/job-lane.js';
 import type { ResultMessage } from '../jobs/result-message.js';
 import { sessionOrderingKey } from '../jobs/session-scope.js';
 import type { JobQueue } from './job-queue.js';
+import { traceAttributes } from '../telemetry/trace-context.js';
 
 export class PubSubJobQueue implements JobQueue {
   private readonly topics = new Map<string, Topic>();
@@ -69,7 +70,7 @@ export class PubSubJobQueue implements JobQueue {
     const orderingKey = message.session_id ? sessionOrderingKey({ owner: message.owner, session_id: message.session_id }) : undefined;
     const payload = {
       data: Buffer.from(JSON.stringify(message)),
-      attributes: { job_id: message.job_id, priority: message.priority, source: message.source, lane },
+      attributes: { job_id: message.job_id, priority: message.priority, source: message.source, lane, ...traceAttributes(message.trace_parent) },
       ...(orderingKey ? { orderingKey } : {}),
     };
     try {
@@ -84,7 +85,7 @@ export class PubSubJobQueue implements JobQueue {
   async publishResult(result: ResultMessage): Promise<string> {
     return this.publishSoon(this.topic(this.names.RESULTS_TOPIC), {
       data: Buffer.from(JSON.stringify(result)),
-      attributes: { job_id: result.job_id, status: result.status },
+      attributes: { job_id: result.job_id, status: result.status, ...traceAttributes(result.trace_parent) },
     });
   }
 

@@ -15,6 +15,7 @@ import { deliverWebhook, type AttemptRecord } from './deliver.js';
 import { isFinal, type DeliveryRecord, type FirestoreDeliveryStore } from './delivery-store.js';
 import { webhookIdFor } from './sign.js';
 import { webhookBodyText } from './webhook-body.js';
+import { WebhookSpans } from '../telemetry/webhook-spans.js';
 
 export interface NotifierDeps {
   config: Config;
@@ -86,7 +87,8 @@ export async function notifyResult(deps: NotifierDeps, message: PubSubMessage): 
 
   const { config } = deps;
   const jobId = result.job_id;
-  const log = deps.log.child({ job_id: jobId, callback_origin: origin(callbackUrl) });
+  const spans = new WebhookSpans(config.GOOGLE_CLOUD_PROJECT, message, result);
+  const log = deps.log.child({ job_id: jobId, callback_origin: origin(callbackUrl), ...spans.logFields() });
   const holder = `${deps.instance}:${randomUUID().slice(0, 8)}`;
   const leaseMs = deliveryLeaseMs(config);
   const webhookId = webhookIdFor(jobId);
@@ -122,8 +124,9 @@ export async function notifyResult(deps: NotifierDeps, message: PubSubMessage): 
         lastAttemptAt: record.last_attempt_at,
       },
       {
-        beforeAttempt: () => deps.deliveries.renew(jobId, holder, leaseMs),
+        beforeAttempt: async (attempt) => spans.begin(attempt, await deps.deliveries.renew(jobId, holder, leaseMs)),
         afterAttempt: async (attempt) => {
+          spans.end(attempt);
           const kept = await deps.deliveries.recordAttempt(jobId, holder, attempt);
           logAttempt(log, attempt);
           if (kept && attempt.verdict === 'retry') {

@@ -10,6 +10,7 @@ import type { Route, RouteContext } from '../router.js';
 import { visibleJob } from './get-job.js';
 import { queueSubmittedJob, SubmitUnavailable } from '../queue-submitted-job.js';
 import { checkSubmitQuota } from '../quota-check.js';
+import { tracedSubmit } from '../../telemetry/submit-span.js';
 import { answer } from './submit-job.js';
 import { laneFor, timeoutLimits } from '../../jobs/job-lane.js';
 
@@ -58,4 +59,4 @@ async function rerunJob(ctx: RouteContext): Promise<void> {
   await answer(ctx, job, 202, `job queued (a rerun of ${original.job_id})`, 0);
 }
 
-export const rerunJobRoutes: Route[] = [{ method: 'POST', path: '/jobs/:id/rerun', handle: rerunJob }];
+export const rerunJobRoutes: Route[] = [{ method: 'POST', path: '/jobs/:id/rerun', handle: tracedSubmit('/jobs/{id}/rerun', rerunJob) }];

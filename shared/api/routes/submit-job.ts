@@ -19,6 +19,7 @@ import { checkWorkspace } from '../workspace-check.js';
 import { resolveJobEnvironment } from '../job-environment.js';
 import type { ResolvedEnvironment } from '../../jobs/job-document.js';
 import { checkSubmitQuota } from '../quota-check.js';
+import { tracedSubmit } from '../../telemetry/submit-span.js';
 
 export function jobLinks(baseUrl: string, jobId: string) {
   return { status_url: `${baseUrl}/jobs/${jobId}`, events_url: `${baseUrl}/jobs/${jobId}/events` };
@@ -103,6 +104,6 @@ export async function answer(ctx: RouteContext, job: JobDocument, status: 200 | 
 }
 
 export const submitJobRoutes: Route[] = [
-  { method: 'POST', path: '/jobs', handle: submitJob, leavesFrameworkDomain: true },
-  { method: 'POST', path: '/enqueue', handle: submitJob, leavesFrameworkDomain: true },
+  { method: 'POST', path: '/jobs', handle: tracedSubmit('/jobs', submitJob), leavesFrameworkDomain: true },
+  { method: 'POST', path: '/enqueue', handle: tracedSubmit('/enqueue', submitJob), leavesFrameworkDomain: true },
 ];
