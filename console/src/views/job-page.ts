@@ -14,6 +14,7 @@ import type { Dispose, ViewContext } from '../view.js';
 import { loadDiff } from './diff-view.js';
 import { elapsedText, resultSection, summary, webhookSection } from './job-details.js';
 import { loadOutputs } from './outputs-panel.js';
+import { stageTimelineView } from './stage-timeline.js';
 import { timelineItem } from './timeline.js';
 import { tokenMeter } from './token-meter.js';
 
@@ -44,6 +45,7 @@ export function renderJobPage(ctx: ViewContext, jobId: string): Dispose {
   const diffBox = h('div', { id: 'job-diff' }, h('p', { class: 'muted' }, 'The changes appear when the job ends.'));
   const webhookBox = h('div', { id: 'job-webhook' });
   const meter = tokenMeter();
+  const stagesView = stageTimelineView(); // where the time went (issue 26)
   const error = h('p', { class: 'error', role: 'alert' });
 
   const show = (next: JobDocument) => {
@@ -55,6 +57,7 @@ export function renderJobPage(ctx: ViewContext, jobId: string): Dispose {
     fill(summaryBox, summary(next));
     fill(resultBox, resultSection(next));
     fill(webhookBox, webhookSection(next));
+    stagesView.update(next);
     promptBox.textContent = next.prompt;
     cancelButton.disabled = terminal || next.cancel_requested;
     rerunButton.disabled = false;
@@ -98,6 +101,7 @@ export function renderJobPage(ctx: ViewContext, jobId: string): Dispose {
       tokens = e.data.total_tokens;
       meter.update(tokens, job?.max_total_tokens ?? null);
     }
+    if (e.type === 'stages') stagesView.setStages(e.data);
     if (DOC_EVENTS.has(e.type)) void reread();
   };
 
@@ -137,6 +141,7 @@ export function renderJobPage(ctx: ViewContext, jobId: string): Dispose {
     streamState,
     h('div', { class: 'grid' }, card('Summary', 'summary-title', summaryBox), h('div', {}, meter.element, card('Result', 'result-title', resultBox))),
     card('Prompt', 'prompt-title', promptBox),
+    card('Where the time went', 'stages-title', stagesView.element),
     card('Timeline', 'timeline-title', timeline),
     card('Outputs', 'outputs-title', outputsBox),
     card('Changes', 'changes-title', diffBox),
