@@ -55,7 +55,7 @@ variable "alert_failure_ratio_window_seconds" {
   default     = 3600
 
   validation {
-    condition     = var.alert_failure_ratio_window_seconds >= 300 && var.alert_failure_ratio_window_seconds <= 86400 && var.alert_failure_ratio_window_seconds % 60 == 0
-    error_message = "alert_failure_ratio_window_seconds must be whole minutes between 300 and 86400."
+    condition     = var.alert_failure_ratio_window_seconds >= 300 && var.alert_failure_ratio_window_seconds <= 82800 && var.alert_failure_ratio_window_seconds % 60 == 0
+    error_message = "alert_failure_ratio_window_seconds must be whole minutes between 300 and 82800 (23 h: alerting windows stay under a day)."
   }
 }
