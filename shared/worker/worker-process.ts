@@ -10,6 +10,7 @@ import { processorDeps, reportSandbox } from '../processor/processor-http.js';
 import type { ProcessorDeps } from '../processor/run-claimed-job.js';
 import { startHealthServer } from './health-server.js';
 import { startPullWorker, type PullWorker } from './pull-worker.js';
+import { flushTraces } from '../telemetry/tracing.js';
 
 /** A leased message outlives its job by the lease (a last renewal) and the time outputs take. */
 const LEASE_MARGIN_MS = 15 * 60_000;
@@ -51,7 +52,7 @@ export async function runWorkerProcess(config: Config): Promise<PullWorker> {
       .drain()
       .then(async () => {
         health?.close();
-        await Promise.allSettled([pubsub.close(), deps.close?.()]);
+        await Promise.allSettled([pubsub.close(), deps.close?.(), flushTraces()]); // the last jobs' spans too
       })
       // Exit once stdout has flushed: a pipe write still queued at process.exit would be lost.
       .finally(() => process.stdout.write('', () => process.exit(0)));
