@@ -1,8 +1,12 @@
 // POST /jobs against the emulators: the enqueue function (served by the Functions Framework in its
 // own process, as deployed) under autocannon, side by side with the floor, a bare loop doing what a
 // submit must do at least: one Firestore create and one Pub/Sub publish, concurrently.
+// Beside it, the same API with tracing on (every request a job.submit span, exported over OTLP/HTTP
+// protobuf to a sink in this process), so tracing's cost shows against the default, tracing off.
 // Env: BENCH_SECONDS (per measurement, default 8), BENCH_ROUNDS (alternating rounds per concurrency, default 3).
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Firestore } from '@google-cloud/firestore';
@@ -72,7 +76,27 @@ async function floor(db: Firestore, pubsub: PubSub, concurrency: number, seconds
   return { what: 'floor (create ∥ publish)', concurrency, p50: percentile(latencies, 50), p99: percentile(latencies, 99), rps: latencies.length / elapsed, errors, samples: [...latencies] };
 }
 
-async function api(url: string, concurrency: number, seconds: number, idempotent: boolean): Promise<Row> {
+const TRACED = 'API POST /jobs, tracing on (OTLP)';
+
+/** An OTLP/HTTP sink: takes every export and answers success, counting the bytes (no decoding: the bench measures the sender). */
+async function otlpSink(): Promise<{ url: string; bytes: () => number; close: () => Promise<void> }> {
+  let bytes = 0;
+  const server = http.createServer((req, res) => {
+    req.on('data', (c: Buffer) => (bytes += c.length));
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end());
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    bytes: () => bytes,
+    close: () => new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    }),
+  };
+}
+
+async function api(url: string, concurrency: number, seconds: number, idempotent: boolean, what?: string): Promise<Row> {
   const options = {
     url: `${url}/jobs`,
     method: 'POST' as const,
@@ -84,7 +108,7 @@ async function api(url: string, concurrency: number, seconds: number, idempotent
   await autocannon({ ...options, amount: concurrency * 5 }); // warm-up
   const result = await autocannon({ ...options, duration: seconds });
   return {
-    what: idempotent ? 'API POST /jobs + Idempotency-Key' : 'API POST /jobs',
+    what: what ?? (idempotent ? 'API POST /jobs + Idempotency-Key' : 'API POST /jobs'),
     concurrency,
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -115,7 +139,7 @@ function table(rows: Row[]): string {
 export async function run(): Promise<void> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 8);
   const bins = emulatorBinaries();
-  const [firestorePort, pubsubPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+  const [firestorePort, pubsubPort, apiPort, tracedPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   await Promise.all([startFirestoreEmulator(bins.firestore, firestorePort), startPubSubEmulator(bins.pubsub, pubsubPort)]);
   const hosts = { FIRESTORE_EMULATOR_HOST: `127.0.0.1:${firestorePort}`, PUBSUB_EMULATOR_HOST: `127.0.0.1:${pubsubPort}` };
   Object.assign(process.env, hosts, { METADATA_SERVER_DETECTION: 'none' });
@@ -128,17 +152,24 @@ export async function run(): Promise<void> {
     env,
     readyPattern: /listening on/,
   });
+  // The same function with tracing on: OTLP/HTTP protobuf to the sink.
+  const sink = await otlpSink();
+  const traced = await startProcess('enqueue-traced', process.execPath, [path.join(dist, 'dev/serve-function.js'), 'enqueue', path.join(dist, 'functions/enqueue/index.js'), String(tracedPort)], {
+    env: { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' },
+    readyPattern: /listening on/,
+  });
   const url = `http://127.0.0.1:${apiPort}`;
+  const tracedUrl = `http://127.0.0.1:${tracedPort}`;
   console.log(`emulators and the enqueue function are up; ${seconds} s per measurement`);
   const rows: Row[] = [];
   try {
     // Rounds alternate which side goes first, and each side's median round is kept: on a shared
     // machine one measurement alone swings by 2× with the load of the moment.
     for (const concurrency of [1, 32]) {
-      const rounds: Row[][] = [[], [], []];
+      const rounds: Row[][] = [[], [], [], []];
       for (let round = 0; round < ROUNDS; round++) {
-        const sides = [() => floor(db, pubsub, concurrency, seconds), () => api(url, concurrency, seconds, false), () => api(url, concurrency, seconds, true)];
-        const order = round % 2 === 0 ? [0, 1, 2] : [2, 1, 0];
+        const sides = [() => floor(db, pubsub, concurrency, seconds), () => api(url, concurrency, seconds, false), () => api(url, concurrency, seconds, true), () => api(tracedUrl, concurrency, seconds, false, TRACED)];
+        const order = round % 2 === 0 ? [0, 1, 2, 3] : [3, 2, 1, 0];
         for (const i of order) rounds[i]!.push(await sides[i]!());
       }
       for (const measured of rounds) {
@@ -146,8 +177,10 @@ export async function run(): Promise<void> {
         rows.push(medianRound(measured));
       }
     }
+    console.log(`tracing on: ${(sink.bytes() / 1024).toFixed(0)} KiB of OTLP protobuf received by the sink`);
   } finally {
-    await fn.stop();
+    await Promise.all([fn.stop(), traced.stop()]);
+    await sink.close();
     await Promise.allSettled([db.terminate(), pubsub.close()]);
   }
   console.log(table(rows));
@@ -165,6 +198,12 @@ function recordEnqueueAims(rows: Row[]): void {
   if (floor1 && api1) recordAim({ benchmark: 'enqueue', name: 'POST /jobs p50 at c=1', measured: api1.p50, floor: floor1.p50, unit: 'ms', aim: 1.2 });
   if (floor1 && idem1) recordAim({ benchmark: 'enqueue', name: 'POST /jobs + Idempotency-Key p50 at c=1', measured: idem1.p50, floor: floor1.p50, unit: 'ms', aim: 1.4 });
   if (floor32 && api32) recordAim({ benchmark: 'enqueue', name: 'POST /jobs throughput at c=32', measured: api32.rps, floor: floor32.rps, unit: 'req/s', aim: 0.8, higherIsBetter: true });
+  // Tracing off is the default (no SDK loaded: test/unit/telemetry/tracing-off-loads-no-sdk.test.ts); on, a
+  // request pays a span, the async context that carries it, and its share of the exports. Shown, not an aim.
+  for (const c of [1, 32]) {
+    const [off, on] = [find('API POST /jobs', c), find(TRACED, c)];
+    if (off && on) console.log(`tracing on ÷ off at c=${c}: throughput ${(on.rps / off.rps).toFixed(2)}×, p50 ${(on.p50 / off.p50).toFixed(2)}×`);
+  }
   if (floor1) recordLatencies('POST /jobs at c=1', 'floor: Firestore create ∥ Pub/Sub publish', floor1.samples);
   if (api1) recordLatencies('POST /jobs at c=1', 'API POST /jobs', api1.samples);
 }

@@ -5,6 +5,14 @@ import { killAllSync } from './child-processes.js';
 import { PrerequisiteError } from './emulators.js';
 import { startStack, type Stack } from './stack.js';
 import { firstClearKey } from './stack-env.js';
+import { traceExportFor, type TraceExport } from '../shared/telemetry/tracing.js';
+
+/** Every function process gets the OTEL_* variables with the rest of the environment (stack.ts). */
+function describeTraceExport(t: TraceExport): string {
+  if (t.kind === 'otlp') return `every function sends spans over OTLP/HTTP (${t.protocol}) to ${process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_ENDPOINT}`;
+  if (t.kind === 'google_cloud_trace') return 'every function sends spans to Cloud Trace (OTEL_TRACES_EXPORTER)';
+  return `off (${t.why}); set OTEL_EXPORTER_OTLP_ENDPOINT to send them to an OTLP/HTTP receiver`;
+}
 
 // No metadata server exists off GCP: skip the lookup (and its warning) in this process.
 process.env.METADATA_SERVER_DETECTION ??= 'none';
@@ -44,9 +52,10 @@ async function runDemoJob(stack: Stack, key: string): Promise<void> {
       status: string;
       result?: { final_message: string; created_files: { filename: string; storage_path: string }[] } | null;
       error?: { code: string; message: string } | null;
+      trace_id?: string;
     };
     if (['completed', 'failed', 'cancelled'].includes(job.status)) {
-      say(`demo job ${job.status} in ${Date.now() - t0} ms${job.error ? `: ${job.error.code}: ${job.error.message}` : ''}`);
+      say(`demo job ${job.status} in ${Date.now() - t0} ms${job.error ? `: ${job.error.code}: ${job.error.message}` : ''}${job.trace_id ? ` (trace ${job.trace_id})` : ''}`);
       if (job.result) {
         say(`  final message: ${job.result.final_message}`);
         for (const f of job.result.created_files) say(`  created: ${f.filename} → ${f.storage_path}`);
@@ -107,6 +116,7 @@ async function main(): Promise<void> {
     say('  schedules (terraform/schedules.json, published to codex-schedules on their crons):');
     for (const sch of stack.schedules) say(`    ${sch.name.padEnd(24)} ${sch.cron.padEnd(16)} next ${sch.next?.toISOString() ?? 'never'}`);
   }
+  say(`  traces: ${describeTraceExport(traceExportFor(stack.config))}`);
   say(`  processors: ${stack.env.PROCESSOR_CONCURRENCY || '1'} job(s) at once each (PROCESSOR_CONCURRENCY); a function process that dies is started again`);
   if (stack.sweeps) say(`  sweeper: a message to ${stack.sweeps.topic} every ${stack.sweeps.intervalMs} ms (SWEEP_INTERVAL_MS)`);
   say(`  project: ${stack.config.GOOGLE_CLOUD_PROJECT}${stack.defaulted.includes('GOOGLE_CLOUD_PROJECT') ? ' (local default; set GOOGLE_CLOUD_PROJECT to choose)' : ' (your GOOGLE_CLOUD_PROJECT)'}`);

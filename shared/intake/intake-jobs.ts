@@ -11,6 +11,7 @@ import { publishResultOnce } from '../processor/publish-result.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { JobStore } from '../store/job-store.js';
 import { inIntakeSpan } from '../telemetry/intake-span.js';
+import { jobLogFields } from '../telemetry/trace-context.js';
 
 export interface IntakeDeps {
   config: Config;
@@ -38,7 +39,7 @@ async function submitTraced(deps: IntakeDeps, spec: JobSpec): Promise<IntakeOutc
   // A redelivery after a failed publish must publish again; a duplicate message is harmless (the
   // processor's claim makes it a no-op).
   if (job.status === 'queued') await deps.queue.publishJob(messageFromJob(job));
-  deps.log.info(created ? 'job queued' : 'job already exists for this event', { job_id: job.job_id, source: spec.source, source_ref: spec.source_ref, status: job.status, priority: job.priority });
+  deps.log.info(created ? 'job queued' : 'job already exists for this event', { job_id: job.job_id, source: spec.source, source_ref: spec.source_ref, status: job.status, priority: job.priority, ...jobLogFields(deps.config.GOOGLE_CLOUD_PROJECT, job) });
   return { created, job };
 }
 
@@ -50,6 +51,6 @@ export async function recordRejectedJob(deps: IntakeDeps, untraced: JobSpec, mes
 async function rejectTraced(deps: IntakeDeps, spec: JobSpec, message: string): Promise<IntakeOutcome> {
   const { created, job } = await deps.store.create(failedJobDocument(spec, { code: 'bad_request', message }, deps.config.JOB_TTL_DAYS));
   if (job.status === 'failed' || job.status === 'completed' || job.status === 'cancelled') await publishResultOnce(deps.store, deps.queue, job);
-  deps.log.warn('job rejected as bad_request', { job_id: job.job_id, source: spec.source, source_ref: spec.source_ref, reason: message });
+  deps.log.warn('job rejected as bad_request', { job_id: job.job_id, source: spec.source, source_ref: spec.source_ref, reason: message, ...jobLogFields(deps.config.GOOGLE_CLOUD_PROJECT, job) });
   return { created, job };
 }

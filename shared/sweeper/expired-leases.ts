@@ -4,6 +4,7 @@ import { messageFromJob } from '../jobs/job-message.js';
 import type { RecoveryAction, RecoveryCandidate } from '../store/recovery-store.js';
 import { nextRequeueAt, requeueDue } from './requeue-backoff.js';
 import { actOnEach, type SweepDeps, type SweepRule } from './sweep-deps.js';
+import { jobLogFields } from '../telemetry/trace-context.js';
 
 export function expiredLeaseAction({ job, marks }: RecoveryCandidate, now: Date): RecoveryAction {
   if (job.status !== 'processing') return { action: 'skip', reason: job.status };
@@ -30,6 +31,6 @@ export async function republish(deps: SweepDeps, jobId: string, decide: (c: Reco
     await deps.recovery.markUnsent(jobId).catch(() => undefined);
     throw err;
   }
-  deps.log.info('job message republished', { job_id: jobId, status: settled.job.status, attempts: settled.job.attempts });
+  deps.log.info('job message republished', { job_id: jobId, status: settled.job.status, attempts: settled.job.attempts, ...jobLogFields(deps.config.GOOGLE_CLOUD_PROJECT, settled.job) });
   return true;
 }

@@ -6,13 +6,14 @@ import type { Logger } from '../logging.js';
 import type { ResultMarkStore } from '../processor/publish-result.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { RecoveryCandidate, RecoveryStore } from '../store/recovery-store.js';
+import { jobLogFields } from '../telemetry/trace-context.js';
 
 export interface SweepDeps {
   recovery: RecoveryStore;
   /** Only the result marks (one codex-results message per terminal job, none lost). */
   store: ResultMarkStore;
   queue: Pick<JobQueue, 'publishJob' | 'publishResult'>;
-  config: Pick<Config, 'SWEEP_BATCH' | 'JOB_LEASE_MS' | 'MAX_ATTEMPTS' | 'WEBHOOK_RESEND_AFTER_MS'>;
+  config: Pick<Config, 'SWEEP_BATCH' | 'JOB_LEASE_MS' | 'MAX_ATTEMPTS' | 'WEBHOOK_RESEND_AFTER_MS'> & Partial<Pick<Config, 'GOOGLE_CLOUD_PROJECT'>>;
   log: Logger;
   /** The sweep's clock (tests move it); default: the wall clock. */
   now?: () => Date;
@@ -60,5 +61,5 @@ export async function actOnEach(
 
 /** A job the sweep ended: logged like every terminal job, so dashboards count it. */
 export function logEnded(deps: SweepDeps, rule: string, job: JobDocument): void {
-  deps.log.warn(`job ${job.status}`, { job_id: job.job_id, status: job.status, rule, error_code: job.error?.code, by: 'sweeper' });
+  deps.log.warn(`job ${job.status}`, { job_id: job.job_id, status: job.status, rule, error_code: job.error?.code, by: 'sweeper', ...jobLogFields(deps.config.GOOGLE_CLOUD_PROJECT, job) });
 }

@@ -5,6 +5,7 @@
 // webhook sent. A reservation younger than RESULT_RESEND_AFTER_MS is its sender's: left alone.
 import { publishResultOnce } from '../processor/publish-result.js';
 import { actOnEach, type SweepDeps, type SweepRule } from './sweep-deps.js';
+import { jobLogFields } from '../telemetry/trace-context.js';
 
 export const unsentResultsRule: SweepRule = {
   name: 'unsent_result',
@@ -13,7 +14,7 @@ export const unsentResultsRule: SweepRule = {
     return actOnEach(deps, 'unsent_result', candidates, async ({ job }) => {
       // Reserved again in its transaction: a sender that got there first, or a concurrent sweep, wins.
       if (!(await publishResultOnce(deps.store, deps.queue, job, now))) return false;
-      deps.log.warn('unsent result published', { job_id: job.job_id, status: job.status, rule: 'unsent_result', by: 'sweeper' });
+      deps.log.warn('unsent result published', { job_id: job.job_id, status: job.status, rule: 'unsent_result', by: 'sweeper', ...jobLogFields(deps.config.GOOGLE_CLOUD_PROJECT, job) });
       return true;
     });
   },

@@ -2,7 +2,7 @@
 // job.delivery, job.finish): a span each when tracing is on, and always their timings, which become
 // the job's one `stages` event just before its terminal write (the console's timeline reads it):
 //   {type: 'stages', data: {stages: [{name, started_at, duration_ms}]}}   (ended stages, in order)
-import { context, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import { context, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import { inSpan, markFailed } from './spans.js';
 import { tracer, tracingOn } from './tracing.js';
 
@@ -78,11 +78,6 @@ export class JobStages {
   /** The `stages` event's data: the stages of this attempt that have ended, in order. */
   eventData(): { stages: StageTiming[] } {
     return { stages: this.ended.map((s) => ({ ...s })) };
-  }
-
-  /** The span id of the open stage, else of job.process (for a log line's spanId). */
-  get spanContext() {
-    return (this.open?.span ?? trace.getSpan(this.parent))?.spanContext();
   }
 }
 

@@ -85,3 +85,8 @@ export function contextWithParent(parent: SpanContext | undefined): Context {
 export function traceLogFields(project: string, sc: Pick<SpanContext, 'traceId' | 'spanId'> | undefined): { trace?: string; spanId?: string } {
   return sc ? { trace: `projects/${project}/traces/${sc.traceId}`, spanId: sc.spanId } : {};
 }
+
+/** The trace fields of a line about a job (its stored trace; the active span's id when inside one of its spans). */
+export function jobLogFields(project: string | undefined, job: { trace_parent?: string | undefined }): { trace?: string; spanId?: string } {
+  return project ? traceLogFields(project, parseTraceparent(job.trace_parent)) : {};
+}

@@ -11,6 +11,7 @@ import type { ProcessorDeps } from '../processor/run-claimed-job.js';
 import { startHealthServer } from './health-server.js';
 import { startWorkerMetrics } from '../telemetry/worker-metrics.js';
 import { startPullWorker, type PullWorker } from './pull-worker.js';
+import { flushTraces } from '../telemetry/tracing.js';
 
 /** A leased message outlives its job by the lease (a last renewal) and the time outputs take. */
 const LEASE_MARGIN_MS = 15 * 60_000;
@@ -55,7 +56,7 @@ export async function runWorkerProcess(config: Config): Promise<PullWorker> {
       .then(async () => {
         health?.close();
         await metrics?.close();
-        await Promise.allSettled([pubsub.close(), deps.close?.()]);
+        await Promise.allSettled([pubsub.close(), deps.close?.(), flushTraces()]); // the last jobs' spans too
       })
       // Exit once stdout has flushed: a pipe write still queued at process.exit would be lost.
       .finally(() => process.stdout.write('', () => process.exit(0)));

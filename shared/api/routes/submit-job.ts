@@ -20,6 +20,7 @@ import { resolveJobEnvironment } from '../job-environment.js';
 import type { ResolvedEnvironment } from '../../jobs/job-document.js';
 import { checkSubmitQuota } from '../quota-check.js';
 import { tracedSubmit } from '../../telemetry/submit-span.js';
+import { jobLogFields, withJobTrace } from '../../telemetry/trace-context.js';
 
 export function jobLinks(baseUrl: string, jobId: string) {
   return { status_url: `${baseUrl}/jobs/${jobId}`, events_url: `${baseUrl}/jobs/${jobId}/events` };
@@ -64,7 +65,7 @@ async function submitJob(ctx: RouteContext): Promise<void> {
     jobId = claim.jobId;
   }
 
-  const job = newJobDocument(specFromRequest(request, { job_id: jobId, owner: caller.name, source: 'http', source_ref: null, lane: laneFor(request, deps.config), environment }), deps.config.JOB_TTL_DAYS);
+  const job = withJobTrace(newJobDocument(specFromRequest(request, { job_id: jobId, owner: caller.name, source: 'http', source_ref: null, lane: laneFor(request, deps.config), environment }), deps.config.JOB_TTL_DAYS));
   try {
     await queueSubmittedJob(ctx, job, idempotencyKey !== undefined);
   } catch (err) {
@@ -72,7 +73,7 @@ async function submitJob(ctx: RouteContext): Promise<void> {
     if (idempotencyKey && err instanceof SubmitUnavailable && err.nothingMade) await releaseIdempotencyKey(deps.firestore, caller.name, idempotencyKey, jobId).catch(() => undefined);
     throw err;
   }
-  ctx.log.info('job queued', { job_id: jobId, owner: caller.name, priority: job.priority, source: 'http', lane: job.lane });
+  ctx.log.info('job queued', { job_id: jobId, owner: caller.name, priority: job.priority, source: 'http', lane: job.lane, ...jobLogFields(deps.config.GOOGLE_CLOUD_PROJECT, job) });
   await answer(ctx, job, 202, 'job queued', waitSeconds);
 }
 

@@ -85,7 +85,9 @@ test('a .prompt upload makes one queued job with the drop defaults, published on
   assert.equal(doc.source_ref, `gs://${bucket}/${name}#${generation}`);
   assert.deepEqual(doc.metadata, { source: 'file_upload', original_filename: name.split('/').at(-1), object: name, bucket });
   const msg = await waitForMessage(jobsTopic, jobId);
-  assert.deepEqual(msg.attributes, { job_id: jobId, priority: 'low', source: 'storage', lane: 'normal' });
+  // (v4) The job's trace crosses Pub/Sub as a W3C traceparent attribute (docs/TRACING.md).
+  assert.match(doc.trace_parent, /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+  assert.deepEqual(msg.attributes, { job_id: jobId, priority: 'low', source: 'storage', lane: 'normal', traceparent: doc.trace_parent });
   assert.equal((msg.data as { prompt: string }).prompt, 'Fix the failing test in src/math.ts.');
 });
 
