@@ -9,6 +9,7 @@ import { parsePrivateAllowEntry } from './environment/private-allowlist.js';
 import { decodeSecretsKey } from './environment/secret-box.js';
 import { DEFAULT_MODEL_PRICES_TABLE, modelPricesSchema } from './usage/model-prices.js';
 import { quotasSchema } from './usage/quotas.js';
+import { githubReposSchema } from './forge/github-repos.js';
 
 const intFrom = (min: number, max: number) =>
   z
@@ -157,6 +158,15 @@ export const envSchema = z.object({
   ENV_CACHE_TTL_DAYS: intFrom(1, 3650).default(7),
   /** Private hosts, addresses or CIDR ranges a job's network policy may reach; never a metadata address. */
   NETWORK_PRIVATE_ALLOWLIST: list.pipe(z.array(privateAllowEntry)).default([]),
+  // Jobs from GitHub (v4, shared/forge/): the webhook secret, the repository → API key map, the triggers.
+  /** The GitHub App's (or repository's) webhook secret; POST /forge/github checks X-Hub-Signature-256 with it. Unset: every delivery is 401. */
+  GITHUB_WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** `owner/repo=keyname` pairs (`owner/*` for every repository of an owner): the API key that owns each repository's jobs. */
+  GITHUB_REPOS: list.pipe(githubReposSchema).default([]),
+  /** A comment whose body starts with this phrase starts a job. */
+  TRIGGER_PHRASE: z.string().trim().min(1).max(100).default('@codex-jobs'),
+  /** An issue labeled with this label starts a job. */
+  TRIGGER_LABEL: z.string().trim().min(1).max(50).default('codex-jobs'),
 });
 
 /** Variables whose empty value means "off" rather than "use the default". */
@@ -194,6 +204,12 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   const project = c.GOOGLE_CLOUD_PROJECT;
   if (c.LONG_JOBS_TOPIC && c.MAX_LONG_JOB_TIMEOUT_MS < c.MAX_JOB_TIMEOUT_MS) {
     throw new ConfigError(`Invalid configuration: MAX_LONG_JOB_TIMEOUT_MS=${c.MAX_LONG_JOB_TIMEOUT_MS}: must be at least MAX_JOB_TIMEOUT_MS (${c.MAX_JOB_TIMEOUT_MS})`);
+  }
+  // Only where keys are configured (the API): other functions may be deployed without API_KEYS.
+  const keyNames = new Set(c.API_KEYS.map((k) => k.name));
+  const unknownKey = keyNames.size > 0 ? c.GITHUB_REPOS.find((r) => !keyNames.has(r.key)) : undefined;
+  if (unknownKey) {
+    throw new ConfigError(`Invalid configuration: GITHUB_REPOS: ${unknownKey.pattern}=${unknownKey.key} names no key of API_KEYS (the repository's jobs are owned by that key)`);
   }
   return {
     ...c,
