@@ -21,6 +21,7 @@ export interface ForgeIntake {
   world: GitHubWorld;
   api: ApiServer;
   cloneUrl: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests edit the payloads' fields freely
   issueComment(body: string, options?: { association?: string; repo?: string; onPull?: number }): Record<string, any>;
   signed(event: string, payload: unknown, deliveryId?: string): Delivery;
   post(d: Delivery, headers?: Record<string, string>): Promise<{ status: number; body: ForgeAnswerBody; headers: Headers }>;
