@@ -32,6 +32,7 @@ import { redactingWriter } from '../environment/redacting-writer.js';
 import { jobFinishedFields, jobFinishedMessage } from '../telemetry/job-finished-log.js';
 import type { JobRunObserver } from '../telemetry/job-run-observer.js';
 import { finishStages, JobStages } from '../telemetry/job-stages.js';
+import { deliverJob } from '../delivery/deliver-job.js';
 
 export interface ProcessorDeps {
   config: Config;
@@ -170,6 +171,7 @@ async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions
     const changes = await recordJobChanges(objects, config.OUTPUTS_BUCKET, job.job_id, prepared, log);
     const { created, truncated, seen } = await collectOutputs(config, job.job_id, workspace.workspace, before, changes?.outputs);
     if (changes && truncated) for (const c of [changes.full, changes.inDocument]) c.truncated = true; // the output caps cut the outputs
+    const delivered = await deliverJob({ config, blobs, job, prepared, status: v.status, finalMessage: outcome.finalMessage, changes: changes?.inDocument ?? null, guard, emit: (type, data) => events.push(type, data), log });
     const result: JobResult = redactor.value({
       exit_code: exitCodeOf(outcome, v),
       final_message: outcome.finalMessage,
@@ -184,12 +186,13 @@ async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions
       ...(truncated ? { outputs_truncated: true } : {}),
       changes: changes?.inDocument ?? null,
       ...(environment ? { setup: environment.setup } : {}),
+      ...delivered.fields,
     });
     const sessionObjects = new AttemptWriter(blobs, guard, sessionOrder(job, job.attempts));
     await Promise.all([
       uploadOutputs(objects, config.OUTPUTS_BUCKET, job.job_id, workspace.workspace, created, seen, log),
       objects.writeJson(config.RESULTS_BUCKET, resultObjectName(job.job_id), { job_id: job.job_id, attempt: job.attempts, status: v.status, error: v.error, result: { ...result, changes: changes?.full ?? null } }),
-      job.session_id && v.status === 'completed' && outcome.threadId ? saveSession(sessionObjects, config.RESULTS_BUCKET, { owner: job.owner, session_id: job.session_id }, workspace, outcome.threadId) : undefined,
+      job.session_id && v.status === 'completed' && outcome.threadId ? saveSession(sessionObjects, config.RESULTS_BUCKET, { owner: job.owner, session_id: job.session_id }, workspace, outcome.threadId, delivered.session) : undefined,
       progress.settled(),
       outcome.closed,
     ]);
