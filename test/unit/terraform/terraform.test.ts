@@ -65,6 +65,8 @@ describe('terraform/ matches the code', () => {
       'allow_insecure_git', 'git_allowlist', 'output_max_bytes', 'output_max_files', 'workspace_max_bytes', 'workspace_max_files',
       // Usage (issue 25): QUOTAS and MODEL_PRICES.
       'quotas', 'model_prices',
+      // Delivery and jobs from GitHub (forge-variables.tf).
+      'forge_hosts', 'git_author', 'github_repos', 'trigger_phrase', 'trigger_label', 'github_app_id', 'github_webhook_secret_secret', 'github_app_private_key_secret',
     ].sort());
   });
 

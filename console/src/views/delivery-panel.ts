@@ -1,0 +1,48 @@
+// Where a job's changes went (see Delivery): the state, the branch and commit, and a link to the pull
+// or merge request; before the job ends, what was asked for. Host text (the error) goes in as text.
+import type { JobDocument } from '../../../shared/jobs/job-document.js';
+import { h, type Child } from '../dom.js';
+
+type Delivery = NonNullable<NonNullable<JobDocument['result']>['delivery']>;
+
+const STATE_LABELS: Record<Delivery['state'], string> = {
+  pushed: 'Pushed',
+  opened: 'Pull request opened',
+  updated: 'Pull request updated',
+  skipped: 'Skipped: no changes',
+  failed: 'Failed',
+};
+
+function row(term: string, ...value: Child[]): HTMLElement[] {
+  return [h('dt', {}, term), h('dd', {}, ...value)];
+}
+
+/** Only http(s) links are made clickable: a host's answer never becomes a javascript: link. */
+function safeHref(url: string): string | undefined {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function deliverySection(job: JobDocument): Child {
+  const d = job.result?.delivery;
+  if (!d) {
+    const asked = (job as { delivery?: { branch?: string; pull_request?: unknown } | null }).delivery;
+    if (!asked) return h('p', { class: 'muted' }, 'No delivery: the changes stay with the job (see Changes).');
+    return h('p', { class: 'muted' }, `The changes are committed${asked.branch ? ` on ${asked.branch}` : ''} and pushed${asked.pull_request ? ', with a pull request,' : ''} when the job completes.`);
+  }
+  const pr = d.pull_request;
+  const href = pr ? safeHref(pr.url) : undefined;
+  return h(
+    'dl',
+    { class: 'facts', 'data-delivery-state': d.state },
+    row('State', h('span', { class: `badge delivery-${d.state}` }, STATE_LABELS[d.state] ?? d.state)),
+    row('Branch', h('code', {}, d.branch)),
+    d.commit ? row('Commit', h('code', {}, d.commit)) : [],
+    pr ? row('Pull request', href ? h('a', { href, target: '_blank', rel: 'noopener', class: 'pull-request' }, `#${pr.number}`, ' ', pr.url) : [`#${pr.number} `, h('code', {}, pr.url)]) : [],
+    d.error ? row('Error', h('span', { class: 'delivery-error' }, d.error)) : [],
+  );
+}
