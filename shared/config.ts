@@ -9,6 +9,7 @@ import { parsePrivateAllowEntry } from './environment/private-allowlist.js';
 import { decodeSecretsKey } from './environment/secret-box.js';
 import { DEFAULT_MODEL_PRICES_TABLE, modelPricesSchema } from './usage/model-prices.js';
 import { quotasSchema } from './usage/quotas.js';
+import { forgeHostsSchema, gitAuthorSchema, githubAppPrivateKeySchema, DEFAULT_GIT_AUTHOR } from './delivery/delivery-config.js';
 
 const intFrom = (min: number, max: number) =>
   z
@@ -157,6 +158,15 @@ export const envSchema = z.object({
   ENV_CACHE_TTL_DAYS: intFrom(1, 3650).default(7),
   /** Private hosts, addresses or CIDR ranges a job's network policy may reach; never a metadata address. */
   NETWORK_PRIVATE_ALLOWLIST: list.pipe(z.array(privateAllowEntry)).default([]),
+  // Delivery (v4): where a job's changes go (shared/delivery/).
+  /** `host=kind` or `host=kind@api_base_url` (kind github|gitlab); github.com and gitlab.com are known without it. */
+  FORGE_HOSTS: forgeHostsSchema.default([]),
+  /** `Name <email>`: the author and committer of delivered commits. */
+  GIT_AUTHOR: gitAuthorSchema.default(DEFAULT_GIT_AUTHOR),
+  /** The GitHub App whose installation tokens push and call the API (with GITHUB_APP_PRIVATE_KEY). */
+  GITHUB_APP_ID: z.string().trim().regex(/^\d{1,20}$/, 'expected the numeric App ID').optional(),
+  /** The App's private key (PEM; `\n` escapes accepted). A secret. */
+  GITHUB_APP_PRIVATE_KEY: githubAppPrivateKeySchema.optional(),
 });
 
 /** Variables whose empty value means "off" rather than "use the default". */
@@ -194,6 +204,10 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   const project = c.GOOGLE_CLOUD_PROJECT;
   if (c.LONG_JOBS_TOPIC && c.MAX_LONG_JOB_TIMEOUT_MS < c.MAX_JOB_TIMEOUT_MS) {
     throw new ConfigError(`Invalid configuration: MAX_LONG_JOB_TIMEOUT_MS=${c.MAX_LONG_JOB_TIMEOUT_MS}: must be at least MAX_JOB_TIMEOUT_MS (${c.MAX_JOB_TIMEOUT_MS})`);
+  }
+  if ((c.GITHUB_APP_ID === undefined) !== (c.GITHUB_APP_PRIVATE_KEY === undefined)) {
+    const missing = c.GITHUB_APP_ID === undefined ? 'GITHUB_APP_ID' : 'GITHUB_APP_PRIVATE_KEY';
+    throw new ConfigError(`Invalid configuration: ${missing}: a GitHub App needs both GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY`);
   }
   return {
     ...c,

@@ -6,6 +6,7 @@ import { jobStatusSchema } from './job-status.js';
 import { laneSchema, pushLaneOf, LONG_LANE_MAX_TIMEOUT_MS, type Lane } from './job-lane.js';
 import { changesSchema, workspaceSourceSchema } from '../workspace/workspace-schemas.js';
 import { jobEnvironmentOf, jobEnvironmentSchema, setupResultSchema, type JobEnvironment } from '../environment/environment-schemas.js';
+import { deliveryRequestSchema, deliveryResultSchema } from '../delivery/delivery-schemas.js';
 import { sealedSecretsSchema, type SealedSecrets } from '../environment/sealed-secrets-schemas.js';
 
 export const JOB_SOURCES = ['http', 'storage', 'scheduler'] as const;
@@ -59,6 +60,8 @@ export const jobResultSchema = z.object({
   structured_output_truncated: z.boolean().optional(),
   /** (v4) What the environment's setup phase did; absent for a job without an environment. */
   setup: setupResultSchema.optional(),
+  /** (v4) Where the changes went (shared/delivery/); absent for a job with nothing to deliver to. */
+  delivery: deliveryResultSchema.optional(),
 });
 export type JobResult = z.infer<typeof jobResultSchema>;
 
@@ -103,6 +106,8 @@ export const jobSpecSchema = z.object({
   environment: jobEnvironmentSchema.nullish(),
   /** (v4) Internal: the environment's secrets, sealed (secret-box.ts). Never returned by the API (publicJob). */
   environment_secrets: sealedSecretsSchema.nullish(),
+  /** (v4) The request's `delivery` (shared/delivery/); absent or null: none named (a session's may still apply). */
+  delivery: deliveryRequestSchema.nullish(),
   source: jobSourceSchema,
   source_ref: z.string().nullable(),
   created_at: isoTime,
@@ -182,6 +187,7 @@ export function specFromRequest(
     max_total_tokens: request.max_total_tokens ?? null,
     workspace: request.workspace ?? null,
     ...(env ? { environment: env.environment, environment_secrets: env.environment_secrets } : {}),
+    ...(request.delivery ? { delivery: request.delivery } : {}),
     source: fields.source,
     source_ref: fields.source_ref,
     created_at: fields.created_at ?? new Date().toISOString(),

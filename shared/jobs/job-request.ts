@@ -4,6 +4,7 @@ import { timeoutTooLongMessage, type TimeoutLimits } from './job-lane.js';
 import { workspaceRequestSchema } from '../workspace/workspace-schemas.js';
 import { storableField, storableRequest } from './firestore-limits.js';
 import { environmentNameSchema, environmentSpecSchema } from '../environment/environment-spec.js';
+import { deliveryRequestSchema } from '../delivery/delivery-schemas.js';
 
 export const PRIORITIES = ['low', 'normal', 'high', 'critical'] as const;
 export const prioritySchema = z.enum(PRIORITIES);
@@ -58,8 +59,16 @@ function buildJobRequestSchema(limits: number | TimeoutLimits) {
     workspace: workspaceRequestSchema.optional(),
     /** (v4) The name of one of the owner's environments, or an inline EnvironmentSpec. */
     environment: z.union([environmentNameSchema, environmentSpecSchema]).optional(),
+    /** (v4) Where the changes go (shared/delivery/): a branch, a pull request; only with workspace.git. */
+    delivery: deliveryRequestSchema.optional(),
     // Firestore limits (depth, keys, size): a request it cannot store is a 400, never a poison message.
-  }).superRefine(storableRequest);
+  })
+    .superRefine((request, ctx) => {
+      if (request.delivery && !(request.workspace && 'git' in request.workspace)) {
+        ctx.addIssue({ code: 'custom', path: ['delivery'], message: 'delivery needs a workspace.git: the repository the changes are pushed to' });
+      }
+    })
+    .superRefine(storableRequest);
 }
 
 /** The request schema with the contract's default ceiling; use jobRequestSchema(config.MAX_JOB_TIMEOUT_MS) at run time. */

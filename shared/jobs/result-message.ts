@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { createdFileSchema, usageSchema, type JobDocument } from './job-document.js';
 import { jobErrorSchema } from './job-error.js';
 import { changeStatsSchema } from '../workspace/workspace-schemas.js';
+import { deliveryResultSchema } from '../delivery/delivery-schemas.js';
 
 export const resultMessageSchema = z.object({
   job_id: z.string(),
@@ -20,6 +21,8 @@ export const resultMessageSchema = z.object({
   error: jobErrorSchema.optional(),
   /** The size of the job's changes (the patch itself is GET /jobs/{id}/changes.patch). */
   changes: z.object({ stats: changeStatsSchema }).optional(),
+  /** (v4) Where the changes went: result.delivery. */
+  delivery: deliveryResultSchema.optional(),
   callback_url: z.string().nullable().optional(),
   owner: z.string().optional(),
   metadata: z.record(z.string(), z.string()).optional(),
@@ -46,6 +49,7 @@ export function resultMessageFromJob(job: JobDocument): ResultMessage {
     completed_at: job.completed_at ?? job.updated_at,
     ...(job.error ? { error: job.error } : {}),
     ...(r?.changes ? { changes: { stats: r.changes.stats } } : {}),
+    ...(r?.delivery ? { delivery: r.delivery } : {}),
     callback_url: job.callback_url,
     owner: job.owner,
     metadata: job.metadata,

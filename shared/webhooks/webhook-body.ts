@@ -16,6 +16,7 @@ export const webhookBodySchema = resultMessageSchema.pick({
   completed_at: true,
   error: true,
   changes: true,
+  delivery: true,
 });
 export type WebhookBody = z.infer<typeof webhookBodySchema>;
 

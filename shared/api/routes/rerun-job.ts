@@ -12,6 +12,7 @@ import { queueSubmittedJob, SubmitUnavailable } from '../queue-submitted-job.js'
 import { checkSubmitQuota } from '../quota-check.js';
 import { answer } from './submit-job.js';
 import { laneFor, timeoutLimits } from '../../jobs/job-lane.js';
+import type { DeliveryRequest } from '../../delivery/delivery-schemas.js';
 
 async function rerunJob(ctx: RouteContext): Promise<void> {
   const { deps, caller } = ctx;
@@ -25,6 +26,8 @@ async function rerunJob(ctx: RouteContext): Promise<void> {
     ...(original.session_id ? { session_id: original.session_id } : {}),
     ...(original.output_schema ? { output_schema: original.output_schema } : {}),
     ...(original.max_total_tokens ? { max_total_tokens: original.max_total_tokens } : {}),
+    // A rerun delivers to a branch of its own (the default, named after its own job_id), never the original's.
+    ...(original.delivery ? { delivery: rerunDelivery(original.delivery), workspace: original.workspace } : {}),
   });
   if (!parsed.success) {
     const details = describeIssues(parsed.error);
@@ -56,6 +59,10 @@ async function rerunJob(ctx: RouteContext): Promise<void> {
   }
   ctx.log.info('job queued (rerun)', { job_id: jobId, rerun_of: original.job_id, owner: original.owner });
   await answer(ctx, job, 202, `job queued (a rerun of ${original.job_id})`, 0);
+}
+
+function rerunDelivery({ branch: _own, ...rest }: DeliveryRequest): DeliveryRequest {
+  return rest;
 }
 
 export const rerunJobRoutes: Route[] = [{ method: 'POST', path: '/jobs/:id/rerun', handle: rerunJob }];
