@@ -7,7 +7,7 @@ variable "forge_hosts" {
   default     = []
 
   validation {
-    condition     = alltrue([for h in var.forge_hosts : can(regex("^[^\\s,=]+=(github|gitlab)(@https?://[^\\s,]+)?$", h))])
+    condition     = alltrue([for h in var.forge_hosts : can(regex("^[A-Za-z0-9.-]+(:[0-9]+)?=(github|gitlab)(@https?://[^\\s,]+)?$", h))])
     error_message = "each forge_hosts entry is host=kind or host=kind@api_base_url, with kind github or gitlab (no commas or spaces)."
   }
 }
@@ -18,7 +18,7 @@ variable "git_author" {
   default     = "codex-jobs <codex-jobs@localhost>"
 
   validation {
-    condition     = can(regex("^[^<>\\n]+ <[^<>\\s]+>$", var.git_author))
+    condition     = can(regex("^[^<>\\n]+<[^<>\\s]+@[^<>\\s]+>$", trimspace(var.git_author)))
     error_message = "git_author must be `Name <email>`."
   }
 }
@@ -62,8 +62,8 @@ variable "github_app_id" {
   default     = ""
 
   validation {
-    condition     = can(regex("^[0-9]*$", var.github_app_id))
-    error_message = "github_app_id must be the App's numeric id, or empty."
+    condition     = can(regex("^[0-9]{0,20}$", var.github_app_id)) && (var.github_app_id == "") == (var.github_app_private_key_secret == null)
+    error_message = "github_app_id must be the App's numeric id, given together with github_app_private_key_secret (a GitHub App needs both), or empty without it."
   }
 }
 

@@ -42,11 +42,13 @@ locals {
         ALLOW_INSECURE_GIT      = local.from_variables.ALLOW_INSECURE_GIT
         # Submit refuses past a quota; GET /usage shows each quota with what remains.
         QUOTAS = local.from_variables.QUOTAS
-        # POST /forge/github: which repositories make jobs and on what; the App replies on the issue.
+        # POST /forge/github: which repositories make jobs and on what; the App replies on the issue
+        # (on a GitHub Enterprise host, through its FORGE_HOSTS API base).
         GITHUB_REPOS   = local.from_variables.GITHUB_REPOS
         TRIGGER_PHRASE = local.from_variables.TRIGGER_PHRASE
         TRIGGER_LABEL  = local.from_variables.TRIGGER_LABEL
         GITHUB_APP_ID  = local.from_variables.GITHUB_APP_ID
+        FORGE_HOSTS    = local.from_variables.FORGE_HOSTS
       }
       secrets = {
         API_KEYS = var.api_keys_secret
@@ -55,6 +57,7 @@ locals {
         # Verifies POST /forge/github; the App's key signs the installation token of the reply comment.
         GITHUB_WEBHOOK_SECRET  = var.github_webhook_secret_secret
         GITHUB_APP_PRIVATE_KEY = var.github_app_private_key_secret
+        GIT_CREDENTIALS        = local.github_fallback_credentials_secret
       }
     }
 
@@ -166,10 +169,12 @@ locals {
         LOG_LEVEL            = local.settings.LOG_LEVEL
         # Edits the GitHub reply comment of a job from GitHub when it ends (as the App).
         GITHUB_APP_ID = local.from_variables.GITHUB_APP_ID
+        FORGE_HOSTS   = local.from_variables.FORGE_HOSTS
       }
       secrets = {
         WEBHOOK_SECRET         = var.webhook_secret_secret
         GITHUB_APP_PRIVATE_KEY = var.github_app_private_key_secret
+        GIT_CREDENTIALS        = local.github_fallback_credentials_secret
       }
     }
 

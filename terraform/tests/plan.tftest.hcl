@@ -386,11 +386,16 @@ run "forge_settings" {
   assert {
     condition = (
       { for k, v in google_cloudfunctions2_function.fn["enqueue"].service_config[0].environment_variables : k => v if contains(["GITHUB_REPOS", "TRIGGER_PHRASE", "TRIGGER_LABEL", "GITHUB_APP_ID", "FORGE_HOSTS", "GIT_AUTHOR"], k) } ==
-      { GITHUB_REPOS = "acme/widgets=ci-bot,acme-labs/*=labs", TRIGGER_PHRASE = "/codex", TRIGGER_LABEL = "ai-fix", GITHUB_APP_ID = "123456" }
+      { GITHUB_REPOS = "acme/widgets=ci-bot,acme-labs/*=labs", TRIGGER_PHRASE = "/codex", TRIGGER_LABEL = "ai-fix", GITHUB_APP_ID = "123456", FORGE_HOSTS = "ghe.acme.example=github@https://ghe.acme.example/api/v3,gitlab.acme.example=gitlab" }
       ) && (
-      { for k, v in google_cloudfunctions2_function.fn["notifier"].service_config[0].environment_variables : k => v if contains(["GITHUB_REPOS", "GITHUB_APP_ID", "FORGE_HOSTS", "GIT_AUTHOR"], k) } == { GITHUB_APP_ID = "123456" }
+      { for k, v in google_cloudfunctions2_function.fn["notifier"].service_config[0].environment_variables : k => v if contains(["GITHUB_REPOS", "GITHUB_APP_ID", "FORGE_HOSTS", "GIT_AUTHOR"], k) } == { GITHUB_APP_ID = "123456", FORGE_HOSTS = "ghe.acme.example=github@https://ghe.acme.example/api/v3,gitlab.acme.example=gitlab" }
     )
-    error_message = "the API gets the repositories, phrase, label and App id; the notifier the App id"
+    error_message = "the API gets the repositories, phrase, label, App id and forge hosts; the notifier the App id and forge hosts"
+  }
+
+  assert {
+    condition     = !anytrue([for key in keys(google_secret_manager_secret_iam_member.accessor) : endswith(key, " GIT_CREDENTIALS")])
+    error_message = "with the App, no git credentials are wired (git_credentials_secret is unset here)"
   }
 
   assert {
@@ -403,6 +408,34 @@ run "forge_settings" {
     )
     error_message = "the processors and the worker get the forge hosts, the commits' author and the App id"
   }
+}
+
+# Jobs from GitHub without the App: the API and the notifier call GitHub with GIT_CREDENTIALS' token.
+run "github_without_the_app_uses_git_credentials" {
+  command = plan
+  variables {
+    github_webhook_secret_secret = "codex-jobs-github-webhook-secret"
+    git_credentials_secret       = "codex-jobs-git-credentials"
+    github_repos                 = ["acme/widgets=ci-bot"]
+  }
+
+  assert {
+    condition     = join(",", sort([for key in keys(google_secret_manager_secret_iam_member.accessor) : key if endswith(key, " GIT_CREDENTIALS")])) == "enqueue GIT_CREDENTIALS,notifier GIT_CREDENTIALS,processor GIT_CREDENTIALS,processor-priority GIT_CREDENTIALS,worker GIT_CREDENTIALS"
+    error_message = "without the App, the API and the notifier read GIT_CREDENTIALS too (for the reply comment)"
+  }
+
+  assert {
+    condition     = alltrue([for name in ["enqueue", "notifier"] : contains([for v in google_cloudfunctions2_function.fn[name].service_config[0].secret_environment_variables : "${v.key}=${v.secret}"], "GIT_CREDENTIALS=codex-jobs-git-credentials")])
+    error_message = "GIT_CREDENTIALS is a secret environment variable of the API and the notifier"
+  }
+}
+
+run "github_app_id_needs_the_private_key" {
+  command = plan
+  variables {
+    github_app_id = "123456"
+  }
+  expect_failures = [var.github_app_id]
 }
 
 # Without the GitHub secrets (the defaults) nothing reads them.

@@ -32,7 +32,8 @@ export const FUNCTION_ENV: Record<FunctionSpec['name'], readonly EnvName[]> = {
     // Quotas at submit (429 quota_exceeded) and in GET /usage.
     'QUOTAS',
     // POST /forge/github: the signature, which repositories make jobs and on what; the reply comment as the App.
-    'GITHUB_WEBHOOK_SECRET', 'GITHUB_REPOS', 'TRIGGER_PHRASE', 'TRIGGER_LABEL', 'GITHUB_APP_ID', 'GITHUB_APP_PRIVATE_KEY',
+    // (GitHub Enterprise: its API base in FORGE_HOSTS; without the App, the host's GIT_CREDENTIALS token.)
+    'GITHUB_WEBHOOK_SECRET', 'GITHUB_REPOS', 'TRIGGER_PHRASE', 'TRIGGER_LABEL', 'GITHUB_APP_ID', 'GITHUB_APP_PRIVATE_KEY', 'FORGE_HOSTS', 'GIT_CREDENTIALS',
   ],
   processor: processorReads,
   'processor-priority': processorReads,
@@ -52,8 +53,8 @@ export const FUNCTION_ENV: Record<FunctionSpec['name'], readonly EnvName[]> = {
   notifier: [
     'GOOGLE_CLOUD_PROJECT', 'WEBHOOK_SECRET', 'WEBHOOK_RETRY_DELAYS', 'WEBHOOK_TIMEOUT_MS', 'CALLBACK_ALLOWLIST',
     'ALLOW_INSECURE_CALLBACKS', 'RESULTS_TOPIC', 'JOB_TTL_DAYS', 'LOG_LEVEL',
-    // Edits the GitHub reply comment of a job from GitHub when it ends, as the App.
-    'GITHUB_APP_ID', 'GITHUB_APP_PRIVATE_KEY',
+    // Edits the GitHub reply comment of a job from GitHub when it ends, as the App (else GIT_CREDENTIALS' token).
+    'GITHUB_APP_ID', 'GITHUB_APP_PRIVATE_KEY', 'FORGE_HOSTS', 'GIT_CREDENTIALS',
   ],
   sweeper: [
     'GOOGLE_CLOUD_PROJECT', 'JOBS_TOPIC', 'PRIORITY_JOBS_TOPIC', 'RESULTS_TOPIC', 'SWEEPS_TOPIC', 'SWEEP_BATCH',
