@@ -27,22 +27,39 @@ function safeHref(url: string): string | undefined {
   }
 }
 
+/** The pull request as a link that opens in a new tab (text only when the URL is not http(s)). */
+export function pullRequestLink(pr: { url: string; number: number }): Child {
+  const href = safeHref(pr.url);
+  return href ? h('a', { href, target: '_blank', rel: 'noopener', class: 'pull-request' }, `#${pr.number}`, ' ', pr.url) : [`#${pr.number} `, h('code', {}, pr.url)];
+}
+
+/** A `delivery` event of the timeline (its data is result.delivery). */
+export function deliveryEventBody(d: Record<string, unknown>): Child[] {
+  const state = typeof d.state === 'string' ? d.state : '';
+  const pr = d.pull_request as { url?: unknown; number?: unknown } | undefined;
+  return [
+    h('div', { class: 'event-head' }, h('span', { class: 'event-kind' }, 'Delivery'), h('span', { class: `badge delivery-${state}` }, STATE_LABELS[state as Delivery['state']] ?? state),
+      typeof d.branch === 'string' ? h('code', {}, d.branch) : null,
+      pr && typeof pr.url === 'string' && typeof pr.number === 'number' ? pullRequestLink({ url: pr.url, number: pr.number }) : null,
+      typeof d.error === 'string' ? h('span', { class: 'error' }, d.error) : null),
+  ];
+}
+
 export function deliverySection(job: JobDocument): Child {
   const d = job.result?.delivery;
   if (!d) {
-    const asked = (job as { delivery?: { branch?: string; pull_request?: unknown } | null }).delivery;
-    if (!asked) return h('p', { class: 'muted' }, 'No delivery: the changes stay with the job (see Changes).');
+    const asked = job.delivery;
+    if (!asked) return h('p', { class: 'muted' }, job.session_id ? 'No delivery named: the changes stay with the job (see Changes), unless an earlier job of its session delivered.' : 'No delivery: the changes stay with the job (see Changes).');
     return h('p', { class: 'muted' }, `The changes are committed${asked.branch ? ` on ${asked.branch}` : ''} and pushed${asked.pull_request ? ', with a pull request,' : ''} when the job completes.`);
   }
   const pr = d.pull_request;
-  const href = pr ? safeHref(pr.url) : undefined;
   return h(
     'dl',
     { class: 'facts', 'data-delivery-state': d.state },
     row('State', h('span', { class: `badge delivery-${d.state}` }, STATE_LABELS[d.state] ?? d.state)),
     row('Branch', h('code', {}, d.branch)),
     d.commit ? row('Commit', h('code', {}, d.commit)) : [],
-    pr ? row('Pull request', href ? h('a', { href, target: '_blank', rel: 'noopener', class: 'pull-request' }, `#${pr.number}`, ' ', pr.url) : [`#${pr.number} `, h('code', {}, pr.url)]) : [],
+    pr ? row('Pull request', pullRequestLink(pr)) : [],
     d.error ? row('Error', h('span', { class: 'delivery-error' }, d.error)) : [],
   );
 }
