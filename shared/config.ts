@@ -10,6 +10,7 @@ import { decodeSecretsKey } from './environment/secret-box.js';
 import { DEFAULT_MODEL_PRICES_TABLE, modelPricesSchema } from './usage/model-prices.js';
 import { quotasSchema } from './usage/quotas.js';
 import { forgeHostsSchema, gitAuthorSchema, githubAppPrivateKeySchema, DEFAULT_GIT_AUTHOR } from './delivery/delivery-config.js';
+import { githubReposSchema } from './forge/github-repos.js';
 
 const intFrom = (min: number, max: number) =>
   z
@@ -167,6 +168,15 @@ export const envSchema = z.object({
   GITHUB_APP_ID: z.string().trim().regex(/^\d{1,20}$/, 'expected the numeric App ID').optional(),
   /** The App's private key (PEM; `\n` escapes accepted). A secret. */
   GITHUB_APP_PRIVATE_KEY: githubAppPrivateKeySchema.optional(),
+  // Jobs from GitHub (v4, shared/forge/): the webhook secret, the repository → API key map, the triggers.
+  /** The GitHub App's (or repository's) webhook secret; POST /forge/github checks X-Hub-Signature-256 with it. Unset: every delivery is 401. */
+  GITHUB_WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** `owner/repo=keyname` pairs (`owner/*` for every repository of an owner): the API key that owns each repository's jobs. */
+  GITHUB_REPOS: list.pipe(githubReposSchema).default([]),
+  /** A comment whose body starts with this phrase starts a job. */
+  TRIGGER_PHRASE: z.string().trim().min(1).max(100).default('@codex-jobs'),
+  /** An issue labeled with this label starts a job. */
+  TRIGGER_LABEL: z.string().trim().min(1).max(50).default('codex-jobs'),
 });
 
 /** Variables whose empty value means "off" rather than "use the default". */
@@ -208,6 +218,12 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   if ((c.GITHUB_APP_ID === undefined) !== (c.GITHUB_APP_PRIVATE_KEY === undefined)) {
     const missing = c.GITHUB_APP_ID === undefined ? 'GITHUB_APP_ID' : 'GITHUB_APP_PRIVATE_KEY';
     throw new ConfigError(`Invalid configuration: ${missing}: a GitHub App needs both GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY`);
+  }
+  // Only where keys are configured (the API): other functions may be deployed without API_KEYS.
+  const keyNames = new Set(c.API_KEYS.map((k) => k.name));
+  const unknownKey = keyNames.size > 0 ? c.GITHUB_REPOS.find((r) => !keyNames.has(r.key)) : undefined;
+  if (unknownKey) {
+    throw new ConfigError(`Invalid configuration: GITHUB_REPOS: ${unknownKey.pattern}=${unknownKey.key} names no key of API_KEYS (the repository's jobs are owned by that key)`);
   }
   return {
     ...c,

@@ -22,6 +22,7 @@ import { jobChangesRoutes } from './routes/job-changes.js';
 import { rerunJobRoutes } from './routes/rerun-job.js';
 import { uploadRoutes } from './routes/uploads.js';
 import { environmentRoutes } from './routes/environments.js';
+import { forgeGithubRoutes } from './routes/forge-github.js';
 
 export const API_ROUTES: Route[] = [
   ...healthRoutes,
@@ -37,6 +38,7 @@ export const API_ROUTES: Route[] = [
   ...rerunJobRoutes,
   ...uploadRoutes,
   ...environmentRoutes,
+  ...forgeGithubRoutes,
   ...getJobRoutes,
   ...consoleRoutes,
 ];

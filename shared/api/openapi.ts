@@ -24,6 +24,7 @@ import { environmentNameSchema, environmentSpecSchema } from '../environment/env
 import { API_ERROR_STATUS, type ApiErrorCode } from './api-error.js';
 import { usageReportSchema } from '../usage/usage-report.js';
 import { usageQuerySchema } from './routes/usage.js';
+import { forgeAnswerSchema, githubDeliveryHeadersSchema } from '../forge/forge-schemas.js';
 
 // registry.register names schemas through zod's .openapi(). zod 4 puts methods on each instance, so
 // schemas made before this call lack it: `named` re-creates them (.meta clones) after the extension.
@@ -44,6 +45,7 @@ export const SCHEMA_NAMES = {
   UploadCreated: uploadCreatedSchema,
   UploadReceived: uploadReceivedSchema,
   Environment: environmentViewSchema,
+  ForgeAnswer: forgeAnswerSchema,
   EnvironmentList: environmentListSchema,
   Error: errorEnvelopeSchema,
 } as const;
@@ -232,6 +234,18 @@ export function buildOpenApiDocument(options: { maxTimeoutMs: number | TimeoutLi
     summary: "Usage per UTC day (tokens, cost, run time) and quotas with what remains; admins may add owner= (or owner=*)",
     request: { query: usageQuerySchema.in },
     responses: { 200: json(refs.Usage, 'the usage'), ...errors('bad_request', 'forbidden'), ...common },
+  });
+  routes.push({
+    method: 'post',
+    path: '/forge/github',
+    operationId: 'receiveGithubWebhook',
+    summary: "GitHub webhook receiver (Jobs from GitHub): a comment starting with TRIGGER_PHRASE or an issue labeled TRIGGER_LABEL in a GITHUB_REPOS repository makes a job; no API key, the X-Hub-Signature-256 signature is the auth",
+    security: [],
+    request: { headers: githubDeliveryHeadersSchema, body: { required: true, content: { 'application/json': { schema: z.record(z.string(), z.unknown()).describe('the GitHub webhook payload') } } } },
+    responses: {
+      202: json(refs.ForgeAnswer, '{job_id}: the job this delivery made (the same on a redelivery); {ignored: reason}: no job'),
+      ...errors('bad_request', 'unauthorized', 'payload_too_large', 'quota_exceeded', 'unavailable'),
+    },
   });
   routes.push({ method: 'get', path: '/openapi.json', operationId: 'getOpenApi', summary: 'This document', responses: { 200: { description: 'the OpenAPI 3.1 document', content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } } }, ...common } });
   routes.push({ method: 'get', path: '/health', operationId: 'getHealth', summary: 'Health of the API and its dependencies', security: [], responses: { 200: json(refs.Health, 'healthy'), 503: json(refs.Health, 'a dependency is down') } });

@@ -24,6 +24,7 @@ export function notifierDeps(config: Config): NotifierDeps {
     jobs: new FirestoreJobStore(firestore),
     usage: new FirestoreUsageLedger(firestore, config.JOB_TTL_DAYS),
     pubsub: pubsubClient(config),
+    firestore,
     log: createLogger(config.LOG_LEVEL, { component: 'notifier' }),
     instance: `${process.env.K_SERVICE ?? 'notifier'}@${os.hostname()}:${process.pid}`,
   };

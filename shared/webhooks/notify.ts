@@ -3,7 +3,9 @@
 // payload to `<RESULTS_TOPIC>-dead-letter` before recording `failed` (so nothing is lost).
 import { randomUUID } from 'node:crypto';
 import type { PubSub, Topic } from '@google-cloud/pubsub';
+import type { Firestore } from '@google-cloud/firestore';
 import type { Config } from '../config.js';
+import { forgeJobEnded } from '../forge/forge-job-ended.js';
 import type { CallbackRecord } from '../jobs/job-document.js';
 import { resultMessageSchema, type ResultMessage } from '../jobs/result-message.js';
 import type { Logger } from '../logging.js';
@@ -23,6 +25,8 @@ export interface NotifierDeps {
   /** Counts each terminal job's usage once on its owner's day (every terminal job passes here once or more). */
   usage?: Pick<FirestoreUsageLedger, 'record'>;
   pubsub: PubSub;
+  /** (v4) Jobs from GitHub: their reply comments and pull request links (shared/forge/). */
+  firestore?: Firestore;
   log: Logger;
   /** Identifies this instance in leases; each handled message adds its own suffix. */
   instance: string;
@@ -81,6 +85,7 @@ export async function notifyResult(deps: NotifierDeps, message: PubSubMessage): 
     return 'invalid';
   }
   if (deps.usage) await deps.usage.record(result); // before anything else: a job without a callback counts too
+  await forgeJobEnded(deps, result); // a GitHub-started job: its pull request link and reply comment
   const callbackUrl = result.callback_url;
   if (!callbackUrl) return 'no_callback';
 
