@@ -22,7 +22,11 @@ export interface GitHttpServer {
   close(): Promise<void>;
 }
 
-export async function startGitHttpServer(options: { token?: string } = {}): Promise<GitHttpServer> {
+/**
+ * `token`: the one password accepted; `accepts`: a check of its own instead (the GitHub stand-in's
+ * installation tokens), given the password and the repository (`owner/name` of `/owner/name.git/...`).
+ */
+export async function startGitHttpServer(options: { token?: string; accepts?: (password: string, repository: string) => boolean } = {}): Promise<GitHttpServer> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'git-http-'));
   const requests: GitHttpServer['requests'] = [];
   let gate: { opened: Promise<void>; open: () => void; held: () => void } | null = null;
@@ -35,10 +39,11 @@ export async function startGitHttpServer(options: { token?: string } = {}): Prom
   const serve = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     requests.push({ path: url.pathname, authorization: req.headers.authorization });
-    if (options.token) {
+    if (options.token || options.accepts) {
       const given = /^Basic (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       const password = given ? Buffer.from(given, 'base64').toString('utf8').split(':').slice(1).join(':') : undefined;
-      if (password !== options.token) {
+      const repository = /^\/(.+?)\.git(\/|$)/.exec(decodeURIComponent(url.pathname))?.[1] ?? '';
+      if (password === undefined || (options.accepts ? !options.accepts(password, repository) : password !== options.token)) {
         res.writeHead(401, { 'www-authenticate': 'Basic realm="test"' }).end('authentication required');
         return;
       }
