@@ -29,6 +29,7 @@ import { prepareWorkspace } from '../workspace/prepare-workspace.js';
 import { agentCodexSettings, defaultEnvironmentDeps, prepareJobEnvironment, stoppedBeforeTurn, type EnvironmentDeps, type PreparedEnvironment } from '../environment/job-environment.js';
 import { SecretRedactor } from '../environment/secret-redaction.js';
 import { redactingWriter } from '../environment/redacting-writer.js';
+import { deliverJob } from '../delivery/deliver-job.js';
 
 export interface ProcessorDeps {
   config: Config;
@@ -157,6 +158,7 @@ async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions
     const changes = await recordJobChanges(objects, config.OUTPUTS_BUCKET, job.job_id, prepared, log);
     const { created, truncated, seen } = await collectOutputs(config, job.job_id, workspace.workspace, before, changes?.outputs);
     if (changes && truncated) for (const c of [changes.full, changes.inDocument]) c.truncated = true; // the output caps cut the outputs
+    const delivered = await deliverJob({ config, blobs, job, prepared, status: v.status, finalMessage: outcome.finalMessage, changes: changes?.inDocument ?? null, guard, emit: (type, data) => events.push(type, data), log });
     const result: JobResult = redactor.value({
       exit_code: exitCodeOf(outcome, v),
       final_message: outcome.finalMessage,
@@ -171,13 +173,14 @@ async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions
       ...(truncated ? { outputs_truncated: true } : {}),
       changes: changes?.inDocument ?? null,
       ...(environment ? { setup: environment.setup } : {}),
+      ...delivered.fields,
     });
     events.push('finished', { status: v.status, ...(v.error ? { error: v.error } : {}) });
     const sessionObjects = new AttemptWriter(blobs, guard, sessionOrder(job, job.attempts));
     await Promise.all([
       uploadOutputs(objects, config.OUTPUTS_BUCKET, job.job_id, workspace.workspace, created, seen, log),
       objects.writeJson(config.RESULTS_BUCKET, resultObjectName(job.job_id), { job_id: job.job_id, attempt: job.attempts, status: v.status, error: v.error, result: { ...result, changes: changes?.full ?? null } }),
-      job.session_id && v.status === 'completed' && outcome.threadId ? saveSession(sessionObjects, config.RESULTS_BUCKET, { owner: job.owner, session_id: job.session_id }, workspace, outcome.threadId) : undefined,
+      job.session_id && v.status === 'completed' && outcome.threadId ? saveSession(sessionObjects, config.RESULTS_BUCKET, { owner: job.owner, session_id: job.session_id }, workspace, outcome.threadId, delivered.session) : undefined,
       events.flush(),
       progress.settled(),
       outcome.closed,

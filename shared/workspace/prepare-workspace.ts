@@ -11,6 +11,7 @@ import { initFreshRepository, recordBase, trackingRepo, type TrackingRepo, type 
 import { unpackDroppedArchive } from './dropped-archive-source.js';
 import { GitError } from './git-command.js';
 import { checkoutGit } from './git-source.js';
+import { cloneCredentials } from '../delivery/host-credentials.js';
 import { WorkspaceInputError, type SkippedEntry } from './unpack-archive.js';
 import { unpackUpload } from './upload-source.js';
 
@@ -52,7 +53,8 @@ async function fill(ctx: PrepareContext): Promise<PreparedWorkspace> {
   }
   const input = job.workspace;
   if (input && 'git' in input) {
-    const checkout = await checkoutGit(input.git, ws.workspace, repo.home, config, ctx.signal);
+    // A GitHub App installed on the repository clones with its installation token (shared/delivery/).
+    const checkout = await checkoutGit(input.git, ws.workspace, repo.home, await cloneCredentials(input.git.url, config), ctx.signal);
     return { repo, base: await recordBase(repo, 'git', { url: input.git.url, ref: checkout.ref }, { trustedIndex: true }), resumeThreadId, skipped: [] };
   }
   let skipped: SkippedEntry[] = [];
