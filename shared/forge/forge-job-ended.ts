@@ -14,6 +14,9 @@ export interface ForgeEndDeps {
 
 export async function forgeJobEnded(deps: ForgeEndDeps, result: ResultMessage): Promise<void> {
   if (result.metadata?.forge !== 'github' || !deps.firestore) return;
-  const [{ githubJobEnded }, { githubApiFor }] = await Promise.all([import('./github-job-ended.js'), import('./github-client.js')]);
+  const [{ githubJobEnded }, { githubApiFor }, { githubJobId }] = await Promise.all([import('./github-job-ended.js'), import('./github-client.js'), import('./job-from-event.js')]);
+  // Metadata anyone may set on POST /jobs; a job the intake made has the id its delivery derives.
+  const deliveryId = result.metadata.delivery_id;
+  if (!deliveryId || githubJobId(deliveryId) !== result.job_id) return;
   await githubJobEnded({ ...deps, firestore: deps.firestore, github: (cloneUrl) => githubApiFor(deps.config, cloneUrl) }, result);
 }

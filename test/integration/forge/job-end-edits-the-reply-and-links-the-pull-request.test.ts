@@ -72,13 +72,15 @@ test('the reply shows the end and the pull request; a comment on that pull reque
   assert.deepEqual(f.world.api.violations, []);
 });
 
-test('a job that is not from GitHub costs the notifier nothing; a failed one shows its error', async () => {
+test("a job that is not from GitHub (even with GitHub's metadata) costs the notifier nothing; a failed one from GitHub shows its error", async () => {
   const deps = { config: f.api.env.config, log: createLogger('ERROR'), firestore: f.api.env.firestore };
   const calls = f.world.api.requests.length;
-  const plain = await f.api.call<{ job_id: string }>('POST', '/jobs', { body: { prompt: 'not from GitHub' } });
+  const metadata = { forge: 'github', repository: 'octo/hello', issue: '99', delivery_id: 'made-up' };
+  const plain = await f.api.call<{ job_id: string }>('POST', '/jobs', { body: { prompt: 'not from GitHub', metadata } });
   const job = (await f.api.store.get(plain.body.job_id))!;
-  await forgeJobEnded(deps, resultMessageFromJob({ ...job, status: 'failed', completed_at: new Date().toISOString(), error: { code: 'timeout', message: 'too slow' } }));
+  await forgeJobEnded(deps, resultMessageFromJob(ended(job, { number: 99, url: `${f.world.api.url}/octo/hello/pull/99` })));
   assert.equal(f.world.api.requests.length, calls);
+  assert.equal(await new ForgeStore(f.api.env.firestore, 30).pullSession('octo/hello', 99), null, 'no link to a session from made-up metadata');
 
   const res = await f.post(f.signed('issue_comment', f.issueComment('@codex-jobs try this', { onPull: await f.openPull('main', 'feature') })));
   const gh = (await f.api.store.get(res.body.job_id!))!;
