@@ -1,8 +1,9 @@
-// The CLI and delivery, through the local stack: `submit --git URL#REF --branch --pr …` sends the
-// `delivery` the job document keeps; `get` and `watch` of a delivered job print its state, branch,
-// commit and the pull request's link (and a failed delivery's error); -o json carries result.delivery.
-// The delivered jobs are written to Firestore as a processor records them (the pull request's host
-// is not reachable here); the API and the CLI read them as they read any job.
+// The CLI and delivery, through the local stack with the real codex (scripted model), git
+// http-backend and the GitHub API stand-in: `submit --git URL#REF --branch --pr … --wait` sends the
+// `delivery` the job keeps and ends printing the pull request's link; `get` and `watch` of a delivered
+// job print its state, branch, commit and link (and a failed delivery's error); -o json carries
+// result.delivery. The jobs with made-up hosts' answers are written to Firestore as a processor
+// records them; the API and the CLI read them as they read any job.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
@@ -12,28 +13,35 @@ import type { DeliveryResult } from '../../../shared/delivery/delivery-schemas.j
 import { newJobDocument, specFromRequest, type JobDocument } from '../../../shared/jobs/job-document.js';
 import { JobRequestSchema } from '../../../shared/jobs/job-request.js';
 import { FirestoreJobStore } from '../../../shared/store/firestore-job-store.js';
-import { makeFixtureRepository, startGitHttpServer, type GitHttpServer } from '../../support/git-http-server.js';
+import { startGitHubWorld, type GitHubWorld } from '../../support/github-standin/github-world.js';
 import { cliHome, runCli, startClientStack, type CliHome } from './client-stack.js';
 
 let stack: Stack;
 let home: CliHome;
 let firestore: Firestore;
-let git: GitHttpServer;
+let world: GitHubWorld;
+let standinRepo: string;
+const TOKEN = `ghp_${randomUUID().replace(/-/g, '')}`;
 const repo = 'https://github.com/acme/widgets.git';
 const cli = (args: string[]) => runCli(['--url', stack.apiUrl, '--key', stack.devApiKey, ...args], { home: home.home });
 
 before(async () => {
   home = cliHome();
-  git = await startGitHttpServer();
-  await makeFixtureRepository(git.root, 'widgets');
-  stack = await startClientStack({ ALLOW_INSECURE_GIT: '1', GIT_ALLOWLIST: '127.0.0.1' });
+  world = await startGitHubWorld({ token: TOKEN });
+  standinRepo = (await world.repository('acme', 'widgets')).url;
+  stack = await startClientStack({
+    ALLOW_INSECURE_GIT: '1',
+    GIT_ALLOWLIST: '127.0.0.1',
+    GIT_CREDENTIALS: `${world.gitHost}=${TOKEN}`,
+    FORGE_HOSTS: `${world.gitHost}=github@${world.api.url}`,
+  });
   firestore = new Firestore({ projectId: stack.config.GOOGLE_CLOUD_PROJECT });
 });
 
 after(async () => {
   await stack?.stop();
   await firestore?.terminate();
-  await git?.close();
+  await world?.close();
   home?.remove();
 });
 
@@ -68,21 +76,35 @@ async function deliveredJob(delivery: DeliveryResult): Promise<string> {
   return jobId;
 }
 
-test('submit --git URL#REF --branch --pr with its details sends the delivery the job keeps', async () => {
-  const url = `${git.url}/widgets.git`;
+test('submit --git URL#REF --branch --pr with its details sends the delivery the job keeps; no changes: skipped', async () => {
   const r = await cli([
-    '-o', 'json', 'submit', '--wait', '--git', `${url}#main`, '--branch', 'codex/fix-readme', '--pr', '--pr-title', 'Fix the README', '--no-draft', '--pr-base', 'main',
+    '-o', 'json', 'submit', '--wait', '--git', `${standinRepo}#main`, '--branch', 'codex/nothing', '--pr', '--pr-title', 'Fix the README', '--no-draft', '--pr-base', 'main',
     '--commit-message', 'README: the right script', 'Nothing to change here. [[final:Nothing to do.]]',
   ]);
   assert.equal(r.code, 0, r.stderr);
-  const job = JSON.parse(r.stdout) as { status: string; delivery: unknown; workspace: unknown };
+  const job = JSON.parse(r.stdout) as { status: string; delivery: unknown; workspace: unknown; result: { delivery: DeliveryResult } };
   assert.equal(job.status, 'completed');
-  assert.deepEqual(job.delivery, { branch: 'codex/fix-readme', pull_request: { title: 'Fix the README', draft: false, base: 'main' }, commit_message: 'README: the right script' });
-  assert.deepEqual(job.workspace, { git: { url, ref: 'main' } });
+  assert.deepEqual(job.delivery, { branch: 'codex/nothing', pull_request: { title: 'Fix the README', draft: false, base: 'main' }, commit_message: 'README: the right script' });
+  assert.deepEqual(job.workspace, { git: { url: standinRepo, ref: 'main' } });
+  assert.deepEqual(job.result.delivery, { state: 'skipped', branch: 'codex/nothing' });
 
   const noGit = await cli(['submit', '--pr', 'Fix the README']);
   assert.equal(noGit.code, 2);
   assert.match(noGit.stderr, /add --git URL/);
+});
+
+test('submit --pr --wait ends with the pull request it opened; get shows the same', async () => {
+  const r = await cli(['submit', '--wait', '--git', standinRepo, '--branch', 'codex/cli-notes', '--pr', '--pr-title', 'Notes from the CLI', 'Add notes [[cmd:printf "notes\\n" > notes.md]] [[final:Added notes.md]]']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(world.api.pulls.length, 1);
+  const pr = world.api.pulls[0]!;
+  assert.deepEqual({ head: pr.head, title: pr.title, draft: pr.draft }, { head: 'codex/cli-notes', title: 'Notes from the CLI', draft: true });
+  const url = `${world.api.url}/acme/widgets/pull/${pr.number}`;
+  assert.match(r.stdout, /^delivery opened a pull request · branch codex\/cli-notes · commit [0-9a-f]{12}$/m);
+  assert.ok(r.stdout.split('\n').includes(`pull request #${pr.number} ${url}`), r.stdout);
+  const jobId = /^job ([0-9a-f-]{36}) completed/m.exec(r.stdout)![1]!;
+  const got = await cli(['get', jobId]);
+  assert.ok(got.stdout.split('\n').some((l) => /^pull request +#\d+ /.test(l) && l.endsWith(` ${url}`)), got.stdout);
 });
 
 test('get and watch of a job that opened a pull request print its state, branch, commit and link; -o json has result.delivery', async () => {
