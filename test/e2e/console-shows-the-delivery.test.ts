@@ -2,10 +2,13 @@
 // delivery says where its changes will go; a delivered job shows the state, the branch, the commit
 // and the pull request linked in a new tab (target=_blank rel=noopener), also in the timeline's
 // `delivery` event; a failed delivery shows the host's answer; a URL that is not http(s) is never a
-// link. No CSP violation, no serious axe-core finding, nothing but 127.0.0.1 reached. The delivered
-// jobs are written as a processor records them (no forge is reachable here).
+// link. No CSP violation, no serious axe-core finding, nothing but 127.0.0.1 reached. One job runs for
+// real (the real codex with the scripted model, git http-backend, the GitHub API stand-in) and its
+// page shows the pull request without a reload; the others are written as a processor records them.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { Firestore } from '@google-cloud/firestore';
 import { startStack, type Stack } from '../../dev/stack.js';
@@ -14,6 +17,8 @@ import { newJobDocument, specFromRequest, type JobDocument } from '../../shared/
 import { JobRequestSchema } from '../../shared/jobs/job-request.js';
 import { FirestoreJobStore } from '../../shared/store/firestore-job-store.js';
 import { openBrowser, seriousAxeViolations, type BrowserSession } from '../support/browser.js';
+import { startGitHubWorld, type GitHubWorld } from '../support/github-standin/github-world.js';
+import { mkdtempOutsideTemp } from '../support/outside-temp.js';
 import { requireEmulators } from '../support/test-env.js';
 
 const KEY = 'd'.repeat(24);
@@ -21,15 +26,26 @@ const REPO = 'http://127.0.0.1:9/acme/widgets.git';
 let stack: Stack;
 let browser: BrowserSession;
 let firestore: Firestore;
+let world: GitHubWorld;
+let standinRepo: string;
+/** The running job waits for a file here (outside the temp area: a job sees only its own folder there). */
+let gateDir: string;
+const TOKEN = `ghp_${randomUUID().replace(/-/g, '')}`;
 
 before(async () => {
+  gateDir = mkdtempOutsideTemp('console-delivery-gate-');
+  world = await startGitHubWorld({ token: TOKEN });
+  standinRepo = (await world.repository('acme', 'widgets')).url;
   stack = await startStack({
     ports: 'free',
     projectId: `console-delivery-${Date.now().toString(36)}`,
     emulators: requireEmulators(),
-    only: ['enqueue'],
+    only: ['enqueue', 'processor', 'processor-priority'],
     schedules: false,
-    env: { LOG_LEVEL: 'WARNING', API_KEYS: `dev:${KEY}`, ALLOW_INSECURE_GIT: '1', GIT_ALLOWLIST: '127.0.0.1' },
+    env: {
+      LOG_LEVEL: 'WARNING', API_KEYS: `dev:${KEY}`, ALLOW_INSECURE_GIT: '1', GIT_ALLOWLIST: '127.0.0.1',
+      GIT_CREDENTIALS: `${world.gitHost}=${TOKEN}`, FORGE_HOSTS: `${world.gitHost}=github@${world.api.url}`,
+    },
   });
   firestore = new Firestore({ projectId: stack.config.GOOGLE_CLOUD_PROJECT });
   browser = await openBrowser();
@@ -44,6 +60,8 @@ after(async () => {
   await browser?.close();
   await stack?.stop();
   await firestore?.terminate();
+  await world?.close();
+  rmSync(gateDir, { recursive: true, force: true });
 });
 
 const request = (branch: string) => JobRequestSchema.parse({ prompt: 'Fix the README', workspace: { git: { url: REPO, ref: 'main' } }, delivery: { branch, pull_request: true } });
@@ -79,14 +97,26 @@ async function openJob(jobId: string): Promise<void> {
   await browser.page.locator('#job-summary dl.facts').waitFor();
 }
 
-test('a job that asked for a delivery says, while it waits, where its changes will go', async () => {
-  const res = await fetch(`${stack.apiUrl}/jobs`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': KEY }, body: JSON.stringify({ prompt: 'Fix the README', workspace: { git: { url: REPO, ref: 'main' } }, delivery: { branch: 'codex/pending', pull_request: true } }) });
+test('a running job says where its changes will go, then shows the pull request it opened without a reload', async () => {
+  const gate = path.join(gateDir, 'open');
+  const res = await fetch(`${stack.apiUrl}/jobs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': KEY },
+    body: JSON.stringify({ prompt: `Add notes [[cmd:while [ ! -e ${gate} ]; do sleep 0.1; done; printf "notes\\n" > notes.md]] [[final:Added notes.md]]`, workspace: { git: { url: standinRepo, ref: 'main' } }, delivery: { branch: 'codex/pending', pull_request: true } }),
+  });
   const text = await res.text();
   assert.equal(res.status, 202, text);
   const { job_id } = JSON.parse(text) as { job_id: string };
   await openJob(job_id);
   const card = browser.page.locator('#job-delivery');
   await card.getByText('The changes are committed on codex/pending and pushed, with a pull request, when the job completes.').waitFor();
+  writeFileSync(gate, '');
+  const live = browser.page.locator('#job-delivery dl[data-delivery-state="opened"]');
+  await live.waitFor();
+  assert.equal(world.api.pulls.length, 1);
+  const url = `${world.api.url}/acme/widgets/pull/${world.api.pulls[0]!.number}`;
+  assert.equal(await live.getByRole('link').getAttribute('href'), url);
+  assert.match((await live.textContent())!, /Branchcodex\/pending/);
 });
 
 test('a delivered job links its pull request in a new tab, in the Delivery card and the timeline', async () => {
