@@ -138,12 +138,12 @@ export function renderJobPage(ctx: ViewContext, jobId: string): Dispose {
     error,
     h('div', { class: 'actions' }, cancelButton, rerunButton, actionState),
     streamState,
-    h('div', { class: 'grid' }, card('Summary', 'summary-title', summaryBox), h('div', {}, meter.element, card('Result', 'result-title', resultBox))),
+    // Where the changes went sits beside the result: the pull request is what a user looks for first.
+    h('div', { class: 'grid' }, card('Summary', 'summary-title', summaryBox), h('div', {}, meter.element, card('Result', 'result-title', resultBox), card('Delivery', 'delivery-title', deliveryBox))),
     card('Prompt', 'prompt-title', promptBox),
     card('Timeline', 'timeline-title', timeline),
     card('Outputs', 'outputs-title', outputsBox),
     card('Changes', 'changes-title', diffBox),
-    card('Delivery', 'delivery-title', deliveryBox),
     card('Webhook', 'webhook-title', webhookBox),
   );
   ctx.focus(title);
