@@ -35,7 +35,7 @@ test('it documents exactly the routes the API serves, with the job schemas as co
   const request = doc.components.schemas.JobRequest as { additionalProperties?: unknown; required?: string[]; properties: Record<string, unknown> };
   assert.equal(request.additionalProperties, false, 'JobRequest is strict');
   assert.deepEqual(request.required, ['prompt']);
-  assert.deepEqual(Object.keys(request.properties).sort(), ['callback_url', 'environment', 'max_total_tokens', 'metadata', 'output_schema', 'priority', 'prompt', 'session_id', 'timeout_ms', 'workspace']);
+  assert.deepEqual(Object.keys(request.properties).sort(), ['callback_url', 'delivery', 'environment', 'max_total_tokens', 'metadata', 'output_schema', 'priority', 'prompt', 'session_id', 'timeout_ms', 'workspace']);
 });
 
 test('the conformance check rejects a body that does not match and a status that is not documented', async () => {
