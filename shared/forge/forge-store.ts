@@ -4,9 +4,9 @@
 //   finds it and posts nothing more.
 // - forge_pull_sessions/{sha256(repository#number)}: a pull request that a job's delivery opened →
 //   that job's owner and session, so a comment on the pull request continues the session.
-// Both carry expire_at for a TTL policy (the jobs' horizon, JOB_TTL_DAYS).
+// Both carry expire_at (a Timestamp, as a TTL policy needs; the jobs' horizon, JOB_TTL_DAYS).
 import { createHash } from 'node:crypto';
-import type { Firestore } from '@google-cloud/firestore';
+import { Timestamp, type Firestore } from '@google-cloud/firestore';
 import { z } from 'zod';
 
 export const REPLIES_COLLECTION = 'forge_replies';
@@ -27,7 +27,6 @@ export const replyRecordSchema = z.object({
   /** The terminal status the comment was last edited to show. */
   shown_status: z.string().nullable(),
   created_at: z.string(),
-  expire_at: z.string(),
 });
 export type ReplyRecord = z.infer<typeof replyRecordSchema>;
 
@@ -38,7 +37,6 @@ export const pullSessionSchema = z.object({
   session_id: z.string(),
   job_id: z.string(),
   created_at: z.string(),
-  expire_at: z.string(),
 });
 export type PullSession = z.infer<typeof pullSessionSchema>;
 
@@ -56,8 +54,8 @@ export class ForgeStore {
     readonly ttlDays: number,
   ) {}
 
-  expireAt(now = new Date()): string {
-    return new Date(now.getTime() + this.ttlDays * 86_400_000).toISOString();
+  expireAt(now = new Date()): Timestamp {
+    return Timestamp.fromMillis(now.getTime() + this.ttlDays * 86_400_000);
   }
 
   private reply(jobId: string) {
@@ -65,7 +63,7 @@ export class ForgeStore {
   }
 
   /** Claims the job's reply: true for the first caller, false when a reply record exists already. */
-  async claimReply(record: Omit<ReplyRecord, 'comment_id' | 'shown_status' | 'created_at' | 'expire_at'>): Promise<boolean> {
+  async claimReply(record: Omit<ReplyRecord, 'comment_id' | 'shown_status' | 'created_at'>): Promise<boolean> {
     const now = new Date();
     try {
       await this.reply(record.job_id).create({ ...record, comment_id: null, shown_status: null, created_at: now.toISOString(), expire_at: this.expireAt(now) });
@@ -94,7 +92,7 @@ export class ForgeStore {
     await this.reply(jobId).update({ shown_status: status });
   }
 
-  async linkPullSession(link: Omit<PullSession, 'created_at' | 'expire_at'>): Promise<void> {
+  async linkPullSession(link: Omit<PullSession, 'created_at'>): Promise<void> {
     const now = new Date();
     // set, not create: a later job of the session that opened the pull request anew (the first was
     // closed) moves the link to it.

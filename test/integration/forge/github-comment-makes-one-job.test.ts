@@ -109,6 +109,33 @@ test('a comment on a same-repository pull request starts from its head branch an
   assert.deepEqual(f.world.api.violations, []);
 });
 
+test('an issue labeled codex-jobs, and a review comment with the phrase, make jobs too', async () => {
+  const labeled = examplePayload('issues', 'labeled');
+  Object.assign(labeled.repository, { full_name: 'octo/hello', clone_url: f.cloneUrl, default_branch: 'main' });
+  Object.assign(labeled.issue, { number: 43 });
+  labeled.label.name = 'codex-jobs';
+  const fromLabel = await f.post(f.signed('issues', labeled));
+  assert.equal(fromLabel.status, 202, JSON.stringify(fromLabel.body));
+  const job = (await f.api.store.get(fromLabel.body.job_id!))!;
+  assert.match(job.prompt, /^Resolve issue #43\./);
+  assert.equal(job.metadata.issue, '43');
+  assert.equal(f.commentsOn('octo/hello', 43).length, 1);
+
+  const review = examplePayload('pull_request_review_comment', 'created');
+  Object.assign(review.repository, { full_name: 'octo/hello', clone_url: f.cloneUrl, default_branch: 'main' });
+  review.pull_request.head.repo.full_name = 'octo/hello';
+  review.pull_request.head.ref = 'feature';
+  review.pull_request.number = 44; // the payload carries the head: no lookup
+  Object.assign(review.comment, { body: '@codex-jobs use fewer emoji here', author_association: 'MEMBER' });
+  const fromReview = await f.post(f.signed('pull_request_review_comment', review));
+  assert.equal(fromReview.status, 202, JSON.stringify(fromReview.body));
+  const reviewJob = (await f.api.store.get(fromReview.body.job_id!))!;
+  assert.match(reviewJob.prompt, /README\.md/);
+  assert.deepEqual(reviewJob.delivery, { branch: 'feature' });
+  assert.equal(f.commentsOn('octo/hello', review.pull_request.number).length, 1);
+  assert.deepEqual(f.world.api.violations, []);
+});
+
 test('every answer of POST /forge/github matches the OpenAPI document', async () => {
   assert.ok((await assertResponsesMatchDocument()) >= 1);
 });
