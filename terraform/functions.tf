@@ -42,11 +42,22 @@ locals {
         ALLOW_INSECURE_GIT      = local.from_variables.ALLOW_INSECURE_GIT
         # Submit refuses past a quota; GET /usage shows each quota with what remains.
         QUOTAS = local.from_variables.QUOTAS
+        # POST /forge/github: which repositories make jobs and on what; the App replies on the issue
+        # (on a GitHub Enterprise host, through its FORGE_HOSTS API base).
+        GITHUB_REPOS   = local.from_variables.GITHUB_REPOS
+        TRIGGER_PHRASE = local.from_variables.TRIGGER_PHRASE
+        TRIGGER_LABEL  = local.from_variables.TRIGGER_LABEL
+        GITHUB_APP_ID  = local.from_variables.GITHUB_APP_ID
+        FORGE_HOSTS    = local.from_variables.FORGE_HOSTS
       }
       secrets = {
         API_KEYS = var.api_keys_secret
         # Seals an environment's secrets at PUT /environments and at submit (an inline environment).
         ENV_SECRETS_KEY = var.env_secrets_key_secret
+        # Verifies POST /forge/github; the App's key signs the installation token of the reply comment.
+        GITHUB_WEBHOOK_SECRET  = var.github_webhook_secret_secret
+        GITHUB_APP_PRIVATE_KEY = var.github_app_private_key_secret
+        GIT_CREDENTIALS        = local.github_fallback_credentials_secret
       }
     }
 
@@ -156,9 +167,14 @@ locals {
         RESULTS_TOPIC        = local.topics.results
         WEBHOOK_RETRY_DELAYS = local.settings.WEBHOOK_RETRY_DELAYS
         LOG_LEVEL            = local.settings.LOG_LEVEL
+        # Edits the GitHub reply comment of a job from GitHub when it ends (as the App).
+        GITHUB_APP_ID = local.from_variables.GITHUB_APP_ID
+        FORGE_HOSTS   = local.from_variables.FORGE_HOSTS
       }
       secrets = {
-        WEBHOOK_SECRET = var.webhook_secret_secret
+        WEBHOOK_SECRET         = var.webhook_secret_secret
+        GITHUB_APP_PRIVATE_KEY = var.github_app_private_key_secret
+        GIT_CREDENTIALS        = local.github_fallback_credentials_secret
       }
     }
 
@@ -216,6 +232,10 @@ locals {
     # The claim applies concurrent_jobs and caps max_total_tokens at the quota left; the result's cost_usd.
     QUOTAS       = local.from_variables.QUOTAS
     MODEL_PRICES = local.from_variables.MODEL_PRICES
+    # Delivery: the commits' author, each host's kind and API (pull/merge requests), the GitHub App.
+    FORGE_HOSTS   = local.from_variables.FORGE_HOSTS
+    GIT_AUTHOR    = local.from_variables.GIT_AUTHOR
+    GITHUB_APP_ID = local.from_variables.GITHUB_APP_ID
   }
   # A secret id of null is not wired (git_credentials_secret is optional): secrets.tf and the
   # secret_environment_variables below skip it.
@@ -224,6 +244,8 @@ locals {
     GIT_CREDENTIALS = var.git_credentials_secret
     # Opens a job's environment secrets for its setup phase.
     ENV_SECRETS_KEY = var.env_secrets_key_secret
+    # Delivery pushes and opens pull requests on GitHub with the App's installation token.
+    GITHUB_APP_PRIVATE_KEY = var.github_app_private_key_secret
   }
 
   # Functions fed by push subscriptions (everything but the public API).

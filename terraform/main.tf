@@ -97,5 +97,13 @@ locals {
     # Usage (issue 25): quotas at submit, intake and claim; prices for each job's cost_usd.
     QUOTAS       = var.quotas
     MODEL_PRICES = var.model_prices
+    # Delivery and jobs from GitHub (issue 24, forge-variables.tf): the hosts' kinds and API bases, the
+    # commits' author; which repositories make jobs, for which key, on which phrase or label; the App.
+    FORGE_HOSTS    = join(",", var.forge_hosts)
+    GIT_AUTHOR     = var.git_author
+    GITHUB_REPOS   = join(",", var.github_repos)
+    TRIGGER_PHRASE = var.trigger_phrase
+    TRIGGER_LABEL  = var.trigger_label
+    GITHUB_APP_ID  = var.github_app_id
   }
 }

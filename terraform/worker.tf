@@ -36,7 +36,7 @@ locals {
     # Cloud Run gives a worker pool instance 10 s after SIGTERM: running jobs get 8 s, then are given back.
     WORKER_GRACE_MS = "8000"
   })
-  # The processor's secrets (OPENAI_API_KEY, GIT_CREDENTIALS when set), bound in secrets.tf.
+  # The processor's secrets (OPENAI_API_KEY, GIT_CREDENTIALS and GITHUB_APP_PRIVATE_KEY when set), bound in secrets.tf.
   worker_secrets = local.processor_secrets
 
   # A dead-lettered long job is pushed to a processor, which marks it failed (dead_lettered): one of

@@ -1,8 +1,10 @@
 // What `watch` and `submit --follow` show while a job runs: the stage and elapsed time, the setup
 // phase of a job with an environment (its live output, then how it ended), each command with its exit
-// code, the last agent message and a token meter against max_total_tokens. On a TTY it
+// code, the last agent message, a token meter against max_total_tokens and, once the changes are
+// delivered, the delivery's state and the pull request's link. On a TTY it
 // is redrawn in place (plain ANSI: cursor up, clear below); piped, it prints one plain line per change.
 import type { JobDocument, JobEvent } from '../sdk/types.js';
+import { deliveryLine, deliveryOfEvent, pullRequestLine, type DeliveryResult } from './delivery-text.js';
 import { color, formatDuration } from './output.js';
 
 interface CommandLine {
@@ -23,6 +25,7 @@ export class WatchView {
   private setup: { running: boolean; summary: string; lines: string[] } | null = null;
   private lastMessage = '';
   private tokens = 0;
+  private delivery: DeliveryResult | undefined;
   private drawnLines = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly startedAt: number;
@@ -89,6 +92,10 @@ export class WatchView {
           if (!this.live) this.plain(`tokens ${this.meterText()}`);
         }
         break;
+      case 'delivery':
+        this.delivery = deliveryOfEvent(d) ?? this.delivery;
+        if (!this.live && this.delivery) this.plain(this.deliveryText());
+        break;
       case 'finished':
         this.status = String(d.status ?? this.status);
         if (!this.live) this.plain(`finished: ${this.status}`);
@@ -117,6 +124,12 @@ export class WatchView {
       this.setup.summary = `${ended} · cache ${String(d.cache)}${typeof d.duration_ms === 'number' ? ` · ${formatDuration(d.duration_ms)}` : ''}`;
       if (!this.live) this.plain(`setup finished: ${this.setup.summary}`);
     }
+  }
+
+  private deliveryText(): string {
+    const d = this.delivery!;
+    const pr = pullRequestLine(d);
+    return `delivery ${deliveryLine(d)}${pr ? ` · ${pr}` : ''}${d.error ? ` · ${oneLine(d.error)}` : ''}`;
   }
 
   private meterText(): string {
@@ -150,6 +163,7 @@ export class WatchView {
     if (!this.commands.length) out.push(color.dim('  (no commands yet)'));
     out.push(cut(`agent   ${this.lastMessage ? oneLine(this.lastMessage) : color.dim('(no message yet)')}`));
     out.push(this.meter());
+    if (this.delivery) out.push(cut(this.deliveryText()));
     return out;
   }
 
@@ -167,6 +181,7 @@ export class WatchView {
       this.status = job.status;
       this.stage = job.progress.stage;
       if (job.result) this.tokens = job.result.usage.total_tokens;
+      if (job.result?.delivery) this.delivery = job.result.delivery;
     }
     if (this.timer) clearInterval(this.timer);
     if (this.live) this.draw();

@@ -347,3 +347,111 @@ run "usage_settings" {
     error_message = "usage days and usage_records markers have a TTL policy on expire_at"
   }
 }
+
+# Delivery and jobs from GitHub (issue 24): the webhook secret is the API's alone; the App's key reaches
+# what acts as the App (the API replies, the processors and the worker push and open pull requests,
+# the notifier edits the reply); the settings reach the functions that read them.
+run "forge_settings" {
+  command = plan
+  variables {
+    github_webhook_secret_secret  = "codex-jobs-github-webhook-secret"
+    github_app_private_key_secret = "codex-jobs-github-app-private-key"
+    github_app_id                 = "123456"
+    github_repos                  = ["acme/widgets=ci-bot", "acme-labs/*=labs"]
+    forge_hosts                   = ["ghe.acme.example=github@https://ghe.acme.example/api/v3", "gitlab.acme.example=gitlab"]
+    git_author                    = "Acme Bot <bot@acme.example>"
+    trigger_phrase                = "/codex"
+    trigger_label                 = "ai-fix"
+  }
+
+  assert {
+    condition     = join(",", sort([for key in keys(google_secret_manager_secret_iam_member.accessor) : key if endswith(key, " GITHUB_WEBHOOK_SECRET")])) == "enqueue GITHUB_WEBHOOK_SECRET"
+    error_message = "only the API may read the GitHub webhook secret"
+  }
+
+  assert {
+    condition     = join(",", sort([for key in keys(google_secret_manager_secret_iam_member.accessor) : key if endswith(key, " GITHUB_APP_PRIVATE_KEY")])) == "enqueue GITHUB_APP_PRIVATE_KEY,notifier GITHUB_APP_PRIVATE_KEY,processor GITHUB_APP_PRIVATE_KEY,processor-priority GITHUB_APP_PRIVATE_KEY,worker GITHUB_APP_PRIVATE_KEY"
+    error_message = "exactly the API, the notifier, the processors and the worker may read the GitHub App's private key"
+  }
+
+  assert {
+    condition = alltrue([for name in ["enqueue", "notifier"] : contains(
+      [for v in google_cloudfunctions2_function.fn[name].service_config[0].secret_environment_variables : "${v.key}=${v.secret}"], "GITHUB_APP_PRIVATE_KEY=codex-jobs-github-app-private-key"
+      )]) && contains([for v in google_cloudfunctions2_function.fn["enqueue"].service_config[0].secret_environment_variables : "${v.key}=${v.secret}"], "GITHUB_WEBHOOK_SECRET=codex-jobs-github-webhook-secret") && alltrue([for name in ["processor", "processor-priority"] : contains(
+      [for e in google_cloud_run_v2_service.codex[name].template[0].containers[0].env : "${e.name}=${e.value_source[0].secret_key_ref[0].secret}" if length(e.value_source) > 0], "GITHUB_APP_PRIVATE_KEY=codex-jobs-github-app-private-key"
+    )]) && contains([for e in google_cloud_run_v2_worker_pool.worker.template[0].containers[0].env : "${e.name}=${e.value_source[0].secret_key_ref[0].secret}" if length(e.value_source) > 0], "GITHUB_APP_PRIVATE_KEY=codex-jobs-github-app-private-key")
+    error_message = "the GitHub secrets are secret environment variables from Secret Manager"
+  }
+
+  assert {
+    condition = (
+      { for k, v in google_cloudfunctions2_function.fn["enqueue"].service_config[0].environment_variables : k => v if contains(["GITHUB_REPOS", "TRIGGER_PHRASE", "TRIGGER_LABEL", "GITHUB_APP_ID", "FORGE_HOSTS", "GIT_AUTHOR"], k) } ==
+      { GITHUB_REPOS = "acme/widgets=ci-bot,acme-labs/*=labs", TRIGGER_PHRASE = "/codex", TRIGGER_LABEL = "ai-fix", GITHUB_APP_ID = "123456", FORGE_HOSTS = "ghe.acme.example=github@https://ghe.acme.example/api/v3,gitlab.acme.example=gitlab" }
+      ) && (
+      { for k, v in google_cloudfunctions2_function.fn["notifier"].service_config[0].environment_variables : k => v if contains(["GITHUB_REPOS", "GITHUB_APP_ID", "FORGE_HOSTS", "GIT_AUTHOR"], k) } == { GITHUB_APP_ID = "123456", FORGE_HOSTS = "ghe.acme.example=github@https://ghe.acme.example/api/v3,gitlab.acme.example=gitlab" }
+    )
+    error_message = "the API gets the repositories, phrase, label, App id and forge hosts; the notifier the App id and forge hosts"
+  }
+
+  assert {
+    condition     = !anytrue([for key in keys(google_secret_manager_secret_iam_member.accessor) : endswith(key, " GIT_CREDENTIALS")])
+    error_message = "with the App, no git credentials are wired (git_credentials_secret is unset here)"
+  }
+
+  assert {
+    condition = alltrue([for name in ["processor", "processor-priority"] : (
+      { for e in google_cloud_run_v2_service.codex[name].template[0].containers[0].env : e.name => e.value if contains(["FORGE_HOSTS", "GIT_AUTHOR", "GITHUB_APP_ID", "GITHUB_REPOS", "TRIGGER_PHRASE"], e.name) } ==
+      { FORGE_HOSTS = "ghe.acme.example=github@https://ghe.acme.example/api/v3,gitlab.acme.example=gitlab", GIT_AUTHOR = "Acme Bot <bot@acme.example>", GITHUB_APP_ID = "123456" }
+      )]) && (
+      { for e in google_cloud_run_v2_worker_pool.worker.template[0].containers[0].env : e.name => e.value if contains(["FORGE_HOSTS", "GIT_AUTHOR", "GITHUB_APP_ID"], e.name) } ==
+      { FORGE_HOSTS = "ghe.acme.example=github@https://ghe.acme.example/api/v3,gitlab.acme.example=gitlab", GIT_AUTHOR = "Acme Bot <bot@acme.example>", GITHUB_APP_ID = "123456" }
+    )
+    error_message = "the processors and the worker get the forge hosts, the commits' author and the App id"
+  }
+}
+
+# Jobs from GitHub without the App: the API and the notifier call GitHub with GIT_CREDENTIALS' token.
+run "github_without_the_app_uses_git_credentials" {
+  command = plan
+  variables {
+    github_webhook_secret_secret = "codex-jobs-github-webhook-secret"
+    git_credentials_secret       = "codex-jobs-git-credentials"
+    github_repos                 = ["acme/widgets=ci-bot"]
+  }
+
+  assert {
+    condition     = join(",", sort([for key in keys(google_secret_manager_secret_iam_member.accessor) : key if endswith(key, " GIT_CREDENTIALS")])) == "enqueue GIT_CREDENTIALS,notifier GIT_CREDENTIALS,processor GIT_CREDENTIALS,processor-priority GIT_CREDENTIALS,worker GIT_CREDENTIALS"
+    error_message = "without the App, the API and the notifier read GIT_CREDENTIALS too (for the reply comment)"
+  }
+
+  assert {
+    condition     = alltrue([for name in ["enqueue", "notifier"] : contains([for v in google_cloudfunctions2_function.fn[name].service_config[0].secret_environment_variables : "${v.key}=${v.secret}"], "GIT_CREDENTIALS=codex-jobs-git-credentials")])
+    error_message = "GIT_CREDENTIALS is a secret environment variable of the API and the notifier"
+  }
+}
+
+run "github_app_id_needs_the_private_key" {
+  command = plan
+  variables {
+    github_app_id = "123456"
+  }
+  expect_failures = [var.github_app_id]
+}
+
+# Without the GitHub secrets (the defaults) nothing reads them.
+run "forge_secrets_are_optional" {
+  command = plan
+
+  assert {
+    condition     = !anytrue([for key in keys(google_secret_manager_secret_iam_member.accessor) : endswith(key, " GITHUB_WEBHOOK_SECRET") || endswith(key, " GITHUB_APP_PRIVATE_KEY")])
+    error_message = "without the GitHub secrets no identity reads them"
+  }
+}
+
+run "forge_hosts_names_a_kind" {
+  command = plan
+  variables {
+    forge_hosts = ["git.acme.example=gitea"]
+  }
+  expect_failures = [var.forge_hosts]
+}

@@ -4,6 +4,7 @@ import { isTerminal } from '../../../shared/jobs/job-status.js';
 import { CodexJobsError } from '../../sdk/errors.js';
 import type { JobDocument } from '../../sdk/types.js';
 import type { Ctx } from '../context.js';
+import { deliveryLine, pullRequestLine } from '../delivery-text.js';
 import { EXIT, ExitWith, exitCodeForJob } from '../exit-codes.js';
 import { color, formatDuration } from '../output.js';
 import { WatchView } from '../watch-view.js';
@@ -64,6 +65,12 @@ export function printFinal(ctx: Ctx, job: JobDocument): number {
   ctx.out.line(`job ${job.job_id} ${color.status(job.status)}${took}${tokens}${changed}`);
   if (job.error) ctx.out.line(`${job.error.code}: ${job.error.message}`);
   if (job.result?.final_message) ctx.out.line(job.result.final_message);
+  const delivery = job.result?.delivery;
+  if (delivery) {
+    ctx.out.line(`delivery ${deliveryLine(delivery)}${delivery.error ? `: ${delivery.error}` : ''}`);
+    const pr = pullRequestLine(delivery);
+    if (pr) ctx.out.line(`pull request ${pr}`);
+  }
   if (job.status === 'completed' && changes && changes.files_changed > 0) ctx.out.note(color.dim(`see the changes: codex-jobs diff ${job.job_id} · apply them here: codex-jobs apply ${job.job_id}`));
   return exitCodeForJob(job);
 }

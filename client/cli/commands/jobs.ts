@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import type { JobDocument, JobSummary, ListParams } from '../../sdk/types.js';
 import type { Ctx } from '../context.js';
+import { deliveryRows } from '../delivery-text.js';
 import { UsageError } from '../exit-codes.js';
 import { color, formatDuration, table } from '../output.js';
 import { followJob } from './follow.js';
@@ -20,6 +21,7 @@ function describeJob(ctx: Ctx, job: JobDocument): void {
     rows.push(['took', formatDuration(job.result.execution_time_ms)], ['tokens', job.result.usage.total_tokens.toLocaleString('en-US')], ['files', String(job.result.created_files.length)]);
   }
   if (job.error) rows.push(['error', `${job.error.code}: ${job.error.message}`]);
+  rows.push(...deliveryRows(job.result?.delivery));
   for (const line of table(rows.map(([k, v]) => [color.dim(k), v]))) ctx.out.line(line);
   if (job.result?.final_message) ctx.out.line(`\n${job.result.final_message}`);
 }

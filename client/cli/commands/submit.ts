@@ -7,9 +7,10 @@ import type { JobCreateRequest, SubmitResponse, WorkspaceRequest } from '../../s
 import type { Ctx } from '../context.js';
 import { UsageError } from '../exit-codes.js';
 import { formatBytes } from '../output.js';
+import { addDeliveryOptions, deliveryFrom, type DeliveryFlags } from './delivery-flags.js';
 import { followJob } from './follow.js';
 
-export interface SubmitFlags {
+export interface SubmitFlags extends DeliveryFlags {
   file?: string;
   timeoutMs?: string;
   callbackUrl?: string;
@@ -119,7 +120,7 @@ async function afterQueued(ctx: Ctx, queued: SubmitResponse, flags: { wait?: boo
 }
 
 export function registerSubmit(program: Command, run: (fn: (ctx: Ctx) => Promise<number>) => Promise<void>): void {
-  program
+  const submit = program
     .command('submit')
     .description('submit a job: the prompt as arguments, with -f FILE, or on stdin')
     .argument('[prompt...]', 'the prompt')
@@ -135,7 +136,8 @@ export function registerSubmit(program: Command, run: (fn: (ctx: Ctx) => Promise
     .option('--git <url[#ref]>', 'start from this git repository (and branch, tag or commit)')
     .option('--git-depth <n>', 'history depth of --git (0 = full)')
     .option('--upload-id <id>', 'start from an upload made before')
-    .option('--env <name>', 'environment: run with this environment of yours (codex-jobs env list)')
+    .option('--env <name>', 'environment: run with this environment of yours (codex-jobs env list)');
+  addDeliveryOptions(submit)
     .option('--idempotency-key <key>', 'Idempotency-Key (default: a new one per call)')
     .option('--wait', 'wait for the job to end; exit with its outcome')
     .option('--follow', 'show live progress until the job ends; exit with its outcome')
@@ -155,6 +157,8 @@ export function registerSubmit(program: Command, run: (fn: (ctx: Ctx) => Promise
           ...(flags.maxTotalTokens !== undefined ? { max_total_tokens: wholeNumber('--max-total-tokens', flags.maxTotalTokens) } : {}),
           ...(flags.env !== undefined ? { environment: flags.env } : {}),
         };
+        const delivery = deliveryFrom(flags);
+        if (delivery) request.delivery = delivery;
         const workspace = await workspaceFrom(ctx, flags);
         if (workspace) request.workspace = workspace;
         const queued = await ctx.sdk().jobs.create(request, { idempotencyKey: flags.idempotencyKey ?? randomUUID() });

@@ -1,5 +1,5 @@
 // One job, live: the document (GET /jobs/{id}) plus its event stream (GET /jobs/{id}/events over
-// fetch), with cancel and rerun, the result, outputs, the diff and the webhook state. Stream
+// fetch), with cancel and rerun, the result, outputs, the diff, the delivery and the webhook state. Stream
 // events that change the document (claimed, progress, finished) make the page re-read it.
 import type { z } from 'zod';
 import type { streamEndSchema, submitResponseSchema } from '../../../shared/api/api-schemas.js';
@@ -11,6 +11,7 @@ import { TERMINAL } from '../labels.js';
 import { jobHref } from '../router.js';
 import { followJobEvents } from '../sse.js';
 import type { Dispose, ViewContext } from '../view.js';
+import { deliverySection } from './delivery-panel.js';
 import { loadDiff } from './diff-view.js';
 import { elapsedText, resultSection, summary, webhookSection } from './job-details.js';
 import { loadOutputs } from './outputs-panel.js';
@@ -20,7 +21,7 @@ import { tokenMeter } from './token-meter.js';
 
 type StreamEnd = z.infer<typeof streamEndSchema>;
 type SubmitResponse = z.infer<typeof submitResponseSchema>;
-const DOC_EVENTS = new Set(['claimed', 'progress', 'finished', 'stop_requested']);
+const DOC_EVENTS = new Set(['claimed', 'progress', 'finished', 'stop_requested', 'delivery']);
 const FALLBACK_POLL_MS = 5000;
 
 const card = (title: string, id: string, ...body: (Node | string)[]) => h('section', { class: 'card', 'aria-labelledby': id }, h('h2', { id }, title), ...body);
@@ -43,6 +44,7 @@ export function renderJobPage(ctx: ViewContext, jobId: string): Dispose {
   const timeline = h('ol', { class: 'timeline', id: 'timeline', 'aria-live': 'off' });
   const outputsBox = h('div', { id: 'job-outputs' }, h('p', { class: 'muted' }, 'The outputs appear when the job ends.'));
   const diffBox = h('div', { id: 'job-diff' }, h('p', { class: 'muted' }, 'The changes appear when the job ends.'));
+  const deliveryBox = h('div', { id: 'job-delivery' });
   const webhookBox = h('div', { id: 'job-webhook' });
   const meter = tokenMeter();
   const stagesView = stageTimelineView(); // where the time went (issue 26)
@@ -56,6 +58,7 @@ export function renderJobPage(ctx: ViewContext, jobId: string): Dispose {
     const terminal = TERMINAL.has(next.status);
     fill(summaryBox, summary(next));
     fill(resultBox, resultSection(next));
+    fill(deliveryBox, deliverySection(next));
     fill(webhookBox, webhookSection(next));
     stagesView.update(next);
     promptBox.textContent = next.prompt;
@@ -139,7 +142,8 @@ export function renderJobPage(ctx: ViewContext, jobId: string): Dispose {
     error,
     h('div', { class: 'actions' }, cancelButton, rerunButton, actionState),
     streamState,
-    h('div', { class: 'grid' }, card('Summary', 'summary-title', summaryBox), h('div', {}, meter.element, card('Result', 'result-title', resultBox))),
+    // Where the changes went sits beside the result: the pull request is what a user looks for first.
+    h('div', { class: 'grid' }, card('Summary', 'summary-title', summaryBox), h('div', {}, meter.element, card('Result', 'result-title', resultBox), card('Delivery', 'delivery-title', deliveryBox))),
     card('Prompt', 'prompt-title', promptBox),
     card('Where the time went', 'stages-title', stagesView.element),
     card('Timeline', 'timeline-title', timeline),

@@ -1,9 +1,10 @@
 // The event timeline of a job (GET /jobs/{id}/events): commands with their exit codes and output,
 // agent messages, token usage, progress stages, the setup phase (its stages and output lines), network
-// decisions (a host reached or refused), and the rest as compact JSON.
+// decisions (a host reached or refused), the delivery (its pull request linked), and the rest as compact JSON.
 import type { JobEvent } from '../../../shared/jobs/job-document.js';
 import { h, type Child } from '../dom.js';
 import { count, duration, timeAgo } from '../format.js';
+import { deliveryEventBody } from './delivery-panel.js';
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : JSON.stringify(v));
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
@@ -55,6 +56,8 @@ function body(e: JobEvent): Child[] {
       return setupBody(d);
     case 'network':
       return networkBody(d);
+    case 'delivery':
+      return deliveryEventBody(d);
     case 'agent_message':
       return [h('div', { class: 'event-head' }, h('span', { class: 'event-kind' }, 'Agent message')), h('p', { class: 'message' }, str(d.text))];
     case 'token_usage':

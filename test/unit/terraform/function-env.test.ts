@@ -36,7 +36,8 @@ describe('terraform/ function environments match the code', () => {
       for (const v of [...env, ...secrets]) assert.ok((reads as readonly string[]).includes(v), `${name} gets ${v}, which it does not read (function-env.ts)`);
       for (const v of SECRET_ENV) assert.ok(!env.includes(v), `${name}: ${v} must be a secret environment variable, not a plain one`);
       for (const v of secrets) assert.ok(SECRET_ENV.includes(v as EnvName), `${name}: ${v} is wired as a secret but is not one`);
-      for (const secret of Object.values(fn.secrets)) assert.match(secret, /^\$\{var\.(api_keys|webhook_secret|openai_api_key|git_credentials|env_secrets_key)_secret\}$/);
+      // The API and the notifier read GIT_CREDENTIALS only as the GitHub App's stand-in (terraform/forge.tf).
+      for (const secret of Object.values(fn.secrets)) assert.match(secret, /^\$\{(var\.(api_keys|webhook_secret|openai_api_key|git_credentials|env_secrets_key|github_webhook_secret|github_app_private_key)_secret|var\.github_webhook_secret_secret != null && var\.github_app_private_key_secret == null \? var\.git_credentials_secret : null)\}$/);
     }
     // An optional secret's id defaults to null (wired nowhere); the others name a secret.
     for (const [name, variable] of Object.entries(tf.variables).filter(([n]) => n.endsWith('_secret'))) {

@@ -14,6 +14,8 @@ const processorReads: readonly EnvName[] = [
   'ENV_SECRETS_KEY', 'ENV_CACHE_MAX_BYTES', 'ENV_CACHE_TTL_DAYS', 'NETWORK_PRIVATE_ALLOWLIST',
   // Usage: the claim applies concurrent_jobs and the token quota left (QUOTAS); the result's cost (MODEL_PRICES).
   'QUOTAS', 'MODEL_PRICES',
+  // Delivery: each host's kind and API, the commits' author, the GitHub App's installation tokens.
+  'FORGE_HOSTS', 'GIT_AUTHOR', 'GITHUB_APP_ID', 'GITHUB_APP_PRIVATE_KEY',
 ];
 
 /** The producers route a job to its lane (shared/jobs/job-lane.ts) and check timeout_ms against it. */
@@ -29,6 +31,9 @@ export const FUNCTION_ENV: Record<FunctionSpec['name'], readonly EnvName[]> = {
     'ENV_SECRETS_KEY',
     // Quotas at submit (429 quota_exceeded) and in GET /usage.
     'QUOTAS',
+    // POST /forge/github: the signature, which repositories make jobs and on what; the reply comment as the App.
+    // (GitHub Enterprise: its API base in FORGE_HOSTS; without the App, the host's GIT_CREDENTIALS token.)
+    'GITHUB_WEBHOOK_SECRET', 'GITHUB_REPOS', 'TRIGGER_PHRASE', 'TRIGGER_LABEL', 'GITHUB_APP_ID', 'GITHUB_APP_PRIVATE_KEY', 'FORGE_HOSTS', 'GIT_CREDENTIALS',
   ],
   processor: processorReads,
   'processor-priority': processorReads,
@@ -48,6 +53,8 @@ export const FUNCTION_ENV: Record<FunctionSpec['name'], readonly EnvName[]> = {
   notifier: [
     'GOOGLE_CLOUD_PROJECT', 'WEBHOOK_SECRET', 'WEBHOOK_RETRY_DELAYS', 'WEBHOOK_TIMEOUT_MS', 'CALLBACK_ALLOWLIST',
     'ALLOW_INSECURE_CALLBACKS', 'RESULTS_TOPIC', 'JOB_TTL_DAYS', 'LOG_LEVEL',
+    // Edits the GitHub reply comment of a job from GitHub when it ends, as the App (else GIT_CREDENTIALS' token).
+    'GITHUB_APP_ID', 'GITHUB_APP_PRIVATE_KEY', 'FORGE_HOSTS', 'GIT_CREDENTIALS',
   ],
   sweeper: [
     'GOOGLE_CLOUD_PROJECT', 'JOBS_TOPIC', 'PRIORITY_JOBS_TOPIC', 'RESULTS_TOPIC', 'SWEEPS_TOPIC', 'SWEEP_BATCH',
@@ -58,10 +65,10 @@ export const FUNCTION_ENV: Record<FunctionSpec['name'], readonly EnvName[]> = {
 };
 
 /** Values that must come from Secret Manager, never from a plain environment variable. */
-export const SECRET_ENV: readonly EnvName[] = ['API_KEYS', 'WEBHOOK_SECRET', 'OPENAI_API_KEY', 'GIT_CREDENTIALS', 'ENV_SECRETS_KEY'];
+export const SECRET_ENV: readonly EnvName[] = ['API_KEYS', 'WEBHOOK_SECRET', 'OPENAI_API_KEY', 'GIT_CREDENTIALS', 'ENV_SECRETS_KEY', 'GITHUB_WEBHOOK_SECRET', 'GITHUB_APP_PRIVATE_KEY'];
 
 /** Secret Manager ids that may be left unset (null): the secret is then wired nowhere and the code's default applies. */
-export const OPTIONAL_SECRET_ENV: readonly EnvName[] = ['GIT_CREDENTIALS'];
+export const OPTIONAL_SECRET_ENV: readonly EnvName[] = ['GIT_CREDENTIALS', 'GITHUB_WEBHOOK_SECRET', 'GITHUB_APP_PRIVATE_KEY'];
 
 /** Their local default is wrong in Google Cloud (the functions runtime does not set the project id). */
 export const REQUIRED_IN_GCP: readonly EnvName[] = ['GOOGLE_CLOUD_PROJECT'];

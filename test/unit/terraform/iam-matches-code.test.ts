@@ -24,20 +24,29 @@ interface Uses {
 }
 
 /** What the processors' job code (the long-lane worker's too) calls. */
-const RUNS_JOBS: Uses = { firestore: true, publishes: ['results'], views: [], buckets: { uploads: 'read', outputs: 'write', results: 'write' }, signs: false, secrets: ['ENV_SECRETS_KEY', 'GIT_CREDENTIALS', 'OPENAI_API_KEY'] };
+const RUNS_JOBS: Uses = { firestore: true, publishes: ['results'], views: [], buckets: { uploads: 'read', outputs: 'write', results: 'write' }, signs: false, secrets: ['ENV_SECRETS_KEY', 'GITHUB_APP_PRIVATE_KEY', 'GIT_CREDENTIALS', 'OPENAI_API_KEY'] };
 
 /** What each function's code calls (and the worker's: functions/worker/index.ts). */
 const USES: Record<string, Uses> = {
-  enqueue: { firestore: true, publishes: ['jobs', 'priority_jobs', 'long', 'results'], views: ['jobs'], buckets: { uploads: 'write', outputs: 'read', results: 'read' }, signs: true, secrets: ['API_KEYS', 'ENV_SECRETS_KEY'] },
+  enqueue: { firestore: true, publishes: ['jobs', 'priority_jobs', 'long', 'results'], views: ['jobs'], buckets: { uploads: 'write', outputs: 'read', results: 'read' }, signs: true, secrets: ['API_KEYS', 'ENV_SECRETS_KEY', 'GITHUB_APP_PRIVATE_KEY', 'GITHUB_WEBHOOK_SECRET', 'GIT_CREDENTIALS'] },
   processor: RUNS_JOBS,
   'processor-priority': RUNS_JOBS,
   'storage-trigger': { firestore: true, publishes: ['jobs', 'priority_jobs', 'long', 'results'], views: [], buckets: { uploads: 'read' }, signs: false, secrets: [] },
   scheduler: { firestore: true, publishes: ['jobs', 'priority_jobs', 'long', 'results'], views: [], buckets: {}, signs: false, secrets: [] },
-  notifier: { firestore: true, publishes: ['results_dead_letter'], views: [], buckets: {}, signs: false, secrets: ['WEBHOOK_SECRET'] },
+  notifier: { firestore: true, publishes: ['results_dead_letter'], views: [], buckets: {}, signs: false, secrets: ['GITHUB_APP_PRIVATE_KEY', 'GIT_CREDENTIALS', 'WEBHOOK_SECRET'] },
   // Republishes stuck jobs of every lane, the long lane's included.
   sweeper: { firestore: true, publishes: ['jobs', 'priority_jobs', 'long', 'results'], views: [], buckets: {}, signs: false, secrets: [] },
   worker: RUNS_JOBS,
 };
+
+/**
+ * Secrets Terraform wires for code another branch of issue 24 brings: the GitHub App's installation
+ * tokens (shared/delivery) for pushes, pull requests and the reply comment. Terraform's GIT_CREDENTIALS
+ * of enqueue and the notifier is conditional (terraform/forge.tf: only as the App's stand-in).
+ */
+const SECRETS_AHEAD_OF_CODE: Record<string, string[]> = Object.fromEntries(
+  ['enqueue', 'processor', 'processor-priority', 'notifier', 'worker'].map((fn) => [fn, ['GITHUB_APP_PRIVATE_KEY']]),
+);
 
 /** Token-creator for a function whose signing the closure check cannot see (none today: POST /uploads signs in code). */
 const SIGNERS_AHEAD_OF_CODE: string[] = [];
@@ -54,7 +63,8 @@ function importClosure(entry: string): Map<string, string> {
     if (files.has(file)) continue;
     const source = readFileSync(file, 'utf8');
     files.set(file, source);
-    for (const m of source.matchAll(/^(?:import|export)\s+(?!type\s)[^'"]*?from\s+'(\.[^']+)'|^await import\('(\.[^']+)'\)/gm)) {
+    // Static imports, and dynamic ones anywhere (a lazily loaded module runs in that function too).
+    for (const m of source.matchAll(/^(?:import|export)\s+(?!type\s)[^'"]*?from\s+'(\.[^']+)'|(?<!typeof\s*)\bimport\('(\.[^']+)'\)/gm)) {
       const spec = (m[1] ?? m[2])!;
       const target = path.resolve(path.dirname(file), spec.replace(/\.js$/, '.ts'));
       if (existsSync(target)) pending.push(target);
@@ -126,7 +136,8 @@ test('the table covers every function Terraform deploys, and the worker', () => 
 
 test("the table says what each function's code calls", () => {
   for (const [fn, entry] of Object.entries(entries)) {
-    const found = usesOf(entry);
+    const code = usesOf(entry);
+    const found = { ...code, secrets: [...new Set([...code.secrets, ...(SECRETS_AHEAD_OF_CODE[fn] ?? [])])].sort() };
     const wanted = USES[fn]!;
     assert.deepEqual({ ...found, publishes: [...found.publishes].sort() }, { ...wanted, publishes: [...wanted.publishes].sort() }, `${fn} (entry ${entry})`);
   }

@@ -67,6 +67,17 @@ describe('deploy/k8s runs the worker where its sandbox works, and never cuts a j
     for (const d of [service!, monitor!, gmp!]) assert.equal(d.metadata.namespace, deployment.metadata.namespace);
   });
 
+  it('delivers as the cloud worker does: the commits\' author and forge hosts set, the GitHub App from one optional secret', () => {
+    const config = parseConfig({ GOOGLE_CLOUD_PROJECT: 'example-project', ...env });
+    assert.deepEqual(config.GIT_AUTHOR, parseConfig({}).GIT_AUTHOR);
+    assert.deepEqual(config.FORGE_HOSTS, []);
+    const refs = (container.env as Doc[]).filter((e) => /^GITHUB_APP_/.test(e.name as string)).map((e) => [e.name, e.valueFrom.secretKeyRef]);
+    assert.deepEqual(refs, [
+      ['GITHUB_APP_ID', { name: 'codex-jobs-github-app', key: 'GITHUB_APP_ID', optional: true }],
+      ['GITHUB_APP_PRIVATE_KEY', { name: 'codex-jobs-github-app', key: 'GITHUB_APP_PRIVATE_KEY', optional: true }],
+    ]);
+  });
+
   it('gives the gcp-pubsub scaler the subscription as a full resource name, and no key it does not have', () => {
     const scaled = docs('scaledobject.yaml').find((d) => d.kind === 'ScaledObject')!;
     const trigger = (scaled.spec.triggers as Doc[])[0]!;

@@ -101,7 +101,7 @@ describe('terraform/worker.tf matches the long lane of dev/topology.ts', () => {
     assert.equal(secretEnv.for_each, '${{ for name, secret in local.worker_secrets : name => secret if secret != null }}');
     assert.match(JSON.stringify(secretEnv.content), /data\.google_secret_manager_secret\.wired\[env\.value\]\.secret_id/);
     assert.equal(tf.locals.worker_secrets, '${local.processor_secrets}');
-    assert.deepEqual(Object.keys(table(tf, 'processor_secrets')).sort(), ['ENV_SECRETS_KEY', 'GIT_CREDENTIALS', 'OPENAI_API_KEY']);
+    assert.deepEqual(Object.keys(table(tf, 'processor_secrets')).sort(), ['ENV_SECRETS_KEY', 'GITHUB_APP_PRIVATE_KEY', 'GIT_CREDENTIALS', 'OPENAI_API_KEY']);
     const env = tf.locals.worker_env as string;
     assert.match(env, /local\.processor_env : name => value if name != "PROCESSOR_CONCURRENCY"/, "the processor's env but its push-lane gate");
     for (const name of ['LONG_JOBS_TOPIC', 'LONG_JOBS_SUBSCRIPTION', 'MAX_LONG_JOB_TIMEOUT_MS', 'WORKER_CONCURRENCY', 'WORKER_GRACE_MS']) assert.ok(env.includes(name), `worker env sets ${name}`);

@@ -67,6 +67,8 @@ describe('terraform/ matches the code', () => {
       'quotas', 'model_prices',
       // Alerts (issue 26, monitoring-variables.tf): thresholds and where they notify.
       'alert_notification_channels', 'alert_oldest_unacked_age_seconds', 'alert_dead_letter_messages', 'alert_failure_ratio', 'alert_failure_ratio_window_seconds',
+      // Delivery and jobs from GitHub (forge-variables.tf).
+      'forge_hosts', 'git_author', 'github_repos', 'trigger_phrase', 'trigger_label', 'github_app_id', 'github_webhook_secret_secret', 'github_app_private_key_secret',
     ].sort());
   });
 
