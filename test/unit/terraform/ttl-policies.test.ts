@@ -17,6 +17,9 @@ const WRITERS: Record<string, string> = {
   // Day counters (400 days) and the counted-once markers (JOB_TTL_DAYS): issue 25.
   usage: 'shared/usage/usage-ledger.ts',
   usage_records: 'shared/usage/usage-ledger.ts',
+  // The reply comment of a GitHub-started job, and the pull request → session link (issue 24).
+  forge_replies: 'shared/forge/forge-store.ts',
+  forge_pull_sessions: 'shared/forge/forge-store.ts',
 };
 
 test('each collection that carries expire_at has a TTL policy', async () => {
