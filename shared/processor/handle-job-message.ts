@@ -7,6 +7,7 @@ import { publishResultOnce } from './publish-result.js';
 import { runClaimedJob, type ProcessorDeps, type RunOptions } from './run-claimed-job.js';
 import { failDeadLettered } from './dead-letter.js';
 import { waitVerdict } from './wait-verdict.js';
+import { startEarlyAppServer } from './early-app-server.js';
 import type { PushOutcome } from '../pubsub/push-handler.js';
 
 export type DeliveryVerdict = PushOutcome;
@@ -34,13 +35,20 @@ export async function handleJobMessage(deps: ProcessorDeps, message: PubSubMessa
   if (message.attributes[DEAD_LETTER_ATTRIBUTE] !== undefined) {
     return { ack: true, reason: await failDeadLettered(deps, spec, Number(message.attributes[DEAD_LETTER_ATTRIBUTE])) };
   }
-  const claim = await deps.store.claim(spec, {
-    holder: deps.holder,
-    leaseMs: deps.config.JOB_LEASE_MS,
-    maxAttempts: deps.config.MAX_ATTEMPTS,
-    ttlDays: deps.config.JOB_TTL_DAYS,
-    quotas: deps.config.QUOTAS,
-  });
+  // The job's folders and app-server start while the claim runs; stopped and removed unless it claims.
+  const early = startEarlyAppServer(deps, spec);
+  let claim;
+  try {
+    claim = await deps.store.claim(spec, {
+      holder: deps.holder,
+      leaseMs: deps.config.JOB_LEASE_MS,
+      maxAttempts: deps.config.MAX_ATTEMPTS,
+      ttlDays: deps.config.JOB_TTL_DAYS,
+      quotas: deps.config.QUOTAS,
+    });
+  } finally {
+    if (claim?.outcome !== 'claimed') await early?.discard();
+  }
   switch (claim.outcome) {
     case 'busy': {
       // Not acked: if the holder dies, this message is what takes the job over. Pub/Sub redelivers it
@@ -59,7 +67,7 @@ export async function handleJobMessage(deps: ProcessorDeps, message: PubSubMessa
     case 'waiting':
       return waitVerdict(deps, claim.job, claim.wait, log);
     case 'claimed': {
-      const done = await runClaimedJob(deps, claim.job, options);
+      const done = await runClaimedJob(deps, claim.job, { ...options, ...(early ? { early } : {}) });
       // null: the run lost its lease and stopped itself. The message stays, for whoever holds the job now.
       if (!done) return { ack: false, reason: 'lease-lost', message: 'this run lost the job’s lease and stopped; deliver again' };
       return { ack: true, reason: 'ran' };

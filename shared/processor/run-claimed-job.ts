@@ -17,6 +17,7 @@ import { EventSink, eventSeqBase } from './event-sink.js';
 import { AttemptWriter, HolderGuard, LeaseLostError } from './holder-guard.js';
 import { exitCodeOf, verdict, type TerminalStatus } from './job-verdict.js';
 import { createJobWorkspace } from './job-workspace.js';
+import { earlyServerFor, type EarlyAppServer } from './early-app-server.js';
 import { keepLease } from './lease-keeper.js';
 import { snapshotWorkspace, uploadOutputs } from './output-files.js';
 import { collectOutputs } from './collect-outputs.js';
@@ -51,6 +52,8 @@ export function resultObjectName(jobId: string): string {
 /** `relinquish`: aborting it gives the job back unfinished (no terminal write), as a worker does at shutdown. */
 export interface RunOptions {
   relinquish?: AbortSignal;
+  /** The job's folders and app-server, started while the claim ran (early-app-server.ts). */
+  early?: EarlyAppServer;
 }
 
 export async function runClaimedJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions = {}): Promise<JobDocument | null> {
@@ -90,8 +93,9 @@ async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions
   // Independent set-up steps run side by side: they are on every job's critical path.
   let setup;
   try {
-    setup = await Promise.all([createJobWorkspace(job.job_id), sandboxProbeOnce(config.CODEX_BIN, config.CODEX_SANDBOX)]);
+    setup = await Promise.all([options.early?.workspace ?? createJobWorkspace(job.job_id), sandboxProbeOnce(config.CODEX_BIN, config.CODEX_SANDBOX)]);
   } catch (err) {
+    await options.early?.discard();
     // Nothing ran yet: let the delivery be retried (the lease then expires or is taken over).
     stopLease();
     unwatch();
@@ -118,7 +122,7 @@ async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions
     events.redactWith((data) => redactor.value(data));
     // Every object of this run carries its attempt: a later attempt's object is never replaced.
     const objects = redactingWriter(new AttemptWriter(blobs, guard, attemptOrder(job.attempts)), redactor);
-    await writeCodexHome(workspace.codexHome, providerFromConfig(config), config.CODEX_SANDBOX, agentCodexSettings(envInput));
+    const early = await earlyServerFor(options.early, job, envInput !== null, () => writeCodexHome(workspace.codexHome, providerFromConfig(config), config.CODEX_SANDBOX, agentCodexSettings(envInput)));
     const prepared = await prepareWorkspace({
       config,
       blobs,
@@ -140,6 +144,8 @@ async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions
       workspace: workspace.workspace,
       env: { ...scrubbedEnv(process.env, workspace, config.OPENAI_API_KEY), ...environment?.agent?.serverEnv },
       ...(environment?.agent ? { isolation: environment.agent.isolation } : {}),
+      ...(early ? { server: await early.take() } : {}),
+      stopAtOnce: !job.session_id,
       prompt: job.prompt,
       model: config.CODEX_MODEL,
       sandbox: config.CODEX_SANDBOX,
@@ -151,10 +157,12 @@ async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions
       onEvent: (type, data) => events.push(type, data),
     });
     await outcome.closed; // uploads start only after every process of the turn has ended
-    await guard.check(); // the turn may have outlived the lease (a frozen or partitioned run)
+    // The changes are computed (nothing written) while the lease is checked: the turn may have outlived it.
+    const changesReady = recordJobChanges(objects, config.OUTPUTS_BUCKET, job.job_id, prepared, log);
+    await guard.check().finally(() => changesReady);
     const v = verdict(job, outcome);
     stage('uploading', 'uploading created files');
-    const changes = await recordJobChanges(objects, config.OUTPUTS_BUCKET, job.job_id, prepared, log);
+    const changes = await changesReady;
     const { created, truncated, seen } = await collectOutputs(config, job.job_id, workspace.workspace, before, changes?.outputs);
     if (changes && truncated) for (const c of [changes.full, changes.inDocument]) c.truncated = true; // the output caps cut the outputs
     const result: JobResult = redactor.value({
@@ -175,6 +183,7 @@ async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions
     events.push('finished', { status: v.status, ...(v.error ? { error: v.error } : {}) });
     const sessionObjects = new AttemptWriter(blobs, guard, sessionOrder(job, job.attempts));
     await Promise.all([
+      changes?.uploadPatch(),
       uploadOutputs(objects, config.OUTPUTS_BUCKET, job.job_id, workspace.workspace, created, seen, log),
       objects.writeJson(config.RESULTS_BUCKET, resultObjectName(job.job_id), { job_id: job.job_id, attempt: job.attempts, status: v.status, error: v.error, result: { ...result, changes: changes?.full ?? null } }),
       job.session_id && v.status === 'completed' && outcome.threadId ? saveSession(sessionObjects, config.RESULTS_BUCKET, { owner: job.owner, session_id: job.session_id }, workspace, outcome.threadId) : undefined,
@@ -183,6 +192,7 @@ async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions
       outcome.closed,
     ]);
     terminalWriteTried = true;
+    if (!environment) void workspace.remove(); // nothing reads it any more: removed while the terminal write runs
     return await finish(deps, job, v.status, { result, error: v.error });
   } catch (err) {
     if (guard.lost || err instanceof LeaseLostError) return events.discard();
@@ -208,6 +218,7 @@ async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions
     unwatch();
     options.relinquish?.removeEventListener('abort', giveBack);
     await outcome?.closed; // never remove a workspace under a live process
+    await options.early?.release(); // started early, never used by a turn
     await environment?.close();
     await workspace.remove().catch((err: Error) => log.error('could not remove the workspace', { error: err, path: workspace.root }));
   }
