@@ -49,9 +49,13 @@ export async function earlyServerFor(early: EarlyAppServer | undefined, job: Pic
   return null;
 }
 
+/** Jobs with an early server in this process: a duplicate delivery of one is not given a second (its claim says busy). */
+const inFlight = new Set<string>();
+
 /** Starts the job's folders and server now; null when the job does not start early. */
 export function startEarlyAppServer(deps: Pick<ProcessorDeps, 'config' | 'runTurn'>, spec: Pick<JobSpec, 'job_id' | 'environment' | 'session_id'>): EarlyAppServer | null {
-  if (!startsEarly(deps, spec)) return null;
+  if (!startsEarly(deps, spec) || inFlight.has(spec.job_id)) return null;
+  inFlight.add(spec.job_id);
   const { config } = deps;
   const workspace = createJobWorkspace(spec.job_id);
   const started = (async () => {
@@ -66,10 +70,14 @@ export function startEarlyAppServer(deps: Pick<ProcessorDeps, 'config' | 'runTur
   let released: Promise<void> | undefined;
   const release = () => {
     released ??= (async () => {
-      if (taken) return;
-      const s = await started.catch(() => null);
-      // stop(0): no grace; the kill takes its whole PID namespace (or group and descendants) with it.
-      if (s) await s.server.stop(0);
+      try {
+        if (taken) return;
+        const s = await started.catch(() => null);
+        // stop(0): no grace; the kill takes its whole PID namespace (or group and descendants) with it.
+        if (s) await s.server.stop(0);
+      } finally {
+        inFlight.delete(spec.job_id);
+      }
     })();
     return released;
   };

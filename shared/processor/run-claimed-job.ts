@@ -180,14 +180,17 @@ async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions
       changes: changes?.inDocument ?? null,
       ...(environment ? { setup: environment.setup } : {}),
     });
-    events.push('finished', { status: v.status, ...(v.error ? { error: v.error } : {}) });
     const sessionObjects = new AttemptWriter(blobs, guard, sessionOrder(job, job.attempts));
+    // The patch, outputs, result.json and session snapshot side by side. `finished` follows result.json:
+    // no event announces an end before a write of the run has found its lease still held.
     await Promise.all([
       changes?.uploadPatch(),
       uploadOutputs(objects, config.OUTPUTS_BUCKET, job.job_id, workspace.workspace, created, seen, log),
-      objects.writeJson(config.RESULTS_BUCKET, resultObjectName(job.job_id), { job_id: job.job_id, attempt: job.attempts, status: v.status, error: v.error, result: { ...result, changes: changes?.full ?? null } }),
+      objects.writeJson(config.RESULTS_BUCKET, resultObjectName(job.job_id), { job_id: job.job_id, attempt: job.attempts, status: v.status, error: v.error, result: { ...result, changes: changes?.full ?? null } }).then(() => {
+        events.push('finished', { status: v.status, ...(v.error ? { error: v.error } : {}) });
+        return events.flush();
+      }),
       job.session_id && v.status === 'completed' && outcome.threadId ? saveSession(sessionObjects, config.RESULTS_BUCKET, { owner: job.owner, session_id: job.session_id }, workspace, outcome.threadId) : undefined,
-      events.flush(),
       progress.settled(),
       outcome.closed,
     ]);
