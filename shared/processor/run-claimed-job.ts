@@ -181,16 +181,15 @@ async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions
       ...(environment ? { setup: environment.setup } : {}),
     });
     const sessionObjects = new AttemptWriter(blobs, guard, sessionOrder(job, job.attempts));
-    // The patch, outputs, result.json and session snapshot side by side. `finished` follows result.json:
-    // no event announces an end before a write of the run has found its lease still held.
+    // result.json first: every run of the job writes it, so a run that lost the job to a later attempt
+    // stops there, before it could write anything else (or announce an end). Then the rest side by side.
+    await objects.writeJson(config.RESULTS_BUCKET, resultObjectName(job.job_id), { job_id: job.job_id, attempt: job.attempts, status: v.status, error: v.error, result: { ...result, changes: changes?.full ?? null } });
+    events.push('finished', { status: v.status, ...(v.error ? { error: v.error } : {}) });
     await Promise.all([
       changes?.uploadPatch(),
       uploadOutputs(objects, config.OUTPUTS_BUCKET, job.job_id, workspace.workspace, created, seen, log),
-      objects.writeJson(config.RESULTS_BUCKET, resultObjectName(job.job_id), { job_id: job.job_id, attempt: job.attempts, status: v.status, error: v.error, result: { ...result, changes: changes?.full ?? null } }).then(() => {
-        events.push('finished', { status: v.status, ...(v.error ? { error: v.error } : {}) });
-        return events.flush();
-      }),
       job.session_id && v.status === 'completed' && outcome.threadId ? saveSession(sessionObjects, config.RESULTS_BUCKET, { owner: job.owner, session_id: job.session_id }, workspace, outcome.threadId) : undefined,
+      events.flush(),
       progress.settled(),
       outcome.closed,
     ]);
