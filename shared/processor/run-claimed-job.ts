@@ -157,9 +157,10 @@ async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions
       onEvent: (type, data) => events.push(type, data),
     });
     await outcome.closed; // uploads start only after every process of the turn has ended
-    // The changes are computed (nothing written) while the lease is checked: the turn may have outlived it.
+    // The changes are computed (nothing written) while the lease is checked (the turn may have outlived
+    // it) and the turn's events are written: none is still in flight when the first object write starts.
     const changesReady = recordJobChanges(objects, config.OUTPUTS_BUCKET, job.job_id, prepared, log);
-    await guard.check().finally(() => changesReady);
+    await Promise.all([guard.check(), events.flush()]).finally(() => changesReady);
     const v = verdict(job, outcome);
     stage('uploading', 'uploading created files');
     const changes = await changesReady;
