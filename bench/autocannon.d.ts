@@ -16,5 +16,9 @@ declare module 'autocannon' {
     errors: number;
     non2xx: number;
   }
+  interface Instance {
+    on(event: 'response', listener: (client: unknown, statusCode: number, resBytes: number, responseTimeMs: number) => void): Instance;
+  }
   export default function autocannon(options: Options): Promise<Result>;
+  export default function autocannon(options: Options, done: (err: Error | null, result?: Result) => void): Instance;
 }

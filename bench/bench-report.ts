@@ -24,6 +24,8 @@ export interface Aim {
 }
 
 const aims: Aim[] = [];
+/** The machine's load when the run began (this module loads first): a number measured under load says so. */
+const loadAtStart = os.loadavg();
 const series: { plot: string; series: LatencySeries }[] = [];
 
 /** Records an aim and prints whether it is met. */
@@ -54,17 +56,21 @@ function commit(): string {
   }
 }
 
-function markdown(meta: { commit: string; date: string; machine: string; benchmarks: string[] }): string {
+const loadText = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
+
+function markdown(meta: { commit: string; date: string; machine: string; cores: number; load_at_start: number[]; load_at_end: number[]; benchmarks: string[] }): string {
   const lines = [
     `# Benchmark results`,
     '',
     `commit ${meta.commit} · ${meta.date} · ${meta.machine} · benchmarks: ${meta.benchmarks.join(', ')}`,
     '',
-    '| benchmark | aim | measured | floor | ratio / value | target | met |',
+    `**${meta.cores} cores; load average (1 / 5 / 15 min) ${loadText(meta.load_at_start)} when the run began, ${loadText(meta.load_at_end)} when it ended.** A load near or above the core count means other work shared the machine: the ratios are then noisier and usually worse.`,
+    '',
+    '| benchmark | aim | measured | floor | ratio / value | target | result |',
     '|---|---|---|---|---|---|---|',
     ...aims.map(
       (a) =>
-        `| ${a.benchmark} | ${a.name} | ${fmt(a.measured)} ${a.unit} | ${a.floor === undefined ? '—' : `${fmt(a.floor)} ${a.unit}`} | ${a.floor === undefined ? fmt(a.value) : `${a.value.toFixed(2)}×`} | ${a.higherIsBetter ? '≥' : '≤'} ${a.aim}${a.floor === undefined ? '' : '×'} | ${a.met ? 'yes' : '**no**'} |`,
+        `| ${a.benchmark} | ${a.name} | ${fmt(a.measured)} ${a.unit} | ${a.floor === undefined ? '—' : `${fmt(a.floor)} ${a.unit}`} | ${a.floor === undefined ? fmt(a.value) : `${a.value.toFixed(2)}×`} | ${a.higherIsBetter ? '≥' : '≤'} ${a.aim}${a.floor === undefined ? '' : '×'} | ${a.met ? 'MET' : '**NOT MET**'} |`,
     ),
     '',
     '![latency distributions](latest.svg)',
@@ -80,6 +86,9 @@ export function writeReport(dir: string, benchmarks: string[]): string[] {
     commit: commit(),
     date: new Date().toISOString(),
     machine: `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${process.platform} ${os.release()}, node ${process.version}`,
+    cores: os.cpus().length,
+    load_at_start: loadAtStart,
+    load_at_end: os.loadavg(),
     benchmarks,
   };
   const plots = [...new Set(series.map((s) => s.plot))].map((title) => ({ title, series: series.filter((s) => s.plot === title).map((s) => s.series) }));

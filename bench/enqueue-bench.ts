@@ -1,6 +1,9 @@
 // POST /jobs against the emulators: the enqueue function (served by the Functions Framework in its
-// own process, as deployed) under autocannon, side by side with the floor, a bare loop doing what a
-// submit must do at least: one Firestore create and one Pub/Sub publish, concurrently.
+// own process, as deployed) under autocannon, side by side with the floors, bare loops doing what a
+// submit must do at least: one Firestore create and one Pub/Sub publish, concurrently (the parallel
+// floor), and the same one after the other (the sequential floor). The submit guarantee needs the
+// document before the message (shared/api/queue-submitted-job.ts), so one submit's latency cannot go
+// below the sequential floor; the parallel one is what no submit could beat at all.
 // Beside it, the same API with tracing on (every request a job.submit span, exported over OTLP/HTTP
 // protobuf to a sink in this process), so tracing's cost shows against the default, tracing off.
 // Env: BENCH_SECONDS (per measurement, default 8), BENCH_ROUNDS (alternating rounds per concurrency, default 3).
@@ -20,6 +23,7 @@ import { newJobId } from '../shared/jobs/job-id.js';
 import { messageFromJob } from '../shared/jobs/job-message.js';
 import { recordAim, recordLatencies } from './bench-report.js';
 import { samplesFromPercentiles } from './percentile-samples.js';
+import { quantileSamples, runAutocannon } from './autocannon-samples.js';
 
 export const description = 'POST /jobs latency and throughput vs. a bare Firestore create + Pub/Sub publish';
 
@@ -43,8 +47,8 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-/** The floor: `concurrency` loops, each doing create ∥ publish of a fresh job, for `seconds`. */
-async function floor(db: Firestore, pubsub: PubSub, concurrency: number, seconds: number): Promise<Row> {
+/** The floor: `concurrency` loops, each doing create ∥ publish of a fresh job (or create, then publish: `sequential`), for `seconds`. */
+async function floor(db: Firestore, pubsub: PubSub, concurrency: number, seconds: number, sequential = false): Promise<Row> {
   const topic = pubsub.topic('codex-jobs', { batching: { maxMessages: 1, maxMilliseconds: 0 } });
   const latencies: number[] = [];
   let errors = 0;
@@ -55,10 +59,12 @@ async function floor(db: Firestore, pubsub: PubSub, concurrency: number, seconds
     );
     const started = performance.now();
     try {
-      await Promise.all([
-        db.collection('jobs').doc(job.job_id).create(job),
-        topic.publishMessage({ data: Buffer.from(JSON.stringify(messageFromJob(job))), attributes: { job_id: job.job_id, priority: job.priority, source: job.source } }),
-      ]);
+      const create = () => db.collection('jobs').doc(job.job_id).create(job);
+      const publish = () => topic.publishMessage({ data: Buffer.from(JSON.stringify(messageFromJob(job))), attributes: { job_id: job.job_id, priority: job.priority, source: job.source } });
+      if (sequential) {
+        await create();
+        await publish();
+      } else await Promise.all([create(), publish()]);
       latencies.push(performance.now() - started);
     } catch {
       errors++;
@@ -73,7 +79,7 @@ async function floor(db: Firestore, pubsub: PubSub, concurrency: number, seconds
   }));
   const elapsed = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  return { what: 'floor (create ∥ publish)', concurrency, p50: percentile(latencies, 50), p99: percentile(latencies, 99), rps: latencies.length / elapsed, errors, samples: [...latencies] };
+  return { what: sequential ? SEQUENTIAL_FLOOR : 'floor (create ∥ publish)', concurrency, p50: percentile(latencies, 50), p99: percentile(latencies, 99), rps: latencies.length / elapsed, errors, samples: [...latencies] };
 }
 
 const TRACED = 'API POST /jobs, tracing on (OTLP)';
@@ -106,19 +112,22 @@ async function api(url: string, concurrency: number, seconds: number, idempotent
     ...(idempotent ? { requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, headers: { ...(req.headers as object), 'idempotency-key': randomUUID() } }) }] } : {}),
   };
   await autocannon({ ...options, amount: concurrency * 5 }); // warm-up
-  const result = await autocannon({ ...options, duration: seconds });
+  // Each response's own time (autocannon's histogram keeps whole milliseconds: too coarse at c=1).
+  const { result, latencies } = await runAutocannon({ ...options, duration: seconds });
+  const sorted = [...latencies].sort((a, b) => a - b);
   return {
     what: what ?? (idempotent ? 'API POST /jobs + Idempotency-Key' : 'API POST /jobs'),
     concurrency,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
+    p50: sorted.length ? percentile(sorted, 50) : result.latency.p50,
+    p99: sorted.length ? percentile(sorted, 99) : result.latency.p99,
     rps: result.requests.average,
     errors: result.errors + result.non2xx,
-    samples: samplesFromPercentiles(result.latency as unknown as Record<string, number>),
+    samples: sorted.length ? quantileSamples(sorted) : samplesFromPercentiles(result.latency as unknown as Record<string, number>),
   };
 }
 
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+const SEQUENTIAL_FLOOR = 'floor (create, then publish)';
 
 /** The round with the median throughput (its latencies come with it). */
 function medianRound(rounds: Row[]): Row {
@@ -127,11 +136,13 @@ function medianRound(rounds: Row[]): Row {
 }
 
 function table(rows: Row[]): string {
-  const floors = new Map(rows.filter((r) => r.what.startsWith('floor')).map((r) => [r.concurrency, r]));
-  const lines = [['measurement', 'conc.', 'p50 ms', 'p99 ms', 'req/s', 'errors', 'p50 ÷ floor'].join(' | ')];
+  const floors = new Map(rows.filter((r) => r.what === 'floor (create ∥ publish)').map((r) => [r.concurrency, r]));
+  const sequential = new Map(rows.filter((r) => r.what === SEQUENTIAL_FLOOR).map((r) => [r.concurrency, r]));
+  const lines = [['measurement', 'conc.', 'p50 ms', 'p99 ms', 'req/s', 'errors', 'p50 ÷ floor', 'p50 ÷ seq. floor'].join(' | ')];
   for (const r of rows) {
     const f = floors.get(r.concurrency);
-    lines.push([r.what.padEnd(34), String(r.concurrency).padStart(5), r.p50.toFixed(2).padStart(7), r.p99.toFixed(2).padStart(7), r.rps.toFixed(0).padStart(6), String(r.errors).padStart(6), f ? (r.p50 / f.p50).toFixed(2) + '×' : ''].join(' | '));
+    const q = sequential.get(r.concurrency);
+    lines.push([r.what.padEnd(34), String(r.concurrency).padStart(5), r.p50.toFixed(2).padStart(7), r.p99.toFixed(2).padStart(7), r.rps.toFixed(0).padStart(6), String(r.errors).padStart(6), f ? (r.p50 / f.p50).toFixed(2) + '×' : '', q ? (r.p50 / q.p50).toFixed(2) + '×' : ''].join(' | '));
   }
   return lines.join('\n');
 }
@@ -166,10 +177,12 @@ export async function run(): Promise<void> {
     // Rounds alternate which side goes first, and each side's median round is kept: on a shared
     // machine one measurement alone swings by 2× with the load of the moment.
     for (const concurrency of [1, 32]) {
-      const rounds: Row[][] = [[], [], [], []];
+      // At c=1 the sequential floor too: one submit's latency is measured against it. Tracing on beside off.
+      const sides = [() => floor(db, pubsub, concurrency, seconds), () => api(url, concurrency, seconds, false), () => api(url, concurrency, seconds, true), () => api(tracedUrl, concurrency, seconds, false, TRACED), ...(concurrency === 1 ? [() => floor(db, pubsub, concurrency, seconds, true)] : [])];
+      const rounds: Row[][] = sides.map(() => []);
       for (let round = 0; round < ROUNDS; round++) {
-        const sides = [() => floor(db, pubsub, concurrency, seconds), () => api(url, concurrency, seconds, false), () => api(url, concurrency, seconds, true), () => api(tracedUrl, concurrency, seconds, false, TRACED)];
-        const order = round % 2 === 0 ? [0, 1, 2, 3] : [3, 2, 1, 0];
+        const forward = sides.map((_, i) => i);
+        const order = round % 2 === 0 ? forward : forward.reverse();
         for (const i of order) rounds[i]!.push(await sides[i]!());
       }
       for (const measured of rounds) {
@@ -187,17 +200,25 @@ export async function run(): Promise<void> {
   recordEnqueueAims(rows);
 }
 
-/** The issue's aims for POST /jobs, each against the floor measured in this run. */
+/**
+ * The issue's aims for POST /jobs, each against a floor measured in this run. One submit's latency is
+ * held to the sequential floor (the submit guarantee writes the document before it publishes); the
+ * parallel floor is printed beside it. Throughput at c=32 is held to the parallel floor.
+ */
 function recordEnqueueAims(rows: Row[]): void {
   const find = (what: string, c: number) => rows.find((r) => r.what === what && r.concurrency === c);
   const floor1 = find('floor (create ∥ publish)', 1);
+  const sequential1 = find(SEQUENTIAL_FLOOR, 1);
   const floor32 = find('floor (create ∥ publish)', 32);
   const api1 = find('API POST /jobs', 1);
   const api32 = find('API POST /jobs', 32);
   const idem1 = find('API POST /jobs + Idempotency-Key', 1);
-  if (floor1 && api1) recordAim({ benchmark: 'enqueue', name: 'POST /jobs p50 at c=1', measured: api1.p50, floor: floor1.p50, unit: 'ms', aim: 1.2 });
-  if (floor1 && idem1) recordAim({ benchmark: 'enqueue', name: 'POST /jobs + Idempotency-Key p50 at c=1', measured: idem1.p50, floor: floor1.p50, unit: 'ms', aim: 1.4 });
-  if (floor32 && api32) recordAim({ benchmark: 'enqueue', name: 'POST /jobs throughput at c=32', measured: api32.rps, floor: floor32.rps, unit: 'req/s', aim: 0.8, higherIsBetter: true });
+  const idem32 = find('API POST /jobs + Idempotency-Key', 32);
+  if (floor1 && sequential1) console.log(`c=1 floors: create ∥ publish p50 ${floor1.p50.toFixed(2)} ms, create then publish p50 ${sequential1.p50.toFixed(2)} ms (the submit guarantee needs the document first: the sequential one is the floor of one submit)`);
+  if (sequential1 && api1) recordAim({ benchmark: 'enqueue', name: 'POST /jobs p50 at c=1 (vs create, then publish)', measured: api1.p50, floor: sequential1.p50, unit: 'ms', aim: 1.2 });
+  if (sequential1 && idem1) recordAim({ benchmark: 'enqueue', name: 'POST /jobs + Idempotency-Key p50 at c=1 (vs create, then publish)', measured: idem1.p50, floor: sequential1.p50, unit: 'ms', aim: 1.4 });
+  if (floor32 && api32) recordAim({ benchmark: 'enqueue', name: 'POST /jobs throughput at c=32 (vs create ∥ publish)', measured: api32.rps, floor: floor32.rps, unit: 'req/s', aim: 0.9, higherIsBetter: true });
+  if (floor32 && idem32) recordAim({ benchmark: 'enqueue', name: 'POST /jobs + Idempotency-Key throughput at c=32 (vs create ∥ publish)', measured: idem32.rps, floor: floor32.rps, unit: 'req/s', aim: 0.7, higherIsBetter: true });
   // Tracing off is the default (no SDK loaded: test/unit/telemetry/tracing-off-loads-no-sdk.test.ts); on, a
   // request pays a span, the async context that carries it, and its share of the exports. Shown, not an aim.
   for (const c of [1, 32]) {
@@ -205,5 +226,10 @@ function recordEnqueueAims(rows: Row[]): void {
     if (off && on) console.log(`tracing on ÷ off at c=${c}: throughput ${(on.rps / off.rps).toFixed(2)}×, p50 ${(on.p50 / off.p50).toFixed(2)}×`);
   }
   if (floor1) recordLatencies('POST /jobs at c=1', 'floor: Firestore create ∥ Pub/Sub publish', floor1.samples);
+  if (sequential1) recordLatencies('POST /jobs at c=1', 'floor: Firestore create, then Pub/Sub publish', sequential1.samples);
   if (api1) recordLatencies('POST /jobs at c=1', 'API POST /jobs', api1.samples);
+  if (idem1) recordLatencies('POST /jobs at c=1', 'API POST /jobs + Idempotency-Key', idem1.samples);
+  if (floor32) recordLatencies('POST /jobs at c=32', 'floor: Firestore create ∥ Pub/Sub publish', floor32.samples);
+  if (api32) recordLatencies('POST /jobs at c=32', 'API POST /jobs', api32.samples);
+  if (idem32) recordLatencies('POST /jobs at c=32', 'API POST /jobs + Idempotency-Key', idem32.samples);
 }

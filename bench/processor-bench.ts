@@ -1,13 +1,15 @@
 // The processor's overhead over Codex itself, in one run: the same one-command scripted turn done by
 // (a) a bare `codex app-server` driven by the smallest possible JSON-RPC loop, and (b) the processor
-// (claim → workspace → codex → uploads → result.json → terminal status → codex-results), against the
-// emulators. Also the processor's RSS, and its RSS growth while it uploads a 200 MB output file.
+// from the claim to its terminal status write (claim → workspace → codex → uploads → result.json →
+// terminal status; the codex-results publish and the folders' removal after it are printed beside),
+// against the emulators. Also the processor's RSS, and its RSS growth while it uploads a 200 MB output file.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { configToml, MODEL_KEY_ENV } from '../shared/codex/codex-home.js';
+import { environmentFreeCost } from './environment-free-cost.js';
 import { handleJobMessage } from '../shared/processor/handle-job-message.js';
 import { startBenchProcessor } from './bench-processor.js';
 import { recordAim, recordLatencies } from './bench-report.js';
@@ -63,7 +65,21 @@ export async function bareTurn(bin: string, modelUrl: string, tag: string): Prom
 
 export async function run(): Promise<void> {
   const stack = await startBenchProcessor();
-  const { config, model, deps } = stack;
+  const { config, model } = stack;
+  // When the terminal write (store.finish) of each job returned: claim → terminal is the aim; the
+  // delivery's whole handling (the codex-results publish and the folders' removal after it) is printed beside.
+  let terminalAt = NaN;
+  const store = stack.deps.store;
+  const deps = {
+    ...stack.deps,
+    store: Object.assign(Object.create(store) as typeof store, {
+      finish: async (...args: Parameters<typeof store.finish>) => {
+        const done = await store.finish(...args);
+        terminalAt = performance.now();
+        return done;
+      },
+    }),
+  };
   const submit = async (prompt: string) => (await stack.submit(prompt, 300_000)).message;
   try {
     // Warm-up: first Pub/Sub publish, first Firestore transaction, the sandbox probe, the page cache of the binary.
@@ -72,6 +88,7 @@ export async function run(): Promise<void> {
 
     const bare: number[] = [];
     const proc: number[] = [];
+    const whole: number[] = [];
     let rssPeak = 0;
     const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 10);
     for (let i = 0; i < RUNS; i++) {
@@ -79,7 +96,8 @@ export async function run(): Promise<void> {
       const msg = await submit(PROMPT(`proc-${i}`));
       const t0 = performance.now();
       await handleJobMessage(deps, msg);
-      proc.push(performance.now() - t0);
+      whole.push(performance.now() - t0);
+      proc.push(terminalAt - t0);
     }
     clearInterval(sampler);
     const b = stats(bare);
@@ -87,11 +105,14 @@ export async function run(): Promise<void> {
     console.log(`runs: ${RUNS} each, interleaved; one-command scripted turn`);
     console.log('                         median    p90      min      max   (ms)');
     console.log(`bare codex app-server  ${b.median.toFixed(0).padStart(7)} ${b.p90.toFixed(0).padStart(7)} ${b.min.toFixed(0).padStart(7)} ${b.max.toFixed(0).padStart(7)}`);
-    console.log(`processor (claim→end)  ${p.median.toFixed(0).padStart(7)} ${p.p90.toFixed(0).padStart(7)} ${p.min.toFixed(0).padStart(7)} ${p.max.toFixed(0).padStart(7)}`);
+    const w = stats(whole);
+    console.log(`processor claim→terminal ${p.median.toFixed(0).padStart(5)} ${p.p90.toFixed(0).padStart(7)} ${p.min.toFixed(0).padStart(7)} ${p.max.toFixed(0).padStart(7)}`);
+    console.log(`… → result sent, folders removed ${w.median.toFixed(0)} ms median (${(w.median / b.median).toFixed(2)}× the bare turn)`);
     recordAim({ benchmark: 'processor', name: 'processor claim → terminal (median) vs a bare app-server turn', measured: p.median, floor: b.median, unit: 'ms', aim: 1.2 });
-    recordLatencies('one-command Codex turn', 'bare codex app-server turn', bare);
+    recordLatencies('one-command Codex turn', 'floor: bare codex app-server turn', bare);
     recordLatencies('one-command Codex turn', 'processor claim → terminal', proc);
     console.log(`processor node RSS: peak ${(rssPeak / 2 ** 20).toFixed(0)} MiB during the runs`);
+    environmentFreeCost(config, (await deps.store.get((await stack.submit(PROMPT('env-free'), 300_000)).job.job_id))!);
 
     // 200 MB output: RSS growth of the processor while it streams the file to the outputs bucket.
     const big = await stack.submit('big output [[cmd:head -c 209715200 /dev/zero > big.bin]] [[final:made]]', 300_000);

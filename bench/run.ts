@@ -2,6 +2,7 @@
 // file `<name>-bench.ts` in this folder exporting `run(args)` and `description`; it is found by its name.
 // Benchmarks record their aims with bench-report.ts; the run writes bench/results/latest.{json,md,svg}.
 import { readdirSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { killAllSync, stopAll } from '../dev/child-processes.js';
@@ -35,6 +36,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const names = picked.length ? picked : [...benchmarks.keys()];
+  console.log(`machine: ${os.cpus().length} cores; load average at start ${os.loadavg().map((l) => l.toFixed(2)).join(' / ')} (1 / 5 / 15 min)`);
   for (const name of names) {
     const file = benchmarks.get(name);
     if (!file) {
@@ -47,6 +49,7 @@ async function main(): Promise<number> {
   }
   // The run's aims and latency samples, in one place (commit, machine, date, ratios).
   const written = writeReport(path.join(here, '..', '..', 'bench', 'results'), names);
+  console.log(`machine: ${os.cpus().length} cores; load average now ${os.loadavg().map((l) => l.toFixed(2)).join(' / ')} (1 / 5 / 15 min)`);
   console.log(`results: ${written.map((f) => path.relative(process.cwd(), f)).join(', ')}`);
   return 0;
 }

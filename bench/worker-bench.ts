@@ -84,7 +84,7 @@ export async function run(): Promise<void> {
     const p2c = stats(pullToClaim);
     recordAim({ benchmark: 'worker', name: 'worker pulled → acked (median) vs a bare app-server turn', measured: w.median, floor: b.median, unit: 'ms', aim: 1.25 });
     recordAim({ benchmark: 'worker', name: 'worker pull-to-claim (median)', measured: p2c.median, unit: 'ms', aim: 250 });
-    recordLatencies('long lane', 'bare codex app-server turn', bare);
+    recordLatencies('long lane', 'floor: bare codex app-server turn', bare);
     recordLatencies('long lane', 'worker pulled → acked', workerWall);
   } finally {
     await worker.drain();

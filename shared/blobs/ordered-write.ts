@@ -21,8 +21,14 @@ export function attemptOfObject(metadata: Record<string, string> | undefined): n
 
 const MAX_TRIES = 5;
 
-/** true when written; false when a writer with a higher key owns the object. `open` is called for each try. */
-export async function writeUnlessNewer(blobs: Pick<BlobStore, 'version' | 'putIfGeneration'>, bucket: string, name: string, order: string, open: () => Readable, contentType: string): Promise<boolean> {
+/**
+ * true when written; false when a writer with a higher key owns the object. `open` is called for each try.
+ * `expectAbsent`: the object most likely does not exist yet (a first attempt's): the write is tried
+ * first as "only if absent", one round trip instead of two; when it exists after all, the usual read
+ * decides, so the outcome is the same.
+ */
+export async function writeUnlessNewer(blobs: Pick<BlobStore, 'version' | 'putIfGeneration'>, bucket: string, name: string, order: string, open: () => Readable, contentType: string, options: { expectAbsent?: boolean } = {}): Promise<boolean> {
+  if (options.expectAbsent && (await blobs.putIfGeneration(bucket, name, open(), { contentType, ifGeneration: '0', metadata: { [ORDER_METADATA]: order } }))) return true;
   for (let i = 0; i < MAX_TRIES; i++) {
     const current = await blobs.version(bucket, name);
     const theirs = current?.metadata[ORDER_METADATA];

@@ -2,7 +2,8 @@
 // events, and stop the turn on cancel, timeout or token budget. Always ends the server and its tree.
 import type { Usage } from '../jobs/job-document.js';
 import { ZERO_USAGE } from '../jobs/job-document.js';
-import { AppServerClient, AppServerError, type Notification } from './app-server-client.js';
+import { AppServerError, type Notification } from './app-server-client.js';
+import { startAppServer, type StartedAppServer } from './app-server-start.js';
 import { processIsolation, type ProcessIsolation } from './process-isolation.js';
 
 /** lease: the run lost its lease (it stops itself; another holder owns the job now). */
@@ -28,6 +29,13 @@ export interface TurnRequest {
   signal?: AbortSignal;
   /** How the app-server is contained; default: the host's (process-isolation.ts). An environment's agent network passes its gate. */
   isolation?: ProcessIsolation;
+  /** A server already started for this job (app-server-start.ts): used instead of starting one; bin, env and isolation were its. */
+  server?: StartedAppServer;
+  /**
+   * Nothing reads the thread after this turn (no session): once the turn has ended, the server and its
+   * whole tree are killed at once instead of asked to exit (its graceful exit only flushes the rollout).
+   */
+  stopAtOnce?: boolean;
   onEvent?: (type: string, data: Record<string, unknown>) => void;
 }
 
@@ -96,7 +104,8 @@ export function eventFromItem(item: Record<string, unknown>): { type: string; da
 export async function runTurn(req: TurnRequest): Promise<TurnOutcome> {
   const started = Date.now();
   const emit = req.onEvent ?? (() => undefined);
-  const server = new AppServerClient({ bin: req.bin, root: req.jobRoot, cwd: req.workspace, env: req.env, isolation: req.isolation ?? (await processIsolation()) });
+  const launched = req.server ?? startAppServer({ bin: req.bin, root: req.jobRoot, cwd: req.workspace, env: req.env, isolation: req.isolation ?? (await processIsolation()) });
+  const server = launched.server;
   let threadId: string | null = null;
   let turnId: string | null = null;
   let usage: Usage = { ...ZERO_USAGE };
@@ -193,8 +202,7 @@ export async function runTurn(req: TurnRequest): Promise<TurnOutcome> {
       throw new AppServerError(`codex app-server exited during the turn${server.stderr ? `: ${server.stderr.trim().split('\n').at(-1)}` : ''}`);
     });
     serverGone.catch(() => undefined);
-    await Promise.race([server.request('initialize', { clientInfo: { name: 'codex-jobs', title: 'codex-jobs', version: '1' }, capabilities: { experimentalApi: true } }), serverGone]);
-    server.notify('initialized');
+    await Promise.race([launched.initialized, serverGone]);
     const threadParams = { cwd: req.workspace, model: req.model, approvalPolicy: 'never', sandbox: req.sandbox };
     const thread = req.resumeThreadId
       ? await server.request<{ thread: { id: string } }>('thread/resume', { threadId: req.resumeThreadId, excludeTurns: true, ...threadParams })
@@ -240,7 +248,9 @@ export async function runTurn(req: TurnRequest): Promise<TurnOutcome> {
   }
   // On every path, normal end included: background terminals are cleaned, then stop() ends the server
   // and whatever of its processes is left (its whole PID namespace, or group and descendants).
+  // stopAtOnce after a turn that ended by itself: the kill alone ends the same processes, sooner.
   const closed = (async () => {
+    if (req.stopAtOnce && result.status !== 'stopped') return server.stop(0);
     if (threadId && server.running) {
       const clean = server.request('thread/backgroundTerminals/clean', { threadId }).catch(() => undefined);
       await Promise.race([clean, new Promise((r) => setTimeout(r, CLEAN_GRACE_MS).unref())]);

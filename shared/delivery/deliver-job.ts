@@ -44,11 +44,21 @@ export interface Delivered {
 /** Git and API steps of one delivery get this long (the job's own timeout has been spent on the turn). */
 const DELIVERY_TIMEOUT_MS = 120_000;
 
+/** A job of a session that resumed (not a rerun) may carry on the session's delivery. */
+function followsSession(job: JobDocument, prepared: { resumeThreadId?: string | null }): boolean {
+  return Boolean(job.session_id && prepared.resumeThreadId && !job.metadata.rerun_of);
+}
+
+/** Whether deliverJob may push for this job (its own `delivery`, or its session's): the outline's job.delivery stage. */
+export function mayDeliver(job: JobDocument, prepared: { resumeThreadId?: string | null }): boolean {
+  return Boolean(job.delivery) || followsSession(job, prepared);
+}
+
 export async function deliverJob(ctx: DeliveryContext): Promise<Delivered> {
   const { job, config } = ctx;
   if (ctx.status !== 'completed') return { fields: {} };
   // A rerun delivers to a branch of its own (its job_id differs), never into the session's.
-  const previous = job.session_id && ctx.prepared.resumeThreadId && !job.metadata.rerun_of ? await readSessionDelivery(ctx.blobs, config.RESULTS_BUCKET, { owner: job.owner, session_id: job.session_id }) : null;
+  const previous = followsSession(job, ctx.prepared) ? await readSessionDelivery(ctx.blobs, config.RESULTS_BUCKET, { owner: job.owner, session_id: job.session_id! }) : null;
   const gitUrl = job.delivery && job.workspace && 'git' in job.workspace ? job.workspace.git.url : previous?.url;
   const request: DeliveryRequest | null = job.delivery ?? (previous ? { branch: previous.branch, ...(previous.pull_request ? { pull_request: true as const } : {}) } : null);
   if (!request || !gitUrl) return previous ? { fields: {}, session: previous } : { fields: {} };

@@ -10,6 +10,7 @@ import { publishResultOnce } from './publish-result.js';
 import { runClaimedJob, type ProcessorDeps, type RunOptions } from './run-claimed-job.js';
 import { failDeadLettered } from './dead-letter.js';
 import { waitVerdict } from './wait-verdict.js';
+import { startEarlyAppServer } from './early-app-server.js';
 import type { PushOutcome } from '../pubsub/push-handler.js';
 import { observedRun } from '../telemetry/job-run-observer.js';
 
@@ -43,13 +44,20 @@ async function handleJob(deps: ProcessorDeps, message: PubSubMessage, spec: JobM
   if (message.attributes[DEAD_LETTER_ATTRIBUTE] !== undefined) {
     return { ack: true, reason: await failDeadLettered(deps, spec, Number(message.attributes[DEAD_LETTER_ATTRIBUTE])) };
   }
-  const claim = await options.stages.run('job.claim', () => deps.store.claim(spec, {
-    holder: deps.holder,
-    leaseMs: deps.config.JOB_LEASE_MS,
-    maxAttempts: deps.config.MAX_ATTEMPTS,
-    ttlDays: deps.config.JOB_TTL_DAYS,
-    quotas: deps.config.QUOTAS,
-  }));
+  // The job's folders and app-server start while the claim runs; stopped and removed unless it claims.
+  const early = startEarlyAppServer(deps, spec);
+  let claim;
+  try {
+    claim = await options.stages.run('job.claim', () => deps.store.claim(spec, {
+      holder: deps.holder,
+      leaseMs: deps.config.JOB_LEASE_MS,
+      maxAttempts: deps.config.MAX_ATTEMPTS,
+      ttlDays: deps.config.JOB_TTL_DAYS,
+      quotas: deps.config.QUOTAS,
+    }));
+  } finally {
+    if (claim?.outcome !== 'claimed') await early?.discard();
+  }
   options.stages.set({ attempt: claim.job.attempts });
   switch (claim.outcome) {
     case 'busy': {
@@ -69,7 +77,7 @@ async function handleJob(deps: ProcessorDeps, message: PubSubMessage, spec: JobM
     case 'waiting':
       return waitVerdict(deps, claim.job, claim.wait, log);
     case 'claimed': {
-      const done = await observedRun(deps.observer, claim.job, options, () => runClaimedJob(deps, claim.job, options));
+      const done = await observedRun(deps.observer, claim.job, options, () => runClaimedJob(deps, claim.job, { ...options, ...(early ? { early } : {}) }));
       // null: the run lost its lease and stopped itself. The message stays, for whoever holds the job now.
       if (!done) return { ack: false, reason: 'lease-lost', message: 'this run lost the job’s lease and stopped; deliver again' };
       return { ack: true, reason: 'ran' };

@@ -8,7 +8,7 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { BlobStore } from '../blobs/blob-store.js';
-import { writeUnlessNewer } from '../blobs/ordered-write.js';
+import { attemptOrder, writeUnlessNewer } from '../blobs/ordered-write.js';
 import type { HolderFence, JobStore } from '../store/job-store.js';
 
 /** Thrown inside a run that is no longer the job's holder: the run ends, recording nothing. */
@@ -75,7 +75,8 @@ export class AttemptWriter {
   /** `open` gives the source again for each try (a precondition lost to a racing write is retried). */
   async put(bucket: string, name: string, open: () => Readable, contentType: string): Promise<void> {
     this.guard.assertHeld();
-    if (await writeUnlessNewer(this.blobs, bucket, name, this.order, open, contentType)) return;
+    // A first attempt's objects are new: written "only if absent" at once (a later attempt's make that fail, then the read decides).
+    if (await writeUnlessNewer(this.blobs, bucket, name, this.order, open, contentType, { expectAbsent: this.order === attemptOrder(1) })) return;
     this.guard.markLost();
     throw new LeaseLostError(`gs://${bucket}/${name} belongs to a later run of the job`);
   }

@@ -1,5 +1,5 @@
 // A job's private directories under the OS temp dir: the workspace Codex works in, its CODEX_HOME,
-// its TMPDIR and HOME. Removed whole when the job ends, whatever happened.
+// its TMPDIR and HOME. Removed whole when the job ends, whatever happened (once, however often asked).
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,5 +24,12 @@ export async function createJobWorkspace(jobId: string, baseDir = os.tmpdir()): 
     home: path.join(root, 'home'),
   };
   await Promise.all(Object.values(dirs).map((d) => mkdir(d, { recursive: true, mode: 0o700 })));
-  return { root, ...dirs, remove: () => rm(root, { recursive: true, force: true, maxRetries: 3 }) };
+  let removed: Promise<void> | undefined;
+  const remove = () => {
+    // Once: a removal started early (beside the terminal write) is the one the run's end awaits.
+    removed ??= rm(root, { recursive: true, force: true, maxRetries: 3 });
+    removed.catch(() => undefined); // reported by whoever awaits it
+    return removed;
+  };
+  return { root, ...dirs, remove };
 }

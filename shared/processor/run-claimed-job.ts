@@ -17,6 +17,7 @@ import { EventSink, eventSeqBase } from './event-sink.js';
 import { AttemptWriter, HolderGuard, LeaseLostError } from './holder-guard.js';
 import { exitCodeOf, verdict, type TerminalStatus } from './job-verdict.js';
 import { createJobWorkspace } from './job-workspace.js';
+import { earlyServerFor, type EarlyAppServer } from './early-app-server.js';
 import { keepLease } from './lease-keeper.js';
 import { snapshotWorkspace, uploadOutputs } from './output-files.js';
 import { collectOutputs } from './collect-outputs.js';
@@ -32,7 +33,7 @@ import { redactingWriter } from '../environment/redacting-writer.js';
 import { jobFinishedFields, jobFinishedMessage } from '../telemetry/job-finished-log.js';
 import type { JobRunObserver } from '../telemetry/job-run-observer.js';
 import { finishStages, JobStages } from '../telemetry/job-stages.js';
-import { deliverJob } from '../delivery/deliver-job.js';
+import { deliverJob, mayDeliver } from '../delivery/deliver-job.js';
 
 export interface ProcessorDeps {
   config: Config;
@@ -59,6 +60,8 @@ export interface RunOptions {
   relinquish?: AbortSignal;
   /** The attempt's stage timings and spans (telemetry/job-stages.ts), begun by the claim. */
   stages?: JobStages;
+  /** The job's folders and app-server, started while the claim ran (early-app-server.ts). */
+  early?: EarlyAppServer;
 }
 
 export async function runClaimedJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions = {}): Promise<JobDocument | null> {
@@ -100,8 +103,9 @@ async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions
   // Independent set-up steps run side by side: they are on every job's critical path.
   let setup;
   try {
-    setup = await Promise.all([createJobWorkspace(job.job_id), sandboxProbeOnce(config.CODEX_BIN, config.CODEX_SANDBOX)]);
+    setup = await Promise.all([options.early?.workspace ?? createJobWorkspace(job.job_id), sandboxProbeOnce(config.CODEX_BIN, config.CODEX_SANDBOX)]);
   } catch (err) {
+    await options.early?.discard();
     // Nothing ran yet: let the delivery be retried (the lease then expires or is taken over).
     stages.end(err);
     stopLease();
@@ -129,7 +133,7 @@ async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions
     events.redactWith((data) => redactor.value(data));
     // Every object of this run carries its attempt: a later attempt's object is never replaced.
     const objects = redactingWriter(new AttemptWriter(blobs, guard, attemptOrder(job.attempts)), redactor);
-    await writeCodexHome(workspace.codexHome, providerFromConfig(config), config.CODEX_SANDBOX, agentCodexSettings(envInput));
+    const early = await earlyServerFor(options.early, job, envInput !== null, () => writeCodexHome(workspace.codexHome, providerFromConfig(config), config.CODEX_SANDBOX, agentCodexSettings(envInput)));
     const prepared = await prepareWorkspace({
       config,
       blobs,
@@ -153,6 +157,8 @@ async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions
       workspace: workspace.workspace,
       env: { ...scrubbedEnv(process.env, workspace, config.OPENAI_API_KEY), ...environment?.agent?.serverEnv },
       ...(environment?.agent ? { isolation: environment.agent.isolation } : {}),
+      ...(early ? { server: await early.take() } : {}),
+      stopAtOnce: !job.session_id,
       prompt: job.prompt,
       model: config.CODEX_MODEL,
       sandbox: config.CODEX_SANDBOX,
@@ -164,14 +170,21 @@ async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions
       onEvent: (type, data) => events.push(type, data),
     });
     await outcome.closed; // uploads start only after every process of the turn has ended
-    await guard.check(); // the turn may have outlived the lease (a frozen or partitioned run)
+    // The changes are computed (nothing written) while the lease is checked (the turn may have outlived
+    // it) and the turn's events are written: none is still in flight when the first object write starts.
+    const changesReady = recordJobChanges(objects, config.OUTPUTS_BUCKET, job.job_id, prepared, log);
+    await Promise.all([guard.check(), events.flush()]).finally(() => changesReady);
     const v = verdict(job, outcome);
     stage('uploading', 'uploading created files');
     stages.begin('job.outputs');
-    const changes = await recordJobChanges(objects, config.OUTPUTS_BUCKET, job.job_id, prepared, log);
+    const changes = await changesReady;
     const { created, truncated, seen } = await collectOutputs(config, job.job_id, workspace.workspace, before, changes?.outputs);
     if (changes && truncated) for (const c of [changes.full, changes.inDocument]) c.truncated = true; // the output caps cut the outputs
+    // The delivery is a stage of its own when it may push; the uploads after it are outputs again.
+    const delivering = v.status === 'completed' && mayDeliver(job, prepared);
+    if (delivering) stages.begin('job.delivery');
     const delivered = await deliverJob({ config, blobs, job, prepared, status: v.status, finalMessage: outcome.finalMessage, changes: changes?.inDocument ?? null, guard, emit: (type, data) => events.push(type, data), log });
+    if (delivering) stages.begin('job.outputs');
     const result: JobResult = redactor.value({
       exit_code: exitCodeOf(outcome, v),
       final_message: outcome.finalMessage,
@@ -189,14 +202,18 @@ async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions
       ...delivered.fields,
     });
     const sessionObjects = new AttemptWriter(blobs, guard, sessionOrder(job, job.attempts));
+    // result.json first: every run of the job writes it, so a run that lost the job to a later attempt
+    // stops there, before it could write anything else (or announce an end). Then the rest side by side.
+    await objects.writeJson(config.RESULTS_BUCKET, resultObjectName(job.job_id), { job_id: job.job_id, attempt: job.attempts, status: v.status, error: v.error, result: { ...result, changes: changes?.full ?? null } });
     await Promise.all([
+      changes?.uploadPatch(),
       uploadOutputs(objects, config.OUTPUTS_BUCKET, job.job_id, workspace.workspace, created, seen, log),
-      objects.writeJson(config.RESULTS_BUCKET, resultObjectName(job.job_id), { job_id: job.job_id, attempt: job.attempts, status: v.status, error: v.error, result: { ...result, changes: changes?.full ?? null } }),
       job.session_id && v.status === 'completed' && outcome.threadId ? saveSession(sessionObjects, config.RESULTS_BUCKET, { owner: job.owner, session_id: job.session_id }, workspace, outcome.threadId, delivered.session) : undefined,
       progress.settled(),
       outcome.closed,
     ]);
     terminalWriteTried = true;
+    if (!environment) void workspace.remove(); // nothing reads it any more: removed while the terminal write runs
     return await finishStages(stages, events, { status: v.status, ...(v.error ? { error: v.error } : {}) }, () => finish(deps, job, v.status, { result, error: v.error }));
   } catch (err) {
     if (guard.lost || err instanceof LeaseLostError) return events.discard();
@@ -221,6 +238,7 @@ async function runJob(deps: ProcessorDeps, job: JobDocument, options: RunOptions
     unwatch();
     options.relinquish?.removeEventListener('abort', giveBack);
     await outcome?.closed; // never remove a workspace under a live process
+    await options.early?.release(); // started early, never used by a turn
     await environment?.close();
     await workspace.remove().catch((err: Error) => log.error('could not remove the workspace', { error: err, path: workspace.root }));
   }

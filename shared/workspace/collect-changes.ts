@@ -50,15 +50,30 @@ export function parseNumstat(raw: string): { insertions: number; deletions: numb
   return { insertions, deletions };
 }
 
+/**
+ * `git diff --raw --numstat -z` → its two parts: the raw records come first, each `:meta` then one
+ * path (two for a rename or copy); the numstat records follow. Walked record by record, so a path
+ * that starts with `:` is never taken for a record.
+ */
+export function splitRawAndNumstat(out: string): { raw: string; numstat: string } {
+  const parts = out.split('\0');
+  let i = 0;
+  while (i < parts.length && parts[i]!.startsWith(':')) {
+    const letter = parts[i]!.split(' ').at(-1)![0];
+    i += letter === 'R' || letter === 'C' ? 3 : 2;
+  }
+  return { raw: parts.slice(0, i).join('\0'), numstat: parts.slice(i).join('\0') };
+}
+
 export async function collectChanges(repo: TrackingRepo, base: WorkspaceBase, patchFile: string): Promise<CollectedChanges> {
   await tracked(repo, ['add', '-A'], 'git add of the final files');
-  const tree = (await tracked(repo, ['write-tree'], 'writing the final tree')).trim();
-  const range = [base.tree, tree];
-  await tracked(repo, ['diff', '--binary', '--full-index', '-M', '--no-color', '--no-ext-diff', '--no-textconv', ...range], 'git diff', { stdoutFile: patchFile });
-  const [raw, numstat] = await Promise.all([
-    tracked(repo, ['diff', '--raw', '-z', '-M', '--no-ext-diff', ...range], 'git diff --raw'),
-    tracked(repo, ['diff', '--numstat', '-z', '-M', '--no-ext-diff', '--no-textconv', ...range], 'git diff --numstat'),
+  // The index against the base tree: the same diff as tree against tree, without writing the tree first.
+  const range = ['--cached', base.tree];
+  const [, summary] = await Promise.all([
+    tracked(repo, ['diff', '--binary', '--full-index', '-M', '--no-color', '--no-ext-diff', '--no-textconv', ...range], 'git diff', { stdoutFile: patchFile }),
+    tracked(repo, ['diff', '--raw', '--numstat', '-z', '-M', '--no-ext-diff', '--no-textconv', ...range], 'git diff --raw --numstat'),
   ]);
+  const { raw, numstat } = splitRawAndNumstat(summary);
   const entries = parseRawDiff(raw);
   const files = await Promise.all(
     entries.map(async (e): Promise<ChangedFile> => {

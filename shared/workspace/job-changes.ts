@@ -1,6 +1,6 @@
 // The changes step of a job, after its turn: the patch to gs://OUTPUTS_BUCKET/jobs/{id}/changes.patch,
 // the summary for result.changes, and which files are outputs (added, modified or renamed regular
-// files). When the changes cannot be computed (the agent broke the repository's objects, say), the
+// files). The patch's upload is handed back, to run beside the outputs' and result.json's. When the changes cannot be computed (the agent broke the repository's objects, say), the
 // job still ends: changes is null and the outputs come from the before/after snapshot instead.
 import { lstat } from 'node:fs/promises';
 import path from 'node:path';
@@ -23,6 +23,8 @@ export interface JobChanges {
   inDocument: Changes;
   /** Workspace-relative paths of the files to upload as outputs. */
   outputs: string[];
+  /** Uploads the patch to `patch_path` (nothing is written before it is called). */
+  uploadPatch(): Promise<void>;
 }
 
 /** `blobs`: where the patch goes (the run's AttemptWriter, so a stale run never replaces a later attempt's patch). */
@@ -36,13 +38,12 @@ export async function recordJobChanges(blobs: Pick<BlobStore, 'uploadFile'>, out
     return null;
   }
   const patchName = changesPatchObjectName(jobId);
-  await blobs.uploadFile(outputsBucket, patchName, patchFile, 'text/x-diff');
   const full: Changes = { base: prepared.base.base, files: collected.files, stats: collected.stats, patch_path: gsUri(outputsBucket, patchName), truncated: false };
   const truncated = full.files.length > CHANGES_FILES_IN_DOCUMENT;
   const inDocument = truncated ? { ...full, files: full.files.slice(0, CHANGES_FILES_IN_DOCUMENT), truncated: true } : full;
   const candidates = collected.files.filter((f) => f.change !== 'deleted').map((f) => f.path);
   const regular = await Promise.all(candidates.map(async (p) => ((await lstat(path.join(prepared.repo.workspace, p)).catch(() => null))?.isFile() ? p : null)));
-  return { full, inDocument, outputs: regular.filter((p): p is string => p !== null).sort() };
+  return { full, inDocument, outputs: regular.filter((p): p is string => p !== null).sort(), uploadPatch: () => blobs.uploadFile(outputsBucket, patchName, patchFile, 'text/x-diff') };
 }
 
 export function skippedEventData(skipped: SkippedEntry[]): Record<string, unknown> {

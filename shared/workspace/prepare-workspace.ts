@@ -9,6 +9,7 @@ import { JobFailure } from '../jobs/job-error.js';
 import type { JobWorkspace } from '../processor/job-workspace.js';
 import { initFreshRepository, recordBase, trackingRepo, type TrackingRepo, type WorkspaceBase } from './base-commit.js';
 import { unpackDroppedArchive } from './dropped-archive-source.js';
+import { writeEmptyBase } from './empty-base.js';
 import { GitError } from './git-command.js';
 import { checkoutGit } from './git-source.js';
 import { cloneCredentials } from '../delivery/host-credentials.js';
@@ -66,6 +67,9 @@ async function fill(ctx: PrepareContext): Promise<PreparedWorkspace> {
     kind = 'archive';
     ({ skipped } = await unpackDroppedArchive(blobs, input.archive, ws.root, ws.workspace, limits));
   }
+  // Nothing to start from: the same repository for every such job, written without running git.
+  const empty = kind === 'empty' ? await writeEmptyBase(repo) : null;
+  if (empty) return { repo, base: empty, resumeThreadId, skipped };
   await initFreshRepository(ws.workspace, repo.home);
   return { repo, base: await recordBase(repo, kind, {}, { trustedIndex: true }), resumeThreadId, skipped };
 }
