@@ -1,9 +1,15 @@
 // The Google Cloud clients of a process, made once from the config. Emulators are used when the
 // standard *_EMULATOR_HOST variables are set (the client libraries read them themselves).
+import { createRequire } from 'node:module';
 import { Firestore } from '@google-cloud/firestore';
 import { PubSub } from '@google-cloud/pubsub';
-import { Storage } from '@google-cloud/storage';
+import type { Storage } from '@google-cloud/storage';
 import type { Config } from './config.js';
+
+// Loaded by the first storageClient() call only: the functions that never make one (scheduler,
+// notifier, sweeper) do not pay for loading the Storage library at their cold start.
+const require = createRequire(import.meta.url);
+const storageLibrary = () => require('@google-cloud/storage') as typeof import('@google-cloud/storage');
 
 export function firestoreClient(config: Config): Firestore {
   // The client wraps every call in an OpenTelemetry span unless told otherwise; with no tracer
@@ -26,6 +32,7 @@ export function storageClient(config: Config): Storage {
  */
 export function emulatorAwareStorage(projectId: string, emulatorHost = process.env.STORAGE_EMULATOR_HOST): Storage {
   const host = emulatorHost?.replace(/\/+$/, '').replace(/\/storage\/v1$/, '');
+  const { Storage } = storageLibrary();
   if (!host) return new Storage({ projectId });
   const storage = new Storage({ projectId, apiEndpoint: host });
   storage.baseUrl = `${host}/storage/v1`;
