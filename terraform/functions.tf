@@ -260,7 +260,8 @@ data "archive_file" "source" {
     "functions/**", "shared/**", "dev/**", "test/**", "bench/**",
     "dist/dev/**", "dist/test/**", "dist/bench/**",
     "dist/shared/**", "dist/client/**", "dist/compile-cache/**", "dist/functions/worker/**",
-    "dist/**/*.map", # source maps (Node reads them only with --enable-source-maps): 15 MB of the bundles
+    # Source maps: Node reads them only with --enable-source-maps; 15 MB of the bundles.
+    "dist/**/*.map",
     "console/**", # the console's sources: the API serves dist/console
     "*.md", "*.json.bak", ".env*", ".gitignore", "firebase.json", "firestore.rules", "firestore.indexes.json",
     "tsconfig.json", "eslint.config.js",
