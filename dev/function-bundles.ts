@@ -12,4 +12,5 @@ export const BUNDLES: Record<string, Record<string, string>> = {
   worker: { 'netns-entry': 'shared/environment/netns-entry.ts' },
 };
 
-export const EXTERNAL = ['@google-cloud/*'];
+/** The Functions Framework loads the bundle, which must register on that same instance. */
+export const EXTERNAL = ['@google-cloud/functions-framework'];

@@ -6,10 +6,15 @@ import { PubSub } from '@google-cloud/pubsub';
 import type { Storage } from '@google-cloud/storage';
 import type { Config } from './config.js';
 
+type StorageLibrary = typeof import('@google-cloud/storage');
+
 // Loaded by the first storageClient() call only: the functions that never make one (scheduler,
-// notifier, sweeper) do not pay for loading the Storage library at their cold start.
-const require = createRequire(import.meta.url);
-const storageLibrary = () => require('@google-cloud/storage') as typeof import('@google-cloud/storage');
+// notifier, sweeper) do not pay for loading the Storage library at their cold start. In a function's
+// bundle (dev/build-bundles.ts) `require` exists and this literal require() is the bundled library;
+// in tsc's output (tests, tools) it is node's own require of the installed package.
+const storageLibrary = (): StorageLibrary =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle's require, see above
+  typeof require === 'function' ? (require('@google-cloud/storage') as StorageLibrary) : (createRequire(import.meta.url)('@google-cloud/storage') as StorageLibrary);
 
 export function firestoreClient(config: Config): Firestore {
   // The client wraps every call in an OpenTelemetry span unless told otherwise; with no tracer
