@@ -6,7 +6,7 @@
 // and runs from /app on the same node:22 base. Node 20 has no compile cache: the step says so and
 // leaves nothing.
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import module from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,6 +49,7 @@ rmSync(cacheDir, { recursive: true, force: true });
 if (!('enableCompileCache' in module)) {
   console.log(`build-compile-cache: Node ${process.version} has no module compile cache (Node ≥ 22.1 does); none shipped`);
 } else {
+  mkdirSync(cacheDir, { recursive: true }); // functions/compile-cache.ts uses a cache only where one was made
   for (const target of TARGETS) await warm(target);
   console.log(`build-compile-cache: ${path.relative(root, cacheDir)} filled for ${TARGETS.join(', ')} (Node ${process.version})`);
 }
