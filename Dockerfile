@@ -12,7 +12,9 @@
 # (No container engine exists on the development machines, so this file was never built there;
 # test/unit/terraform/docker-image.test.ts checks what it copies against what the build makes.)
 
-# Build stage: every dependency, then the TypeScript build (the same `npm run build` as the functions).
+# Build stage: every dependency, then the TypeScript build (the same `npm run build` as the functions):
+# one bundle per function (dev/build-bundles.ts) and, this being Node 22, V8's compile cache of them
+# at /app/dist/compile-cache (dev/build-compile-cache.ts), the path and Node the runtime stage uses.
 FROM --platform=linux/amd64 node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./

@@ -1,5 +1,8 @@
 // The deployed entry module (package.json main). Cloud Functions sets FUNCTION_TARGET, so a cold start
-// loads only that function's code; without it (tools, tests) every function is registered.
+// loads only that function's bundle (dev/build-bundles.ts); without it (tools, tests) every function is
+// registered. The compile cache is on before any bundle loads.
+import './compile-cache.js';
+
 const MODULES: Record<string, string> = {
   enqueue: './enqueue/index.js',
   processor: './processor/index.js',

@@ -1,9 +1,20 @@
 // The Google Cloud clients of a process, made once from the config. Emulators are used when the
 // standard *_EMULATOR_HOST variables are set (the client libraries read them themselves).
+import { createRequire } from 'node:module';
 import { Firestore } from '@google-cloud/firestore';
 import { PubSub } from '@google-cloud/pubsub';
-import { Storage } from '@google-cloud/storage';
+import type { Storage } from '@google-cloud/storage';
 import type { Config } from './config.js';
+
+type StorageLibrary = typeof import('@google-cloud/storage');
+
+// Loaded by the first storageClient() call only: the functions that never make one (scheduler,
+// notifier, sweeper) do not pay for loading the Storage library at their cold start. In a function's
+// bundle (dev/build-bundles.ts) `require` exists and this literal require() is the bundled library;
+// in tsc's output (tests, tools) it is node's own require of the installed package.
+const storageLibrary = (): StorageLibrary =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle's require, see above
+  typeof require === 'function' ? (require('@google-cloud/storage') as StorageLibrary) : (createRequire(import.meta.url)('@google-cloud/storage') as StorageLibrary);
 
 export function firestoreClient(config: Config): Firestore {
   // The client wraps every call in an OpenTelemetry span unless told otherwise; with no tracer
@@ -26,6 +37,7 @@ export function storageClient(config: Config): Storage {
  */
 export function emulatorAwareStorage(projectId: string, emulatorHost = process.env.STORAGE_EMULATOR_HOST): Storage {
   const host = emulatorHost?.replace(/\/+$/, '').replace(/\/storage\/v1$/, '');
+  const { Storage } = storageLibrary();
   if (!host) return new Storage({ projectId });
   const storage = new Storage({ projectId, apiEndpoint: host });
   storage.baseUrl = `${host}/storage/v1`;

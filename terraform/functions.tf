@@ -266,7 +266,11 @@ locals {
   )
 }
 
-# The deployed source: package files and the compiled functions + shared library.
+# The deployed source: package files, the entry (dist/functions/index.js), each function's bundle
+# (dist/functions/<name>/, made by `npm run build`: the files the tests ran) and the console's assets.
+# The unbundled library (dist/shared), the client and the compile cache stay out: no function loads
+# them (the cache serves only at the path it was made at, the image's /app; Cloud Functions runs from
+# /workspace under its own Node build), nor do the source maps.
 data "archive_file" "source" {
   type        = "zip"
   source_dir  = "${path.module}/.."
@@ -277,6 +281,9 @@ data "archive_file" "source" {
     ".git/**", ".ci/**", ".cache/**", "node_modules/**", "terraform/**", "docs/**",
     "functions/**", "shared/**", "dev/**", "test/**", "bench/**",
     "dist/dev/**", "dist/test/**", "dist/bench/**",
+    "dist/shared/**", "dist/client/**", "dist/compile-cache/**", "dist/functions/worker/**",
+    # Source maps: Node reads them only with --enable-source-maps; 15 MB of the bundles.
+    "dist/**/*.map",
     "console/**", # the console's sources: the API serves dist/console
     "*.md", "*.json.bak", ".env*", ".gitignore", "firebase.json", "firestore.rules", "firestore.indexes.json",
     "tsconfig.json", "eslint.config.js",

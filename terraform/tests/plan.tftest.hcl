@@ -42,8 +42,9 @@ run "plans_the_whole_configuration" {
   }
 
   assert {
-    # The source archive holds the build and the package files only: no sources, tests or node_modules.
-    condition     = data.archive_file.source.output_size < 4 * 1024 * 1024
+    # The source archive holds the build and the package files only: no sources, tests or node_modules
+    # (each function's bundle carries its Google Cloud clients: about 7.5 MB in all).
+    condition     = data.archive_file.source.output_size < 12 * 1024 * 1024
     error_message = "the function source archive is ${data.archive_file.source.output_size} bytes: something beyond dist/ and the package files is in it"
   }
 

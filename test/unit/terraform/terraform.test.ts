@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
+import { BUNDLES } from '../../../dev/function-bundles.js';
 import { FUNCTIONS, allTopics, deadLetterTopic, subscriptions } from '../../../dev/topology.js';
 import { parseConfig } from '../../../shared/config.js';
 import type { EnvName } from './function-env.js';
@@ -82,12 +83,15 @@ describe('terraform/ matches the code', () => {
     const deployedTargets = new Set(Object.values(functions).map((f) => f.entry_point));
     for (const [target, file] of registered) assert.ok(deployedTargets.has(target), `${file} registers '${target}', which terraform does not deploy`);
 
-    // The archive is the built repository: package files and dist/functions + dist/shared.
+    // The archive is the build: package files and dist/functions (the entry and each function's bundle,
+    // dev/build-bundles.ts) and dist/console; the unbundled library is not deployed (no function loads it).
     const archive = tf.data.archive_file?.source;
     assert.ok(archive, 'data.archive_file.source is missing');
     assert.equal(archive.source_dir, '${path.module}/..');
     const excludes = archive.excludes as string[];
-    for (const kept of ['dist', 'dist/**', 'dist/functions/**', 'dist/shared/**', 'package.json', 'package-lock.json', '*.json']) assert.ok(!excludes.includes(kept), `the archive must keep ${kept}`);
+    for (const kept of ['dist', 'dist/**', 'dist/functions/**', 'dist/console/**', 'package.json', 'package-lock.json', '*.json']) assert.ok(!excludes.includes(kept), `the archive must keep ${kept}`);
+    for (const left of ['dist/shared/**', 'dist/client/**', 'dist/compile-cache/**']) assert.ok(excludes.includes(left), `the archive leaves out ${left}`);
+    for (const name of Object.keys(BUNDLES).filter((n) => n !== 'worker')) assert.ok(!excludes.some((e) => e.startsWith(`dist/functions/${name}`)), `the archive keeps the bundle of ${name}`);
     const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { main: string };
     assert.equal(pkg.main, 'dist/functions/index.js');
     assert.match(JSON.stringify(archive.lifecycle), /dist\/functions\/index\.js/, 'apply stops when the build is missing');
