@@ -4,6 +4,7 @@
 // processor asks GitHub once an hour per installation. Loaded lazily: only a delivery or a clone of
 // a GitHub repository with an App configured needs it.
 import type { Config } from '../config.js';
+import { lazyPackage } from '../lazy-package.js';
 
 /** A token is renewed this long before GitHub says it expires (a push or clone may take a while). */
 const RENEW_BEFORE_MS = 5 * 60_000;
@@ -27,7 +28,7 @@ export function appConfigured(config: AppConfig): boolean {
 }
 
 async function appAuth(config: AppConfig, apiBaseUrl: string) {
-  const [{ createAppAuth }, { Octokit }] = await Promise.all([import('@octokit/auth-app'), import('@octokit/rest')]);
+  const [{ createAppAuth }, { Octokit }] = await Promise.all([lazyPackage(() => import('@octokit/auth-app')), lazyPackage(() => import('@octokit/rest'))]);
   const { request } = new Octokit({ baseUrl: apiBaseUrl, log: SILENT });
   return { auth: createAppAuth({ appId: config.GITHUB_APP_ID!, privateKey: config.GITHUB_APP_PRIVATE_KEY!, request }), request };
 }

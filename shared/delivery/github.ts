@@ -6,6 +6,7 @@ import { forgeOf, repositoryPath } from './delivery-config.js';
 import { SILENT } from './github-app.js';
 import { hostCredentials, type CredentialConfig, type HostCredentials } from './host-credentials.js';
 import type { OpenedPullRequest, PullRequestSpec } from './open-pull-request.js';
+import { lazyPackage } from '../lazy-package.js';
 
 export interface GitHubClient {
   octokit: Octokit;
@@ -24,7 +25,7 @@ export async function githubClientFor(repoUrl: string, config: CredentialConfig,
   const forge = forgeOf(url, config.FORGE_HOSTS);
   if (forge?.kind !== 'github') return null;
   const credentials = known ?? (await hostCredentials(url, config));
-  const { Octokit } = await import('@octokit/rest');
+  const { Octokit } = await lazyPackage(() => import('@octokit/rest'));
   const octokit = new Octokit({ baseUrl: forge.apiBaseUrl, log: SILENT, userAgent: 'codex-jobs', ...(credentials.token ? { auth: credentials.token } : {}) });
   const [owner, repo] = repositoryPath(url).split('/') as [string, string];
   return { octokit, owner, repo, credentials };

@@ -5,9 +5,10 @@ import type { Forge } from './delivery-config.js';
 import { repositoryPath } from './delivery-config.js';
 import type { HostCredentials } from './host-credentials.js';
 import type { OpenedPullRequest, PullRequestSpec } from './open-pull-request.js';
+import { lazyPackage } from '../lazy-package.js';
 
 export async function openGitLabMergeRequest(forge: Forge, gitUrl: string, credentials: HostCredentials, spec: PullRequestSpec): Promise<OpenedPullRequest> {
-  const { Gitlab } = await import('@gitbeaker/rest');
+  const { Gitlab } = await lazyPackage(() => import('@gitbeaker/rest'));
   // gitbeaker adds /api/v4 to its host itself.
   const host = forge.apiBaseUrl.replace(/\/api\/v4\/?$/, '');
   const api = new Gitlab({ host, ...(credentials.token ? { token: credentials.token } : { token: '' }) });

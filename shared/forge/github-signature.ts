@@ -1,12 +1,13 @@
 // X-Hub-Signature-256 (HMAC-SHA256 of the raw body with the webhook secret), checked with
 // @octokit/webhooks. Loaded on first use: the API's other routes never pay for it.
 import type { Webhooks } from '@octokit/webhooks';
+import { lazyPackage } from '../lazy-package.js';
 
 let verifier: { secret: string; webhooks: Promise<Webhooks> } | undefined;
 
 async function webhooksFor(secret: string): Promise<Webhooks> {
   if (verifier?.secret !== secret) {
-    verifier = { secret, webhooks: import('@octokit/webhooks').then(({ Webhooks }) => new Webhooks({ secret })) };
+    verifier = { secret, webhooks: lazyPackage(() => import('@octokit/webhooks')).then(({ Webhooks }) => new Webhooks({ secret })) };
   }
   return verifier.webhooks;
 }

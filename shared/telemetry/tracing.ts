@@ -4,6 +4,7 @@
 // a plain call: only @opentelemetry/api, a no-op without a provider, is imported statically.
 import { context, trace, type Tracer } from '@opentelemetry/api';
 import type { Config } from '../config.js';
+import { lazyPackage } from '../lazy-package.js';
 
 export type TraceExport = { kind: 'none'; why: string } | { kind: 'otlp'; protocol: 'http/protobuf' | 'http/json' } | { kind: 'google_cloud_trace' };
 
@@ -72,9 +73,9 @@ async function start(serviceName: string, config: TracingConfig): Promise<TraceE
   const chosen = traceExportFor(config);
   if (chosen.kind === 'none') return chosen;
   const [{ BasicTracerProvider, BatchSpanProcessor }, { resourceFromAttributes }, { AsyncLocalStorageContextManager }] = await Promise.all([
-    import('@opentelemetry/sdk-trace-base'),
-    import('@opentelemetry/resources'),
-    import('@opentelemetry/context-async-hooks'),
+    lazyPackage(() => import('@opentelemetry/sdk-trace-base')),
+    lazyPackage(() => import('@opentelemetry/resources')),
+    lazyPackage(() => import('@opentelemetry/context-async-hooks')),
   ]);
   const exporter = await exporterFor(chosen, config);
   const sdk = new BasicTracerProvider({
@@ -91,12 +92,12 @@ async function start(serviceName: string, config: TracingConfig): Promise<TraceE
 
 async function exporterFor(chosen: Exclude<TraceExport, { kind: 'none' }>, config: TracingConfig) {
   if (chosen.kind === 'google_cloud_trace') {
-    const { TraceExporter } = await import('@google-cloud/opentelemetry-cloud-trace-exporter');
+    const { TraceExporter } = await lazyPackage(() => import('@google-cloud/opentelemetry-cloud-trace-exporter'));
     return new TraceExporter({ projectId: config.GOOGLE_CLOUD_PROJECT });
   }
   // Both exporters read OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT, _HEADERS, _TIMEOUT and _COMPRESSION themselves.
-  if (chosen.protocol === 'http/json') return new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter();
-  return new (await import('@opentelemetry/exporter-trace-otlp-proto')).OTLPTraceExporter();
+  if (chosen.protocol === 'http/json') return new (await lazyPackage(() => import('@opentelemetry/exporter-trace-otlp-http'))).OTLPTraceExporter();
+  return new (await lazyPackage(() => import('@opentelemetry/exporter-trace-otlp-proto'))).OTLPTraceExporter();
 }
 
 /** Sends the spans this process holds; a push-fed function calls it before answering (its CPU may stop after). */

@@ -6,6 +6,7 @@
 import http from 'node:http';
 import type { Logger } from '../logging.js';
 import type { JobRunObserver, RunOutcome } from './job-run-observer.js';
+import { lazyPackage } from '../lazy-package.js';
 
 export interface WorkerMetrics {
   /** The observer of the runs of one pulled message, received (epoch ms) by the worker's client. */
@@ -21,7 +22,7 @@ const DURATION_BUCKETS_S = [1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7
 const CLAIM_BUCKETS_S = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 export async function startWorkerMetrics(port: number, log: Logger, host = process.env.HOST ?? '0.0.0.0'): Promise<WorkerMetrics> {
-  const prom = await import('prom-client');
+  const prom = await lazyPackage(() => import('prom-client'));
   const register = new prom.Registry();
   prom.collectDefaultMetrics({ register, prefix: 'codex_jobs_worker_' });
   const started = new prom.Counter({ name: 'codex_jobs_worker_jobs_started_total', help: 'Jobs this worker claimed and started running.', registers: [register] });
