@@ -159,7 +159,7 @@ export const envSchema = z.object({
   /** Private hosts, addresses or CIDR ranges a job's network policy may reach; never a metadata address. */
   NETWORK_PRIVATE_ALLOWLIST: list.pipe(z.array(privateAllowEntry)).default([]),
   // Delivery (v4): where a job's changes go (shared/delivery/).
-  /** `host=kind` or `host=kind@api_base_url` (kind github|gitlab); github.com and gitlab.com are known without it. */
+  /** `host=kind` or `host=kind@api_base_url` (kind github|gitlab|gitea); github.com and gitlab.com are known without it. */
   FORGE_HOSTS: forgeHostsSchema.default([]),
   /** `Name <email>`: the author and committer of delivered commits. */
   GIT_AUTHOR: gitAuthorSchema.default(DEFAULT_GIT_AUTHOR),
