@@ -1,6 +1,6 @@
 // Tools this project builds from the Go module proxy into one cache folder (fake-gcs-server for the
-// local stack, OpenTofu and its providers for the Terraform check, Gitea for the delivery test). Each is built once per machine;
-// a missing Go toolchain stops with one line saying what to install.
+// local stack, OpenTofu and its providers for the Terraform check, Gitea for the delivery test).
+// Each is built once per machine; a missing Go toolchain stops with one line saying what to install.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
