@@ -180,7 +180,7 @@ export const envSchema = z.object({
   PUBSUB_EMULATOR_HOST: z.string().optional(),
   FIRESTORE_EMULATOR_HOST: z.string().optional(),
   // Delivery (v4): where a job's changes go (shared/delivery/).
-  /** `host=kind` or `host=kind@api_base_url` (kind github|gitlab); github.com and gitlab.com are known without it. */
+  /** `host=kind` or `host=kind@api_base_url` (kind github|gitlab|gitea); github.com and gitlab.com are known without it. */
   FORGE_HOSTS: forgeHostsSchema.default([]),
   /** `Name <email>`: the author and committer of delivered commits. */
   GIT_AUTHOR: gitAuthorSchema.default(DEFAULT_GIT_AUTHOR),

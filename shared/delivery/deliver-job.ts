@@ -119,7 +119,7 @@ async function deliver(ctx: DeliveryContext, plan: Plan): Promise<{ result: Deli
   const options = request.pull_request === true ? {} : request.pull_request;
   try {
     const forge = forgeOf(url, config.FORGE_HOSTS);
-    if (!forge) throw new DeliveryError(`${url.host} is not a known GitHub or GitLab host (name it in FORGE_HOSTS); the branch was pushed, no pull request was opened`);
+    if (!forge) throw new DeliveryError(`${url.host} is not a known GitHub, GitLab or Gitea host (name it in FORGE_HOSTS); the branch was pushed, no pull request was opened`);
     await ctx.guard.check();
     const base = options.base ?? (jobRef && tips.has(jobRef) ? jobRef : undefined);
     const opened = await openPullRequest(forge, plan.gitUrl, config, credentials, {

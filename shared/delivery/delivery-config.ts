@@ -1,20 +1,20 @@
 // The delivery variables (FORGE_HOSTS, GIT_AUTHOR, GITHUB_APP_PRIVATE_KEY) and what a git URL's host
-// is: a GitHub or a GitLab, and where its API is. Kept light: config.ts imports it in every function.
+// is: a GitHub, a GitLab or a Gitea/Forgejo, and where its API is. Kept light: config.ts imports it in every function.
 import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
 
-export const FORGE_KINDS = ['github', 'gitlab'] as const;
+export const FORGE_KINDS = ['github', 'gitlab', 'gitea'] as const;
 export type ForgeKind = (typeof FORGE_KINDS)[number];
 
 export interface ForgeHost {
   /** host or host:port of the git URLs, lower case. */
   host: string;
   kind: ForgeKind;
-  /** The API's base URL (GitHub: https://api.github.com or https://ghes/api/v3; GitLab: https://gitlab/api/v4). */
+  /** The API's base URL (GitHub: https://api.github.com or https://ghes/api/v3; GitLab: https://gitlab/api/v4; Gitea: https://gitea/api/v1). */
   api_base_url?: string;
 }
 
-const FORGE_HOST_ENTRY = /^([A-Za-z0-9.-]+(?::\d+)?)=(github|gitlab)(?:@(\S+))?$/;
+const FORGE_HOST_ENTRY = /^([A-Za-z0-9.-]+(?::\d+)?)=(github|gitlab|gitea)(?:@(\S+))?$/;
 
 /** FORGE_HOSTS: comma-separated `host=kind` or `host=kind@api_base_url`. */
 export const forgeHostsSchema = z.string().transform((value, ctx): ForgeHost[] => {
@@ -23,7 +23,7 @@ export const forgeHostsSchema = z.string().transform((value, ctx): ForgeHost[] =
     const m = FORGE_HOST_ENTRY.exec(entry);
     const api = m?.[3];
     if (!m || (api !== undefined && !isHttpUrl(api))) {
-      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(entry)}: each entry must be host=github|gitlab or host=kind@https://api-base-url` });
+      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(entry)}: each entry must be host=github|gitlab|gitea or host=kind@https://api-base-url` });
       return z.NEVER;
     }
     out.push({ host: m[1]!.toLowerCase(), kind: m[2] as ForgeKind, ...(api ? { api_base_url: api.replace(/\/+$/, '') } : {}) });
@@ -81,19 +81,20 @@ const KNOWN: Record<string, Omit<Forge, 'host'>> = {
   'gitlab.com': { kind: 'gitlab', apiBaseUrl: 'https://gitlab.com/api/v4' },
 };
 
+const DEFAULT_API_PATH: Record<ForgeKind, string> = { github: '/api/v3', gitlab: '/api/v4', gitea: '/api/v1' };
+
 /** The forge a git URL is on, or undefined (a host FORGE_HOSTS does not name: push only). */
 export function forgeOf(gitUrl: URL, hosts: ForgeHost[]): Forge | undefined {
   const host = (gitUrl.port ? `${gitUrl.hostname}:${gitUrl.port}` : gitUrl.hostname).toLowerCase();
   const named = hosts.find((h) => h.host === host) ?? hosts.find((h) => !h.host.includes(':') && h.host === gitUrl.hostname.toLowerCase());
   if (named) {
-    const fallback = named.kind === 'github' ? `${gitUrl.protocol}//${host}/api/v3` : `${gitUrl.protocol}//${host}/api/v4`;
-    return { kind: named.kind, host, apiBaseUrl: named.api_base_url ?? fallback };
+    return { kind: named.kind, host, apiBaseUrl: named.api_base_url ?? `${gitUrl.protocol}//${host}${DEFAULT_API_PATH[named.kind]}` };
   }
   const known = KNOWN[host];
   return known ? { ...known, host } : undefined;
 }
 
-/** `owner/repo` (GitHub) or `group/sub/project` (GitLab) of a git URL: its path without `.git`. */
+/** `owner/repo` (GitHub, Gitea) or `group/sub/project` (GitLab) of a git URL: its path without `.git`. */
 export function repositoryPath(gitUrl: URL): string {
   return decodeURIComponent(gitUrl.pathname).replace(/^\/+/, '').replace(/\.git\/?$/, '').replace(/\/+$/, '');
 }

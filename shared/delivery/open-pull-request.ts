@@ -1,4 +1,4 @@
-// A pull request (GitHub) or merge request (GitLab) for a delivered branch: the one host kind's
+// A pull request (GitHub, Gitea) or merge request (GitLab) for a delivered branch: the one host kind's
 // module is loaded when it is used, with the credentials that pushed.
 import type { DeliveredPullRequest } from './delivery-schemas.js';
 import type { Forge } from './delivery-config.js';
@@ -23,6 +23,10 @@ export async function openPullRequest(forge: Forge, gitUrl: string, config: Cred
   if (forge.kind === 'github') {
     const { githubClientFor, openGitHubPullRequest } = await import('./github.js');
     return openGitHubPullRequest((await githubClientFor(gitUrl, config, credentials))!, spec);
+  }
+  if (forge.kind === 'gitea') {
+    const [{ githubClientFor }, { openGiteaPullRequest }] = await Promise.all([import('./github.js'), import('./gitea.js')]);
+    return openGiteaPullRequest((await githubClientFor(gitUrl, config, credentials, 'gitea'))!, spec);
   }
   const { openGitLabMergeRequest } = await import('./gitlab.js');
   return openGitLabMergeRequest(forge, gitUrl, credentials, spec);

@@ -41,6 +41,9 @@ test('FORGE_HOSTS, GIT_AUTHOR and the GitHub App variables', () => {
   assert.deepEqual(forgeOf(new URL('https://lab.corp/g/p.git'), c.FORGE_HOSTS), { kind: 'gitlab', host: 'lab.corp', apiBaseUrl: 'https://lab.corp/api/v4' });
   assert.equal(forgeOf(new URL('https://github.com/o/r'), [])?.apiBaseUrl, 'https://api.github.com');
   assert.equal(forgeOf(new URL('https://elsewhere.example/o/r'), []), undefined);
+  const gitea = parseConfig({ FORGE_HOSTS: 'tea.corp=gitea,127.0.0.1:3000=gitea@http://127.0.0.1:3000/api/v1' }).FORGE_HOSTS;
+  assert.deepEqual(forgeOf(new URL('https://tea.corp/o/r.git'), gitea), { kind: 'gitea', host: 'tea.corp', apiBaseUrl: 'https://tea.corp/api/v1' });
+  assert.deepEqual(forgeOf(new URL('http://127.0.0.1:3000/o/r.git'), gitea), { kind: 'gitea', host: '127.0.0.1:3000', apiBaseUrl: 'http://127.0.0.1:3000/api/v1' });
   assert.deepEqual(parseConfig({}).GIT_AUTHOR, { name: 'codex-jobs', email: 'codex-jobs@localhost' });
   assert.throws(() => parseConfig({ FORGE_HOSTS: 'host=bitbucket' }), /FORGE_HOSTS/);
   assert.throws(() => parseConfig({ GIT_AUTHOR: 'no email' }), /GIT_AUTHOR/);
