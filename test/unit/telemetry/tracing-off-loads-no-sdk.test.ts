@@ -1,6 +1,6 @@
 // Tracing off costs nothing: a function module loads no OpenTelemetry SDK, exporter or context
-// manager (only @opentelemetry/api, a no-op without a provider). A resolve hook in a child process
-// refuses those modules; the enqueue function's entry must load without them, and with an OTLP
+// manager (only @opentelemetry/api, a no-op without a provider). Hooks in a child process refuse
+// those modules, by name or, inside the function's bundle, by the chunk that holds them; the enqueue function's entry must load without them, and with an OTLP
 // endpoint set the same hook must see them asked for (so the check can fail).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -20,6 +20,14 @@ const SDK = /^@opentelemetry\\/(?!api$)|^@google-cloud\\/opentelemetry-/;
 export async function resolve(specifier, context, next) {
   if (SDK.test(specifier)) throw new Error('SDK module loaded: ' + specifier);
   return next(specifier, context);
+}
+// A function's bundle holds its packages in chunks that esbuild marks with their source paths.
+const SDK_IN_BUNDLE = /\\/\\/ node_modules\\/(@opentelemetry\\/(?!api\\/)[^\\/]+|@google-cloud\\/opentelemetry-[^\\/]+)\\//;
+export async function load(url, context, next) {
+  const loaded = await next(url, context);
+  const found = loaded.source && SDK_IN_BUNDLE.exec(String(loaded.source));
+  if (found) throw new Error('SDK module loaded: ' + found[1]);
+  return loaded;
 }
 `);
 const register = path.join(dir, 'register.mjs');
