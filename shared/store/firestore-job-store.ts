@@ -1,10 +1,7 @@
 // JobStore on Firestore. Every status move happens here, inside a transaction, through the status machine.
 import { FieldValue, Firestore, Timestamp, type DocumentData, type DocumentReference, type DocumentSnapshot, type Transaction } from '@google-cloud/firestore';
-import { jobDocumentSchema, newJobDocument, type CallbackRecord, type JobDocument, type JobEvent, type JobSpec, type ProgressStage } from '../jobs/job-document.js';
+import { newJobDocument, type CallbackRecord, type JobDocument, type JobEvent, type JobSpec, type ProgressStage } from '../jobs/job-document.js';
 import { assertTransition, isTerminal } from '../jobs/job-status.js';
-import { promptPreview } from '../jobs/job-summary.js';
-import { pushLaneOf } from '../jobs/job-lane.js';
-import type { Priority } from '../jobs/job-request.js';
 import { NotHolderError, type CancelOutcome, type ClaimOptions, type ClaimOutcome, type HolderFence, type JobStore, type TerminalPatch } from './job-store.js';
 import { claimDecision } from './claim-rules.js';
 import { CoalescedCreates } from './coalesced-creates.js';
@@ -13,45 +10,12 @@ import { checkConcurrentJobs } from '../usage/concurrency-quota.js';
 import { tokenCapAtStart } from '../usage/token-cap.js';
 import { resultBudget, resultForDocument } from './document-limits.js';
 import { initialRequeueMarks } from './recovery-store.js';
+import { EVENTS_COLLECTION, JOBS_COLLECTION, eventBatches, eventDocId, eventFromFirestore, fromFirestore, toFirestore } from './firestore-job-codec.js';
 import { RESULT_DUE_AT, RESULT_SENT_AT, reservedUntil, resultMarkState, resultOwed } from './result-marks.js';
 
-export const JOBS_COLLECTION = 'jobs';
-export const EVENTS_COLLECTION = 'events';
+export { JOBS_COLLECTION, EVENTS_COLLECTION, EVENT_BATCH_WRITES, EVENT_BATCH_BYTES, eventDocId, toFirestore, normalized, fromFirestore, eventFromFirestore } from './firestore-job-codec.js';
 /** Firestore caps a document at 1 MiB: long texts are cut in the document (result.json keeps them whole). */
 export { DOC_TEXT_LIMIT } from './document-limits.js';
-
-/** Writes per events batch commit (Firestore allows 500). */
-export const EVENT_BATCH_WRITES = 400;
-/** Bytes per events batch commit (Firestore allows 10 MiB per request). */
-export const EVENT_BATCH_BYTES = 4 * 1024 * 1024;
-
-export function eventDocId(seq: number): string {
-  return String(seq).padStart(10, '0');
-}
-
-/**
- * expire_at is stored as a Timestamp so the TTL policy can act on it; callers see ISO strings.
- * prompt_preview is stored beside the prompt so GET /jobs can select it without reading the prompt.
- */
-export function toFirestore(job: JobDocument): DocumentData {
-  return { ...job, prompt_preview: promptPreview(job.prompt), expire_at: Timestamp.fromDate(new Date(job.expire_at)) };
-}
-
-/** Defaults for documents written before a field existed, and expire_at back to an ISO string. */
-export function normalized(data: DocumentData): DocumentData {
-  const expire = data.expire_at instanceof Timestamp ? data.expire_at.toDate().toISOString() : data.expire_at;
-  // Documents written before lanes existed ran on the push lanes.
-  return { cancel_requested: false, lane: pushLaneOf(data.priority as Priority), ...data, expire_at: expire };
-}
-
-export function fromFirestore(data: DocumentData): JobDocument {
-  return jobDocumentSchema.parse(normalized(data));
-}
-
-/** An event as clients see it: {seq, type, at, data} (the TTL field stays in the database). */
-export function eventFromFirestore(data: DocumentData): JobEvent {
-  return { seq: data.seq as number, type: data.type as string, at: data.at as string, data: (data.data ?? {}) as Record<string, unknown> };
-}
 
 export class FirestoreJobStore implements JobStore {
   /** eventTtlDays: events carry their own expire_at, since a TTL delete of a job leaves its subcollection. */
@@ -287,20 +251,7 @@ export class FirestoreJobStore implements JobStore {
   async appendEvents(jobId: string, events: JobEvent[], fence?: HolderFence): Promise<void> {
     const expire_at = Timestamp.fromMillis(Date.now() + this.eventTtlDays * 86_400_000);
     const doc = (event: JobEvent) => this.ref(jobId).collection(EVENTS_COLLECTION).doc(eventDocId(event.seq));
-    const groups: JobEvent[][] = [];
-    let group: JobEvent[] = [];
-    let bytes = 0;
-    for (const event of events) {
-      const size = Buffer.byteLength(JSON.stringify(event));
-      if (group.length && (group.length >= EVENT_BATCH_WRITES || bytes + size > EVENT_BATCH_BYTES)) {
-        groups.push(group);
-        group = [];
-        bytes = 0;
-      }
-      group.push(event);
-      bytes += size;
-    }
-    if (group.length) groups.push(group);
+    const groups = eventBatches(events);
     // Fenced: written only after a read shows this run still holds the job. Not in a transaction: a
     // run killed inside one would hold the job's lock against its own takeover (emulator: "Transaction
     // lock timeout"); what remains is the read-to-commit gap of one batch.
