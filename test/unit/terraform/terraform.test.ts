@@ -265,7 +265,7 @@ describe('terraform/ matches the code', () => {
     assert.match(String(tf.locals.firestore_field_overrides), /local\.firestore_indexes_file\.fieldOverrides/, 'fieldOverrides (TTL, exemptions) come from the file too');
     const field = resource(tf, 'google_firestore_field', 'override');
     assert.match(dynamicBlock(field, 'ttl_config').forEach, /contains\(local\.ttl_fields, each\.key\)/);
-    assert.ok(readFileSync(path.join(repoRoot, 'shared/store/firestore-job-store.ts'), 'utf8').includes('Timestamp.fromDate'), 'expire_at must be stored as a Timestamp for TTL to act on it');
+    assert.ok(readFileSync(path.join(repoRoot, 'shared/store/firestore-job-codec.ts'), 'utf8').includes('Timestamp.fromDate'), 'expire_at must be stored as a Timestamp for TTL to act on it');
     // The client access rules are the tested firestore.rules, also named in firebase.json.
     const ruleset = nested(nested(resource(tf, 'google_firebaserules_ruleset', 'firestore'), 'source'), 'files');
     assert.equal(ruleset.content, '${file("${path.module}/../firestore.rules")}');
